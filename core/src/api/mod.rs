@@ -1,0 +1,294 @@
+//! The JSON API: `/api/auth/login`, `/api/me`, `/api/meters`, `/api/usage/events`,
+//! `/api/m/{slug}/…` and `/api/coop/…`. Bearer JWT for users, `X-Api-Key` for sources.
+
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use chrono::NaiveDate;
+use loco_rs::{app::AppContext, controller::Routes};
+use sea_orm::{ActiveModelTrait, Set};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{
+    audit::Actor,
+    auth,
+    error::{AppError, AppResult},
+    member::{self, MODULES, MemberInput, module_label},
+    metering::{self, IncomingBatch},
+    scope::{ClientIp, CoopAccess, Identity, MemberAccess, services},
+    time::{Month, paris_today},
+    web::error::PageError,
+};
+
+/// Every API route of core.
+#[must_use]
+pub fn routes() -> Routes {
+    Routes::new()
+        .prefix("/api")
+        .add("/auth/login", post(login))
+        .add("/me", get(me))
+        .add("/meters", get(meters))
+        .add("/usage/events", post(ingest))
+        .add("/m/{slug}/usage", get(member_usage))
+        .add("/m/{slug}/modules/{module}", get(module_status))
+        .add("/coop/api-keys", post(create_api_key))
+        .add("/coop/members", get(list_members).post(create_member))
+        .add("/coop/members/{slug}/subscriptions", post(subscribe))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginBody {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+/// `POST /api/auth/login` → `{"token"}`
+async fn login(
+    State(ctx): State<AppContext>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<LoginBody>,
+) -> AppResult<Response> {
+    let user = match auth::authenticate(&ctx.db, &body.email, &body.password, ip.as_deref()).await {
+        Err(AppError::Unauthorized) => {
+            return Ok((
+                StatusCode::UNAUTHORIZED,
+                Json(json!({"error": auth::BAD_CREDENTIALS})),
+            )
+                .into_response());
+        }
+        other => other?,
+    };
+    let svc = services(&ctx)?;
+    let token = auth::issue_jwt(&svc.jwt_secret, user.id, svc.jwt_ttl_seconds)?;
+    Ok(Json(json!({"token": token})).into_response())
+}
+
+/// `GET /api/me` → the user, its cooperative roles and its roles per member (by slug).
+async fn me(State(ctx): State<AppContext>, id: Identity) -> AppResult<Response> {
+    let svc = services(&ctx)?;
+    let grants = svc.authz.grants_of(id.user.id).await;
+    let members = member::list(&ctx.db).await?;
+    let coop: Vec<&str> = grants
+        .iter()
+        .filter(|g| g.member_id.is_none())
+        .map(|g| g.role.as_str())
+        .collect();
+    let mut per_member = serde_json::Map::new();
+    for g in grants.iter().filter(|g| g.member_id.is_some()) {
+        if let Some(m) = members.iter().find(|m| Some(m.id) == g.member_id) {
+            let entry = per_member
+                .entry(m.slug.clone())
+                .or_insert_with(|| json!({"name": m.name, "roles": []}));
+            if let Some(arr) = entry.get_mut("roles").and_then(|r| r.as_array_mut()) {
+                arr.push(json!(g.role.as_str()));
+            }
+        }
+    }
+    Ok(Json(json!({
+        "user": {"id": id.user.id, "email": id.user.email, "name": id.user.name},
+        "coop_roles": coop,
+        "members": per_member,
+    }))
+    .into_response())
+}
+
+/// `GET /api/meters` → every declared meter.
+async fn meters(State(ctx): State<AppContext>, _id: Identity) -> AppResult<Response> {
+    let svc = services(&ctx)?;
+    let list: Vec<_> = svc
+        .meters
+        .all()
+        .iter()
+        .map(|m| {
+            let mut v = json!({"code": m.code, "module": m.module, "aggregation": m.aggregation.code(), "unit": m.unit, "label": m.label});
+            if let metering::Aggregation::UniqueCount { property } = m.aggregation {
+                v["property"] = json!(property);
+            }
+            v
+        })
+        .collect();
+    Ok(Json(list).into_response())
+}
+
+/// `POST /api/usage/events` with `X-Api-Key`.
+async fn ingest(
+    State(ctx): State<AppContext>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let key = headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .ok_or(AppError::Unauthorized)?;
+    let api_key = auth::find_api_key(&ctx.db, key).await?.ok_or_else(|| {
+        tracing::warn!("usage batch with an unknown or revoked API key");
+        AppError::Unauthorized
+    })?;
+    let batch: IncomingBatch = serde_json::from_slice(&body).map_err(|e| {
+        AppError::BadRequest(format!(
+            "Corps JSON invalide : {{\"events\": [...]}} attendu ({e})."
+        ))
+    })?;
+    let svc = services(&ctx)?;
+    let source = format!("api:{}", api_key.name);
+    let outcome = metering::ingest_batch(
+        &ctx.db,
+        &svc.meters,
+        &Actor::api_key(&api_key.name),
+        &source,
+        &batch,
+    )
+    .await?;
+    let mut am: crate::entities::api_keys::ActiveModel = api_key.into();
+    am.last_used_at = Set(Some(chrono::Utc::now()));
+    am.update(&ctx.db).await?;
+    Ok(Json(outcome).into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct PeriodQuery {
+    #[serde(default)]
+    pub period: String,
+}
+
+/// `GET /api/m/{slug}/usage?period=YYYY-MM` → quantity per meter for that month.
+async fn member_usage(
+    State(ctx): State<AppContext>,
+    Query(q): Query<PeriodQuery>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("usage", "read").await?;
+    let month = if q.period.is_empty() {
+        Month::of(chrono::Utc::now())
+    } else {
+        Month::parse(&q.period).map_err(|e| PageError::new(e, false, ""))?
+    };
+    let usage =
+        metering::usage_for_month(&ctx.db, &scope.services().meters, scope.member_id(), month)
+            .await
+            .map_err(|e| PageError::new(e, false, ""))?;
+    Ok(
+        Json(json!({"member": scope.member().slug, "period": month.to_string(), "meters": usage}))
+            .into_response(),
+    )
+}
+
+/// `GET /api/m/{slug}/modules/{module}` → the subscription (403 when not subscribed).
+async fn module_status(
+    State(ctx): State<AppContext>,
+    Path((_slug, module)): Path<(String, String)>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    if !MODULES.contains(&module.as_str()) {
+        return Err(PageError::new(AppError::NotFound, false, ""));
+    }
+    let scope = access.authorize(&format!("{module}.home"), "read").await?;
+    let sub = member::subscriptions(&ctx.db, scope.member_id())
+        .await
+        .map_err(|e| PageError::new(e, false, ""))?
+        .into_iter()
+        .find(|s| s.module == module && member::covers(s, paris_today()));
+    Ok(Json(json!({
+        "module": module,
+        "label": module_label(&module),
+        "start_date": sub.as_ref().map(|s| s.start_date),
+        "end_date": sub.as_ref().and_then(|s| s.end_date),
+    }))
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ApiKeyBody {
+    #[serde(default)]
+    pub name: String,
+}
+
+/// `POST /api/coop/api-keys {"name"}` → `{"key"}` (shown once).
+async fn create_api_key(
+    State(ctx): State<AppContext>,
+    access: CoopAccess,
+    Json(body): Json<ApiKeyBody>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.api_keys", "write").await?;
+    let (row, key) = auth::create_api_key(&ctx.db, &scope.actor(), &body.name)
+        .await
+        .map_err(|e| PageError::new(e, false, ""))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": row.id, "name": row.name, "key": key})),
+    )
+        .into_response())
+}
+
+/// `GET /api/coop/members`
+async fn list_members(
+    State(ctx): State<AppContext>,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    access.authorize("coop.members", "read").await?;
+    let list: Vec<_> = member::list(&ctx.db)
+        .await
+        .map_err(|e| PageError::new(e, false, ""))?
+        .into_iter()
+        .map(|m| json!({"slug": m.slug, "name": m.name, "siren": m.siren, "vat_status": m.vat_status}))
+        .collect();
+    Ok(Json(list).into_response())
+}
+
+/// `POST /api/coop/members` → 201 with the member, or 422 `{"errors": [{field, message}]}`.
+async fn create_member(
+    State(ctx): State<AppContext>,
+    access: CoopAccess,
+    Json(body): Json<MemberInput>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.members", "write").await?;
+    let m = member::create_member(&ctx.db, &scope.actor(), &body)
+        .await
+        .map_err(|e| PageError::new(e, false, ""))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": m.id, "slug": m.slug, "name": m.name})),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SubscribeBody {
+    pub module: String,
+    pub start_date: NaiveDate,
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+}
+
+/// `POST /api/coop/members/{slug}/subscriptions`
+async fn subscribe(
+    State(ctx): State<AppContext>,
+    Path(slug): Path<String>,
+    access: CoopAccess,
+    Json(body): Json<SubscribeBody>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.members", "write").await?;
+    let api = |e: AppError| PageError::new(e, false, "");
+    let m = member::find_by_slug(&ctx.db, &slug)
+        .await
+        .map_err(api)?
+        .ok_or_else(|| api(AppError::NotFound))?;
+    let s = member::subscribe(
+        &ctx.db,
+        &scope.actor(),
+        &m,
+        &body.module,
+        body.start_date,
+        body.end_date,
+    )
+    .await
+    .map_err(api)?;
+    Ok((StatusCode::CREATED, Json(json!({"id": s.id, "module": s.module, "start_date": s.start_date, "end_date": s.end_date}))).into_response())
+}

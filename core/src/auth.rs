@@ -1,0 +1,596 @@
+//! Users and authentication: argon2id passwords, server-side sessions for the web UI,
+//! JWT for the API, API keys for external usage sources, login throttling and
+//! password reset by e-mailed token. Messages never reveal whether an account exists.
+use argon2::{
+    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
+    password_hash::{SaltString, rand_core::OsRng},
+};
+use base64::Engine as _;
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    audit::{self, Actor},
+    entities::{api_keys, login_failures, password_resets, sessions, users},
+    error::{AppError, AppResult, FieldError, is_unique_violation},
+    member,
+};
+
+/// Failed logins per account or per IP address within one minute before refusing.
+pub const MAX_FAILURES_PER_MINUTE: u64 = 5;
+/// A session ends after this long without activity.
+pub const SESSION_IDLE: Duration = Duration::hours(2);
+/// A session ends this long after login, whatever the activity.
+pub const SESSION_ABSOLUTE: Duration = Duration::hours(12);
+/// A password-reset link is valid this long.
+pub const RESET_VALIDITY: Duration = Duration::hours(1);
+
+/// The message for any failed login (no user enumeration).
+pub const BAD_CREDENTIALS: &str = "E-mail ou mot de passe incorrect.";
+
+/// A random URL-safe token (256 bits).
+#[must_use]
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// SHA-256 of a token, as stored (tokens themselves are never stored).
+#[must_use]
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Hashes a password with argon2id.
+///
+/// # Errors
+/// Unexpected hashing failures.
+pub fn hash_password(password: &str) -> AppResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("argon2: {e}")))
+}
+
+/// Verifies a password against its stored hash.
+#[must_use]
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// Checks the password policy.
+///
+/// # Errors
+/// A French message.
+pub fn check_password_policy(password: &str) -> Result<(), String> {
+    if password.chars().count() < 12 {
+        return Err("Le mot de passe doit comporter au moins 12 caractères.".to_string());
+    }
+    Ok(())
+}
+
+/// Input to create a user.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct NewUser {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+/// Creates a user.
+///
+/// # Errors
+/// Validation errors (422) including a taken e-mail; database errors.
+pub async fn create_user<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    input: &NewUser,
+) -> AppResult<users::Model> {
+    let mut errors = Vec::new();
+    let email = member::email(&input.email).map_err(|m| errors.push(FieldError::new("email", m)));
+    if input.name.trim().is_empty() {
+        errors.push(FieldError::new("name", "Le nom est obligatoire."));
+    }
+    if let Err(m) = check_password_policy(&input.password) {
+        errors.push(FieldError::new("password", m));
+    }
+    let Ok(email) = email else {
+        return Err(AppError::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let now = Utc::now();
+    let user = users::ActiveModel {
+        email: Set(email),
+        name: Set(input.name.trim().to_string()),
+        password_hash: Set(hash_password(&input.password)?),
+        disabled_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::field("email", "Un compte existe déjà avec cette adresse e-mail.")
+        } else {
+            e.into()
+        }
+    })?;
+    audit::record(
+        db,
+        actor,
+        None,
+        "user",
+        &user.id.to_string(),
+        "create",
+        serde_json::json!({"email": user.email}),
+    )
+    .await?;
+    Ok(user)
+}
+
+/// Finds a user by id.
+///
+/// # Errors
+/// Database errors.
+pub async fn find_user<C: ConnectionTrait>(db: &C, id: i64) -> AppResult<Option<users::Model>> {
+    Ok(users::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Finds a user by e-mail (case-insensitive).
+///
+/// # Errors
+/// Database errors.
+pub async fn find_user_by_email<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+) -> AppResult<Option<users::Model>> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Email.eq(email.trim().to_lowercase()))
+        .one(db)
+        .await?)
+}
+
+async fn failures_since<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+    since: DateTime<Utc>,
+) -> AppResult<u64> {
+    Ok(login_failures::Entity::find()
+        .filter(login_failures::Column::ThrottleKey.eq(key))
+        .filter(login_failures::Column::At.gt(since))
+        .count(db)
+        .await?)
+}
+
+/// Checks credentials, with throttling per account and per IP address.
+///
+/// # Errors
+/// `TooManyRequests` (429) after too many failures in the last minute;
+/// `Unauthorized` with no detail on a bad e-mail, password or disabled account.
+pub async fn authenticate<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+    password: &str,
+    ip: Option<&str>,
+) -> AppResult<users::Model> {
+    let email = email.trim().to_lowercase();
+    let mut keys = vec![format!("email:{email}")];
+    if let Some(ip) = ip {
+        keys.push(format!("ip:{ip}"));
+    }
+    let since = Utc::now() - Duration::minutes(1);
+    for k in &keys {
+        if failures_since(db, k, since).await? >= MAX_FAILURES_PER_MINUTE {
+            tracing::warn!(key = %k, "login throttled");
+            return Err(AppError::TooManyRequests);
+        }
+    }
+    let user = users::Entity::find()
+        .filter(users::Column::Email.eq(email.as_str()))
+        .one(db)
+        .await?;
+    let ok = match &user {
+        Some(u) => verify_password(password, &u.password_hash) && u.disabled_at.is_none(),
+        None => {
+            // Same work as for a real account, so timing does not tell either.
+            let _ = verify_password(password, DUMMY_HASH);
+            false
+        }
+    };
+    match user {
+        Some(u) if ok => {
+            tracing::info!(user_id = u.id, "login");
+            Ok(u)
+        }
+        _ => {
+            tracing::warn!(email = %email, ip = ?ip, "failed login");
+            let now = Utc::now();
+            for k in keys {
+                login_failures::ActiveModel {
+                    throttle_key: Set(k),
+                    at: Set(now),
+                    ..Default::default()
+                }
+                .insert(db)
+                .await?;
+            }
+            Err(AppError::Unauthorized)
+        }
+    }
+}
+
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0eJ7sCx6Y0mLmYoK8cX2m1Zq9o2k3m6dJ2T8dWb2YJk";
+
+/// A new server-side session: returns the cookie token (only its hash is stored).
+///
+/// # Errors
+/// Database errors.
+pub async fn open_session<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+) -> AppResult<(String, sessions::Model)> {
+    let token = random_token();
+    let now = Utc::now();
+    let s = sessions::ActiveModel {
+        token_hash: Set(token_hash(&token)),
+        user_id: Set(user_id),
+        csrf_token: Set(random_token()),
+        member_slug: Set(None),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + SESSION_ABSOLUTE),
+    }
+    .insert(db)
+    .await?;
+    Ok((token, s))
+}
+
+/// Loads a live session from its cookie token, refreshing its activity time.
+///
+/// # Errors
+/// Database errors.
+pub async fn load_session<C: ConnectionTrait>(
+    db: &C,
+    token: &str,
+) -> AppResult<Option<(sessions::Model, users::Model)>> {
+    let Some(s) = sessions::Entity::find_by_id(token_hash(token))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    if s.expires_at <= now || s.last_seen_at + SESSION_IDLE <= now {
+        sessions::Entity::delete_by_id(s.token_hash.clone())
+            .exec(db)
+            .await?;
+        return Ok(None);
+    }
+    let Some(user) = users::Entity::find_by_id(s.user_id).one(db).await? else {
+        return Ok(None);
+    };
+    if user.disabled_at.is_some() {
+        return Ok(None);
+    }
+    let s = if now - s.last_seen_at > Duration::minutes(1) {
+        let mut am: sessions::ActiveModel = s.into();
+        am.last_seen_at = Set(now);
+        am.update(db).await?
+    } else {
+        s
+    };
+    Ok(Some((s, user)))
+}
+
+/// Ends a session server-side.
+///
+/// # Errors
+/// Database errors.
+pub async fn close_session<C: ConnectionTrait>(db: &C, token: &str) -> AppResult<()> {
+    sessions::Entity::delete_by_id(token_hash(token))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Remembers the member last chosen in the switcher.
+///
+/// # Errors
+/// Database errors.
+pub async fn set_session_member<C: ConnectionTrait>(
+    db: &C,
+    session: &sessions::Model,
+    slug: &str,
+) -> AppResult<()> {
+    let mut am: sessions::ActiveModel = session.clone().into();
+    am.member_slug = Set(Some(slug.to_string()));
+    am.update(db).await?;
+    Ok(())
+}
+
+/// JWT claims of the API token.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+/// Issues an HS256 JWT for a user.
+///
+/// # Errors
+/// Unexpected encoding failures.
+pub fn issue_jwt(secret: &str, user_id: i64, ttl_seconds: u64) -> AppResult<String> {
+    let now = Utc::now().timestamp();
+    let claims = Claims {
+        sub: user_id.to_string(),
+        iat: now,
+        exp: now + i64::try_from(ttl_seconds).unwrap_or(3600),
+    };
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("jwt: {e}")))
+}
+
+/// Verifies a JWT (HS256 only, expiry enforced) and returns the user id.
+#[must_use]
+pub fn verify_jwt(secret: &str, token: &str) -> Option<i64> {
+    let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
+    v.leeway = 0;
+    jsonwebtoken::decode::<Claims>(
+        token,
+        &jsonwebtoken::DecodingKey::from_secret(secret.as_bytes()),
+        &v,
+    )
+    .ok()
+    .and_then(|d| d.claims.sub.parse().ok())
+}
+
+/// Starts a password reset: returns the token to e-mail, or None when there is no
+/// such active account (the caller answers the same either way).
+///
+/// # Errors
+/// Database errors.
+pub async fn start_password_reset<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+) -> AppResult<Option<(users::Model, String)>> {
+    let email = email.trim().to_lowercase();
+    let Some(user) = users::Entity::find()
+        .filter(users::Column::Email.eq(email))
+        .one(db)
+        .await?
+        .filter(|u| u.disabled_at.is_none())
+    else {
+        return Ok(None);
+    };
+    let token = random_token();
+    let now = Utc::now();
+    password_resets::ActiveModel {
+        token_hash: Set(token_hash(&token)),
+        user_id: Set(user.id),
+        expires_at: Set(now + RESET_VALIDITY),
+        used_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(Some((user, token)))
+}
+
+/// Completes a password reset: sets the new password, burns the token and ends every
+/// open session of the user.
+///
+/// # Errors
+/// 422 on an invalid or expired token or a weak password; database errors.
+pub async fn finish_password_reset<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    token: &str,
+    new_password: &str,
+) -> AppResult<users::Model> {
+    check_password_policy(new_password).map_err(|m| AppError::field("password", m))?;
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let reset = password_resets::Entity::find_by_id(token_hash(token))
+        .one(&txn)
+        .await?
+        .filter(|r| r.used_at.is_none() && r.expires_at > now)
+        .ok_or_else(|| {
+            AppError::field(
+                "token",
+                "Ce lien de réinitialisation n’est plus valide. Demandez-en un nouveau.",
+            )
+        })?;
+    let user = users::Entity::find_by_id(reset.user_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut r: password_resets::ActiveModel = reset.into();
+    r.used_at = Set(Some(now));
+    r.update(&txn).await?;
+    let mut u: users::ActiveModel = user.into();
+    u.password_hash = Set(hash_password(new_password)?);
+    u.updated_at = Set(now);
+    let user = u.update(&txn).await?;
+    sessions::Entity::delete_many()
+        .filter(sessions::Column::UserId.eq(user.id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        &Actor::user(user.id, &user.email),
+        None,
+        "user",
+        &user.id.to_string(),
+        "password_reset",
+        serde_json::json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Disables or re-enables an account; disabling ends its sessions.
+///
+/// # Errors
+/// Database errors; 404 for an unknown user.
+pub async fn set_disabled<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    user_id: i64,
+    disabled: bool,
+) -> AppResult<users::Model> {
+    let user = find_user(db, user_id).await?.ok_or(AppError::NotFound)?;
+    let mut am: users::ActiveModel = user.into();
+    am.disabled_at = Set(disabled.then(Utc::now));
+    am.updated_at = Set(Utc::now());
+    let user = am.update(db).await?;
+    if disabled {
+        sessions::Entity::delete_many()
+            .filter(sessions::Column::UserId.eq(user.id))
+            .exec(db)
+            .await?;
+    }
+    audit::record(
+        db,
+        actor,
+        None,
+        "user",
+        &user.id.to_string(),
+        if disabled { "disable" } else { "enable" },
+        serde_json::json!({}),
+    )
+    .await?;
+    Ok(user)
+}
+
+/// Creates an API key for an external usage source; returns the key, shown once.
+///
+/// # Errors
+/// 422 on an empty name; database errors.
+pub async fn create_api_key<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    name: &str,
+) -> AppResult<(api_keys::Model, String)> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::field(
+            "name",
+            "Donnez un nom à la clé (ex. « Outil de tickets »).",
+        ));
+    }
+    let key = format!("mk_{}", random_token());
+    let row = api_keys::ActiveModel {
+        name: Set(name.to_string()),
+        prefix: Set(key.chars().take(10).collect()),
+        key_hash: Set(token_hash(&key)),
+        created_by: Set(actor.user_id.unwrap_or_default()),
+        created_at: Set(Utc::now()),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    audit::record(
+        db,
+        actor,
+        None,
+        "api_key",
+        &row.id.to_string(),
+        "create",
+        serde_json::json!({"name": row.name, "prefix": row.prefix}),
+    )
+    .await?;
+    Ok((row, key))
+}
+
+/// Finds the live API key matching a presented key.
+///
+/// # Errors
+/// Database errors.
+pub async fn find_api_key<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+) -> AppResult<Option<api_keys::Model>> {
+    Ok(api_keys::Entity::find()
+        .filter(api_keys::Column::KeyHash.eq(token_hash(key)))
+        .filter(api_keys::Column::RevokedAt.is_null())
+        .one(db)
+        .await?)
+}
+
+/// Revokes an API key.
+///
+/// # Errors
+/// 404 for an unknown key; database errors.
+pub async fn revoke_api_key<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<()> {
+    let k = api_keys::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut am: api_keys::ActiveModel = k.into();
+    am.revoked_at = Set(Some(Utc::now()));
+    let k = am.update(db).await?;
+    audit::record(
+        db,
+        actor,
+        None,
+        "api_key",
+        &k.id.to_string(),
+        "revoke",
+        serde_json::json!({}),
+    )
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_round_trip() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("wrong", &h));
+    }
+
+    #[test]
+    fn jwt_round_trip_and_tamper() {
+        let t = issue_jwt("secret-1", 42, 60).unwrap();
+        assert_eq!(verify_jwt("secret-1", &t), Some(42));
+        assert_eq!(verify_jwt("secret-2", &t), None);
+        let expired = issue_jwt("secret-1", 42, 0).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        assert_eq!(verify_jwt("secret-1", &expired), None);
+    }
+}

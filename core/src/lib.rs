@@ -1,0 +1,54 @@
+//! Mutualis core: what every module stands on — members (tenants), users and
+//! authentication, casbin authorization, the `Scope` extractor, metering, the
+//! hash-chained audit log, and the web/API shell.
+pub mod api;
+pub mod audit;
+pub mod auth;
+pub mod authz;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod ids;
+pub mod member;
+pub mod metering;
+pub mod scope;
+pub mod seed;
+pub mod time;
+pub mod web;
+
+#[cfg(feature = "testkit")]
+pub mod testkit;
+
+use std::sync::Arc;
+
+use loco_rs::app::AppContext;
+
+pub use error::{AppError, AppResult};
+
+/// Builds the shared services once the database is migrated: syncs the role policies,
+/// loads the casbin enforcer and registers the meters.
+///
+/// # Errors
+/// Database or casbin errors; a meter declared twice.
+pub async fn init_services(
+    ctx: &AppContext,
+    meters: impl IntoIterator<Item = metering::Meter>,
+) -> AppResult<()> {
+    let authz = authz::Authz::init(&ctx.db).await?;
+    let meters = metering::Meters::new(metering::CORE_METERS.into_iter().chain(meters))?;
+    let jwt = ctx
+        .config
+        .auth
+        .as_ref()
+        .and_then(|a| a.jwt.as_ref())
+        .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("auth.jwt missing from config")))?;
+    let services = scope::Services {
+        authz,
+        meters,
+        jwt_secret: jwt.secret.clone(),
+        jwt_ttl_seconds: jwt.expiration,
+        secure_cookies: ctx.environment == loco_rs::environment::Environment::Production,
+    };
+    ctx.shared_store.insert(Arc::new(services));
+    Ok(())
+}

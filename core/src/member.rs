@@ -1,0 +1,636 @@
+//! Members (the tenants: associations), their establishments, the module catalogue
+//! and subscriptions.
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    audit::{self, Actor},
+    entities::{establishments, members, modules, subscriptions},
+    error::{AppError, AppResult, FieldError, is_unique_violation},
+    ids::new_id,
+};
+
+/// The module catalogue (codes fixed in code; names and descriptions in the `modules` table).
+pub const MODULES: [&str; 6] = ["billing", "hr", "payroll", "gdpr", "legal", "practices"];
+
+/// Luhn checksum over ASCII digits (SIREN and SIRET check digit).
+fn luhn_ok(digits: &str) -> bool {
+    let mut sum = 0u32;
+    for (i, c) in digits.chars().rev().enumerate() {
+        let Some(mut d) = c.to_digit(10) else {
+            return false;
+        };
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    sum % 10 == 0
+}
+
+/// A SIREN: 9 digits with a Luhn check digit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Siren(String);
+
+impl Siren {
+    /// Parses a SIREN, ignoring spaces.
+    ///
+    /// # Errors
+    /// A French message saying what is wrong.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let s: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+        if s.len() != 9 || !s.chars().all(|c| c.is_ascii_digit()) {
+            return Err("Le SIREN doit comporter exactement 9 chiffres.".to_string());
+        }
+        if !luhn_ok(&s) {
+            return Err("Ce SIREN n’est pas valide (clé de contrôle incorrecte).".to_string());
+        }
+        Ok(Self(s))
+    }
+
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A SIRET: 14 digits (SIREN + NIC) with a Luhn check digit (La Poste's
+/// establishments, SIREN 356000000, use a digit sum multiple of 5 instead).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Siret(String);
+
+impl Siret {
+    /// Parses a SIRET, ignoring spaces.
+    ///
+    /// # Errors
+    /// A French message saying what is wrong.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let s: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+        if s.len() != 14 || !s.chars().all(|c| c.is_ascii_digit()) {
+            return Err("Le SIRET doit comporter exactement 14 chiffres.".to_string());
+        }
+        let ok = if s.starts_with("356000000") {
+            s.chars().filter_map(|c| c.to_digit(10)).sum::<u32>() % 5 == 0
+        } else {
+            luhn_ok(&s)
+        };
+        if !ok {
+            return Err("Ce SIRET n’est pas valide (clé de contrôle incorrecte).".to_string());
+        }
+        Ok(Self(s))
+    }
+
+    #[must_use]
+    pub fn siren(&self) -> &str {
+        &self.0[..9]
+    }
+
+    /// The NIC: the last 5 digits, identifying the establishment within the SIREN.
+    #[must_use]
+    pub fn nic(&self) -> &str {
+        &self.0[9..]
+    }
+
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Validates a URL slug: lowercase letters, digits and single hyphens, 2–40 characters.
+///
+/// # Errors
+/// A French message.
+pub fn parse_slug(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    let ok = (2..=40).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--");
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err("L’identifiant d’URL doit comporter 2 à 40 caractères : lettres minuscules sans accent, chiffres et tirets (ex. val-de-loire).".to_string())
+    }
+}
+
+fn parse_email(raw: &str) -> Result<String, String> {
+    let s = raw.trim().to_lowercase();
+    let ok = s.len() <= 254
+        && s.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
+        })
+        && !s.chars().any(char::is_whitespace);
+    if ok {
+        Ok(s)
+    } else {
+        Err("Adresse e-mail invalide.".to_string())
+    }
+}
+
+/// Validates an e-mail address (lowercased).
+///
+/// # Errors
+/// A French message.
+pub fn email(raw: &str) -> Result<String, String> {
+    parse_email(raw)
+}
+
+/// VAT status of a member (art. 261 B CGI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VatStatus {
+    /// Exempt cost-sharing member (art. 261 B CGI), the default.
+    Exempt,
+    /// VAT-liable.
+    Liable,
+}
+
+impl VatStatus {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Exempt => "exempt",
+            Self::Liable => "liable",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "exempt" => Some(Self::Exempt),
+            "liable" => Some(Self::Liable),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn label(s: &str) -> &'static str {
+        match s {
+            "liable" => "Assujetti à la TVA",
+            _ => "Exonéré – membre du groupement (art. 261 B CGI)",
+        }
+    }
+}
+
+/// The form or JSON body to create or edit a member. Never carries an id.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct MemberInput {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub slug: String,
+    #[serde(default)]
+    pub siren: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub finess: String,
+    #[serde(default)]
+    pub vat_status: String,
+    #[serde(default)]
+    pub billing_email: String,
+}
+
+/// A validated member.
+#[derive(Debug, Clone)]
+pub struct ValidMember {
+    pub name: String,
+    pub slug: String,
+    pub siren: Siren,
+    pub address: String,
+    pub finess: Option<String>,
+    pub vat_status: VatStatus,
+    pub billing_email: String,
+}
+
+impl MemberInput {
+    /// Validates every field, collecting all errors.
+    ///
+    /// # Errors
+    /// One `FieldError` per invalid field.
+    pub fn validate(&self) -> Result<ValidMember, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let name = self.name.trim().to_string();
+        if name.is_empty() {
+            errors.push(FieldError::new(
+                "name",
+                "Le nom de l’association est obligatoire.",
+            ));
+        }
+        let slug = parse_slug(&self.slug).map_err(|m| errors.push(FieldError::new("slug", m)));
+        let siren = Siren::parse(&self.siren).map_err(|m| errors.push(FieldError::new("siren", m)));
+        let address = self.address.trim().to_string();
+        if address.is_empty() {
+            errors.push(FieldError::new("address", "L’adresse est obligatoire."));
+        }
+        let finess = self.finess.trim();
+        let finess = if finess.is_empty() {
+            None
+        } else if finess.len() == 9 && finess.chars().all(|c| c.is_ascii_alphanumeric()) {
+            Some(finess.to_uppercase())
+        } else {
+            errors.push(FieldError::new(
+                "finess",
+                "Le numéro FINESS comporte 9 caractères (chiffres, ou 2A/2B pour la Corse).",
+            ));
+            None
+        };
+        let vat = if self.vat_status.trim().is_empty() {
+            Some(VatStatus::Exempt)
+        } else {
+            VatStatus::parse(self.vat_status.trim())
+        };
+        if vat.is_none() {
+            errors.push(FieldError::new(
+                "vat_status",
+                "Régime de TVA inconnu : choisissez « exonéré » ou « assujetti ».",
+            ));
+        }
+        let billing_email = parse_email(&self.billing_email).map_err(|_| {
+            errors.push(FieldError::new(
+                "billing_email",
+                "L’e-mail de facturation est invalide.",
+            ));
+        });
+        match (slug, siren, vat, billing_email) {
+            (Ok(slug), Ok(siren), Some(vat_status), Ok(billing_email)) if errors.is_empty() => {
+                Ok(ValidMember {
+                    name,
+                    slug,
+                    siren,
+                    address,
+                    finess,
+                    vat_status,
+                    billing_email,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Creates a member and audits it.
+///
+/// # Errors
+/// Validation errors (422), a taken slug (422), database errors.
+pub async fn create_member<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    input: &MemberInput,
+) -> AppResult<members::Model> {
+    let v = input.validate().map_err(AppError::Validation)?;
+    let now = Utc::now();
+    let res = members::ActiveModel {
+        slug: Set(v.slug),
+        name: Set(v.name),
+        siren: Set(v.siren.as_str().to_string()),
+        address: Set(v.address),
+        finess: Set(v.finess),
+        vat_status: Set(v.vat_status.as_str().to_string()),
+        billing_email: Set(v.billing_email),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await;
+    let member = match res {
+        Ok(m) => m,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::field(
+                "slug",
+                "Cet identifiant d’URL est déjà utilisé par un autre adhérent.",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(
+        db,
+        actor,
+        Some(member.id),
+        "member",
+        &member.id.to_string(),
+        "create",
+        serde_json::json!({"slug": member.slug, "name": member.name}),
+    )
+    .await?;
+    Ok(member)
+}
+
+/// Finds a member by slug.
+///
+/// # Errors
+/// Database errors.
+pub async fn find_by_slug<C: ConnectionTrait>(
+    db: &C,
+    slug: &str,
+) -> AppResult<Option<members::Model>> {
+    Ok(members::Entity::find()
+        .filter(members::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
+}
+
+/// All members, by name.
+///
+/// # Errors
+/// Database errors.
+pub async fn list<C: ConnectionTrait>(db: &C) -> AppResult<Vec<members::Model>> {
+    Ok(members::Entity::find()
+        .order_by_asc(members::Column::Name)
+        .all(db)
+        .await?)
+}
+
+/// The module catalogue.
+///
+/// # Errors
+/// Database errors.
+pub async fn catalogue<C: ConnectionTrait>(db: &C) -> AppResult<Vec<modules::Model>> {
+    Ok(modules::Entity::find()
+        .order_by_asc(modules::Column::Position)
+        .all(db)
+        .await?)
+}
+
+/// The French name of a module code.
+#[must_use]
+pub fn module_label(code: &str) -> &'static str {
+    match code {
+        "billing" => "Facturation",
+        "hr" => "Ressources humaines",
+        "payroll" => "Paie",
+        "gdpr" => "RGPD",
+        "legal" => "Modèles juridiques",
+        "practices" => "Échange de pratiques",
+        _ => "Module inconnu",
+    }
+}
+
+/// Adds an establishment to a member (its SIRET must belong to the member's SIREN).
+///
+/// # Errors
+/// Validation errors (422), database errors.
+pub async fn add_establishment<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    member: &members::Model,
+    name: &str,
+    siret: &str,
+) -> AppResult<establishments::Model> {
+    let mut errors = Vec::new();
+    if name.trim().is_empty() {
+        errors.push(FieldError::new(
+            "name",
+            "Le nom de l’établissement est obligatoire.",
+        ));
+    }
+    let siret = match Siret::parse(siret) {
+        Ok(s) if s.siren() != member.siren => {
+            errors.push(FieldError::new(
+                "siret",
+                format!(
+                    "Ce SIRET n’appartient pas à l’association (SIREN attendu : {}).",
+                    member.siren
+                ),
+            ));
+            None
+        }
+        Ok(s) => Some(s),
+        Err(m) => {
+            errors.push(FieldError::new("siret", m));
+            None
+        }
+    };
+    let Some(siret) = siret.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    let row = establishments::ActiveModel {
+        member_id: Set(member.id),
+        id: Set(new_id()),
+        name: Set(name.trim().to_string()),
+        siret: Set(siret.as_str().to_string()),
+        nic: Set(siret.nic().to_string()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::field("siret", "Cet établissement est déjà enregistré.")
+        } else {
+            e.into()
+        }
+    })?;
+    audit::record(
+        db,
+        actor,
+        Some(member.id),
+        "establishment",
+        &row.id.to_string(),
+        "create",
+        serde_json::json!({"name": row.name, "siret": row.siret}),
+    )
+    .await?;
+    Ok(row)
+}
+
+/// A member's establishments.
+///
+/// # Errors
+/// Database errors.
+pub async fn establishments<C: ConnectionTrait>(
+    db: &C,
+    member_id: i64,
+) -> AppResult<Vec<establishments::Model>> {
+    Ok(establishments::Entity::find()
+        .filter(establishments::Column::MemberId.eq(member_id))
+        .order_by_asc(establishments::Column::Name)
+        .all(db)
+        .await?)
+}
+
+/// A member's subscriptions, current and past.
+///
+/// # Errors
+/// Database errors.
+pub async fn subscriptions<C: ConnectionTrait>(
+    db: &C,
+    member_id: i64,
+) -> AppResult<Vec<subscriptions::Model>> {
+    Ok(subscriptions::Entity::find()
+        .filter(subscriptions::Column::MemberId.eq(member_id))
+        .order_by_asc(subscriptions::Column::Module)
+        .order_by_asc(subscriptions::Column::StartDate)
+        .all(db)
+        .await?)
+}
+
+/// Whether a subscription covers `day`.
+#[must_use]
+pub fn covers(s: &subscriptions::Model, day: NaiveDate) -> bool {
+    s.start_date <= day && s.end_date.is_none_or(|end| day <= end)
+}
+
+/// The modules a member subscribes to on `day`.
+///
+/// # Errors
+/// Database errors.
+pub async fn active_modules<C: ConnectionTrait>(
+    db: &C,
+    member_id: i64,
+    day: NaiveDate,
+) -> AppResult<Vec<String>> {
+    let mut out: Vec<String> = subscriptions(db, member_id)
+        .await?
+        .into_iter()
+        .filter(|s| covers(s, day))
+        .map(|s| s.module)
+        .collect();
+    out.sort_by_key(|m| MODULES.iter().position(|x| x == m));
+    out.dedup();
+    Ok(out)
+}
+
+/// Subscribes a member to a module from `start` (to `end`, inclusive, if given).
+///
+/// # Errors
+/// Validation errors (unknown module, end before start, overlap), database errors.
+pub async fn subscribe<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    member: &members::Model,
+    module: &str,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+) -> AppResult<subscriptions::Model> {
+    if !MODULES.contains(&module) {
+        return Err(AppError::field("module", "Module inconnu."));
+    }
+    if end.is_some_and(|e| e < start) {
+        return Err(AppError::field(
+            "end_date",
+            "La date de fin doit être postérieure à la date de début.",
+        ));
+    }
+    let overlapping = subscriptions(db, member.id).await?.into_iter().any(|s| {
+        s.module == module
+            && s.start_date <= end.unwrap_or(NaiveDate::MAX)
+            && start <= s.end_date.unwrap_or(NaiveDate::MAX)
+    });
+    if overlapping {
+        return Err(AppError::field(
+            "start_date",
+            "Un abonnement à ce module couvre déjà une partie de cette période.",
+        ));
+    }
+    let row = subscriptions::ActiveModel {
+        member_id: Set(member.id),
+        id: Set(new_id()),
+        module: Set(module.to_string()),
+        start_date: Set(start),
+        end_date: Set(end),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    audit::record(
+        db,
+        actor,
+        Some(member.id),
+        "subscription",
+        &row.id.to_string(),
+        "create",
+        serde_json::json!({"module": module, "start_date": start, "end_date": end}),
+    )
+    .await?;
+    Ok(row)
+}
+
+/// Ends a subscription on `end` (inclusive).
+///
+/// # Errors
+/// Not found (404) when the subscription is not the member's; validation errors.
+pub async fn end_subscription<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    member: &members::Model,
+    id: uuid::Uuid,
+    end: NaiveDate,
+) -> AppResult<subscriptions::Model> {
+    let sub = subscriptions::Entity::find_by_id((member.id, id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if end < sub.start_date {
+        return Err(AppError::field(
+            "end_date",
+            "La date de fin doit être postérieure à la date de début.",
+        ));
+    }
+    let mut am: subscriptions::ActiveModel = sub.into();
+    am.end_date = Set(Some(end));
+    let row = am.update(db).await?;
+    audit::record(
+        db,
+        actor,
+        Some(member.id),
+        "subscription",
+        &row.id.to_string(),
+        "update",
+        serde_json::json!({"end_date": end}),
+    )
+    .await?;
+    Ok(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn siren_check_digit() {
+        assert!(Siren::parse("732 829 320").is_ok());
+        assert!(Siren::parse("732829321").is_err());
+        assert!(Siren::parse("12345678").is_err());
+        assert!(Siren::parse("abcdefghi").is_err());
+    }
+
+    #[test]
+    fn siret_gives_nic() {
+        let s = Siret::parse("73282932000074").unwrap();
+        assert_eq!(s.siren(), "732829320");
+        assert_eq!(s.nic(), "00074");
+        assert!(Siret::parse("73282932000075").is_err());
+        // La Poste: digit sum multiple of 5
+        assert!(Siret::parse("35600000000001").is_ok());
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(parse_slug("val-de-loire").is_ok());
+        for bad in ["Val", "a", "-x", "x-", "a--b", "é-t", "a b"] {
+            assert!(parse_slug(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn member_validation_collects_every_error() {
+        let errs = MemberInput::default().validate().unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["name", "slug", "siren", "address", "billing_email"]
+        );
+    }
+}

@@ -1,0 +1,639 @@
+//! Metering: meters declared in code by the modules that own them, usage events
+//! recorded exactly once (`(member_id, idempotency_key)` is unique), and monthly
+//! aggregates computed in Europe/Paris with exact decimals.
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ConnectionTrait, EntityTrait, QueryResult, Set, TransactionSession, TransactionTrait,
+    sea_query::OnConflict,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    audit::{self, Actor},
+    db::stmt,
+    entities::{members, usage_events},
+    error::{AppError, AppResult},
+    ids::new_id,
+    time::Month,
+};
+
+/// Quantities are stored as integers in millionths: exact sums on every database.
+pub const SCALE: u32 = 6;
+const MICROS: i64 = 1_000_000;
+/// The largest batch accepted by `POST /api/usage/events`.
+pub const MAX_BATCH: usize = 1000;
+
+/// How a meter's events become a period's quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Aggregation {
+    /// Number of events (a compensating event counts −1).
+    Count,
+    /// Sum of quantities.
+    Sum,
+    /// Largest quantity.
+    Max,
+    /// Quantity of the latest event (by `occurred_at`).
+    Latest,
+    /// Number of distinct values of one property (e.g. employees paid).
+    UniqueCount { property: &'static str },
+}
+
+impl Aggregation {
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Count => "count",
+            Self::Sum => "sum",
+            Self::Max => "max",
+            Self::Latest => "latest",
+            Self::UniqueCount { .. } => "unique_count",
+        }
+    }
+
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Count => "nombre d’événements",
+            Self::Sum => "somme",
+            Self::Max => "maximum",
+            Self::Latest => "dernière valeur",
+            Self::UniqueCount { .. } => "nombre de valeurs distinctes",
+        }
+    }
+}
+
+/// A meter, declared in code by the module that owns it.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Meter {
+    /// `module.what`, e.g. `payroll.payslip`.
+    pub code: &'static str,
+    /// The owning module (`it` for core's IT-support meters).
+    pub module: &'static str,
+    pub aggregation: Aggregation,
+    /// Unit label in French (`heures`, `bulletins`).
+    pub unit: &'static str,
+    /// What it measures, in French.
+    pub label: &'static str,
+}
+
+/// The meters core owns: the shared IT staff's support, fed by their ticket tool.
+pub const CORE_METERS: [Meter; 2] = [
+    Meter {
+        code: "it.support_hours",
+        module: "it",
+        aggregation: Aggregation::Sum,
+        unit: "heures",
+        label: "Heures de support informatique",
+    },
+    Meter {
+        code: "it.tickets",
+        module: "it",
+        aggregation: Aggregation::Count,
+        unit: "tickets",
+        label: "Tickets de support informatique",
+    },
+];
+
+/// Every meter of the platform, assembled by the app from core and each module.
+#[derive(Debug, Clone, Default)]
+pub struct Meters(Vec<Meter>);
+
+impl Meters {
+    /// Builds the registry; a code declared twice is a programming error reported at boot.
+    ///
+    /// # Errors
+    /// On a duplicate meter code.
+    pub fn new(meters: impl IntoIterator<Item = Meter>) -> AppResult<Self> {
+        let mut v: Vec<Meter> = Vec::new();
+        for m in meters {
+            if v.iter().any(|x| x.code == m.code) {
+                return Err(AppError::Unexpected(anyhow::anyhow!(
+                    "meter {} declared twice",
+                    m.code
+                )));
+            }
+            v.push(m);
+        }
+        Ok(Self(v))
+    }
+
+    #[must_use]
+    pub fn get(&self, code: &str) -> Option<&Meter> {
+        self.0.iter().find(|m| m.code == code)
+    }
+
+    #[must_use]
+    pub fn all(&self) -> &[Meter] {
+        &self.0
+    }
+}
+
+/// Parses a decimal quantity into millionths.
+///
+/// # Errors
+/// A French message (not a number, too many decimals, too large).
+pub fn parse_quantity(raw: &str) -> Result<i64, String> {
+    let d: Decimal = raw.trim().parse().map_err(|_| {
+        format!("quantité « {raw} » invalide : un nombre décimal est attendu (ex. \"1.5\").")
+    })?;
+    to_micros(d)
+}
+
+/// Converts a decimal into millionths.
+///
+/// # Errors
+/// A French message when it has more than 6 decimals or is too large.
+pub fn to_micros(d: Decimal) -> Result<i64, String> {
+    let n = d.normalize();
+    if n.scale() > SCALE {
+        return Err("quantité trop précise : 6 décimales au plus.".to_string());
+    }
+    let scaled = n
+        .checked_mul(Decimal::from(MICROS))
+        .ok_or_else(|| "quantité trop grande.".to_string())?;
+    i64::try_from(scaled).map_err(|_| "quantité trop grande.".to_string())
+}
+
+/// Millionths back to an exact decimal.
+#[must_use]
+pub fn from_micros(v: i64) -> Decimal {
+    Decimal::new(v, SCALE).normalize()
+}
+
+/// Whether an insert took effect or the key was already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    Inserted,
+    Duplicate,
+}
+
+/// One event, validated, ready to store.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub member_id: i64,
+    pub meter: String,
+    pub quantity_micros: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub idempotency_key: String,
+    pub source: String,
+    pub unique_value: Option<String>,
+    pub reason: Option<String>,
+    pub properties: serde_json::Value,
+}
+
+fn to_active(e: &NewEvent, received_at: DateTime<Utc>) -> usage_events::ActiveModel {
+    usage_events::ActiveModel {
+        member_id: Set(e.member_id),
+        id: Set(new_id()),
+        meter: Set(e.meter.clone()),
+        quantity_micros: Set(e.quantity_micros),
+        occurred_at: Set(e.occurred_at),
+        received_at: Set(received_at),
+        idempotency_key: Set(e.idempotency_key.clone()),
+        source: Set(e.source.clone()),
+        unique_value: Set(e.unique_value.clone()),
+        reason: Set(e.reason.clone()),
+        properties: Set(e.properties.to_string()),
+    }
+}
+
+fn on_conflict() -> OnConflict {
+    OnConflict::columns([
+        usage_events::Column::MemberId,
+        usage_events::Column::IdempotencyKey,
+    ])
+    .do_nothing()
+    .to_owned()
+}
+
+/// Stores events; returns how many were new (the rest were duplicates).
+///
+/// # Errors
+/// Database errors.
+pub async fn insert_events<C: ConnectionTrait>(db: &C, events: &[NewEvent]) -> AppResult<u64> {
+    let now = Utc::now().trunc_subsecs(6);
+    let mut inserted = 0;
+    for chunk in events.chunks(500) {
+        let rows: Vec<_> = chunk.iter().map(|e| to_active(e, now)).collect();
+        let res = usage_events::Entity::insert_many(rows)
+            .on_conflict(on_conflict())
+            .exec_without_returning(db)
+            .await?;
+        inserted += res;
+    }
+    Ok(inserted)
+}
+
+/// Records one usage event inside the caller's transaction: the action and its usage
+/// commit or roll back together. A key already used for this member is a no-op.
+///
+/// # Errors
+/// 422 for an unknown meter or an invalid quantity; database errors.
+pub async fn record_usage<C: ConnectionTrait>(
+    txn: &C,
+    meters: &Meters,
+    member_id: i64,
+    meter: &str,
+    quantity: Decimal,
+    idempotency_key: &str,
+    source: &str,
+    properties: serde_json::Value,
+) -> AppResult<Recorded> {
+    let m = meters
+        .get(meter)
+        .ok_or_else(|| AppError::field("meter", format!("Compteur inconnu : {meter}.")))?;
+    let q = to_micros(quantity).map_err(|msg| AppError::field("quantity", msg))?;
+    let unique_value = match m.aggregation {
+        Aggregation::UniqueCount { property } => properties.get(property).map(json_scalar),
+        _ => None,
+    };
+    let e = NewEvent {
+        member_id,
+        meter: m.code.to_string(),
+        quantity_micros: q,
+        occurred_at: Utc::now().trunc_subsecs(6),
+        idempotency_key: idempotency_key.to_string(),
+        source: source.to_string(),
+        unique_value,
+        reason: None,
+        properties,
+    };
+    let n = insert_events(txn, std::slice::from_ref(&e)).await?;
+    Ok(if n == 1 {
+        Recorded::Inserted
+    } else {
+        Recorded::Duplicate
+    })
+}
+
+fn json_scalar(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// One event of `POST /api/usage/events`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IncomingEvent {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub member: Option<String>,
+    #[serde(default)]
+    pub meter: Option<String>,
+    #[serde(default)]
+    pub quantity: Option<serde_json::Value>,
+    #[serde(default)]
+    pub occurred_at: Option<String>,
+    #[serde(default)]
+    pub properties: Option<serde_json::Value>,
+}
+
+/// The body of `POST /api/usage/events`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IncomingBatch {
+    pub events: Vec<serde_json::Value>,
+}
+
+/// A rejected event, by its index in the batch.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Rejected {
+    pub index: usize,
+    pub error: String,
+}
+
+/// The answer to a batch.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct BatchOutcome {
+    pub accepted: u64,
+    pub duplicates: u64,
+    pub rejected: Vec<Rejected>,
+}
+
+/// Validates one incoming event against the meters and the members' slugs.
+///
+/// # Errors
+/// A French message naming the field.
+pub fn validate_event(
+    raw: &serde_json::Value,
+    meters: &Meters,
+    members: &HashMap<String, i64>,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<NewEvent, String> {
+    let ev: IncomingEvent = serde_json::from_value(raw.clone()).map_err(|_| {
+        "l’événement doit être un objet JSON avec les champs id, member, meter, quantity."
+            .to_string()
+    })?;
+    let id = ev.id.unwrap_or_default();
+    let id = id.trim();
+    if id.is_empty() {
+        return Err("id : identifiant obligatoire (clé d’idempotence).".to_string());
+    }
+    if id.len() > 200 {
+        return Err("id : 200 caractères au plus.".to_string());
+    }
+    let slug = ev.member.unwrap_or_default();
+    let member_id = *members
+        .get(slug.trim())
+        .ok_or_else(|| format!("member : adhérent « {slug} » inconnu."))?;
+    let code = ev.meter.unwrap_or_default();
+    let meter = meters
+        .get(code.trim())
+        .ok_or_else(|| format!("meter : compteur « {code} » inconnu (voir GET /api/meters)."))?;
+    let quantity_micros = match ev.quantity {
+        Some(serde_json::Value::String(s)) => {
+            parse_quantity(&s).map_err(|m| format!("quantity : {m}"))?
+        }
+        Some(serde_json::Value::Number(n)) if n.is_i64() => {
+            parse_quantity(&n.to_string()).map_err(|m| format!("quantity : {m}"))?
+        }
+        Some(serde_json::Value::Number(_)) => {
+            return Err("quantity : donnez les décimales sous forme de chaîne (ex. \"1.5\") pour rester exact.".to_string());
+        }
+        None | Some(serde_json::Value::Null) if meter.aggregation == Aggregation::Count => MICROS,
+        _ => {
+            return Err(
+                "quantity : quantité obligatoire, sous forme de chaîne décimale (ex. \"1.5\")."
+                    .to_string(),
+            );
+        }
+    };
+    let occurred_at = match ev.occurred_at.as_deref().map(str::trim) {
+        None | Some("") => now,
+        Some(s) => DateTime::parse_from_rfc3339(s)
+            .map_err(|_| format!("occurred_at : date « {s} » invalide (format RFC 3339, ex. 2026-03-31T23:30:00Z)."))?
+            .to_utc(),
+    };
+    if occurred_at > now + Duration::hours(24) {
+        return Err("occurred_at : la date est dans le futur.".to_string());
+    }
+    let properties = match ev.properties {
+        None | Some(serde_json::Value::Null) => serde_json::json!({}),
+        Some(p @ serde_json::Value::Object(_)) => p,
+        Some(_) => return Err("properties : un objet JSON est attendu.".to_string()),
+    };
+    let reason = properties
+        .get("reason")
+        .and_then(|r| r.as_str())
+        .map(str::to_string)
+        .filter(|r| !r.trim().is_empty());
+    if quantity_micros < 0 && reason.is_none() {
+        return Err(
+            "quantity : une quantité négative est une correction et exige properties.reason."
+                .to_string(),
+        );
+    }
+    let unique_value = match meter.aggregation {
+        Aggregation::UniqueCount { property } => Some(
+            properties
+                .get(property)
+                .map(json_scalar)
+                .ok_or_else(|| format!("properties.{property} : obligatoire pour ce compteur."))?,
+        ),
+        _ => None,
+    };
+    Ok(NewEvent {
+        member_id,
+        meter: meter.code.to_string(),
+        quantity_micros,
+        occurred_at: occurred_at.trunc_subsecs(6),
+        idempotency_key: id.to_string(),
+        source: source.to_string(),
+        unique_value,
+        reason,
+        properties,
+    })
+}
+
+/// Ingests a batch from an external source: every valid event is stored in one
+/// transaction, invalid ones are reported by index, replays are counted as duplicates.
+///
+/// # Errors
+/// 400 for an empty or oversized batch; database errors (nothing is stored then).
+pub async fn ingest_batch<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    meters: &Meters,
+    actor: &Actor,
+    source: &str,
+    batch: &IncomingBatch,
+) -> AppResult<BatchOutcome> {
+    if batch.events.is_empty() {
+        return Err(AppError::BadRequest(
+            "Le lot ne contient aucun événement.".to_string(),
+        ));
+    }
+    if batch.events.len() > MAX_BATCH {
+        return Err(AppError::BadRequest(format!(
+            "Un lot contient au plus {MAX_BATCH} événements ({} reçus) : découpez l’envoi.",
+            batch.events.len()
+        )));
+    }
+    let slugs: HashMap<String, i64> = members::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.slug, m.id))
+        .collect();
+    let now = Utc::now();
+    let mut valid = Vec::with_capacity(batch.events.len());
+    let mut rejected = Vec::new();
+    for (index, raw) in batch.events.iter().enumerate() {
+        match validate_event(raw, meters, &slugs, source, now) {
+            Ok(e) => valid.push(e),
+            Err(error) => rejected.push(Rejected { index, error }),
+        }
+    }
+    let txn = db.begin().await?;
+    let accepted = if valid.is_empty() {
+        0
+    } else {
+        insert_events(&txn, &valid).await?
+    };
+    let duplicates = valid.len() as u64 - accepted;
+    audit::record(
+        &txn,
+        actor,
+        None,
+        "usage_batch",
+        source,
+        "ingest",
+        serde_json::json!({"accepted": accepted, "duplicates": duplicates, "rejected": rejected.len()}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(BatchOutcome {
+        accepted,
+        duplicates,
+        rejected,
+    })
+}
+
+/// A meter's quantity for one member and period.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct MeterUsage {
+    pub meter: String,
+    pub module: String,
+    pub aggregation: String,
+    pub unit: String,
+    pub label: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub quantity: Decimal,
+    pub events: i64,
+}
+
+fn get_i64(r: &QueryResult, col: &str) -> AppResult<i64> {
+    Ok(r.try_get::<Option<i64>>("", col)?.unwrap_or_default())
+}
+
+/// Quantity per meter for one member and month (windows in Europe/Paris). Every
+/// declared meter is listed, with zero when it has no events.
+///
+/// # Errors
+/// Database errors.
+pub async fn usage_for_month<C: ConnectionTrait>(
+    db: &C,
+    meters: &Meters,
+    member_id: i64,
+    month: Month,
+) -> AppResult<Vec<MeterUsage>> {
+    let (start, end) = month.utc_window();
+    let rows = db
+        .query_all_raw(stmt(
+            db,
+            "SELECT meter, \
+                    CAST(SUM(quantity_micros) AS BIGINT) AS s, \
+                    CAST(SUM(CASE WHEN quantity_micros < 0 THEN -1 ELSE 1 END) AS BIGINT) AS c, \
+                    MAX(quantity_micros) AS mx, \
+                    COUNT(DISTINCT unique_value) AS u, \
+                    COUNT(*) AS n \
+             FROM usage_events \
+             WHERE member_id = ? AND occurred_at >= ? AND occurred_at < ? \
+             GROUP BY meter",
+            vec![member_id.into(), start.into(), end.into()],
+        ))
+        .await?;
+    let mut by_meter: HashMap<String, (i64, i64, i64, i64, i64)> = HashMap::new();
+    for r in &rows {
+        let meter: String = r.try_get("", "meter")?;
+        by_meter.insert(
+            meter,
+            (
+                get_i64(r, "s")?,
+                get_i64(r, "c")?,
+                get_i64(r, "mx")?,
+                get_i64(r, "u")?,
+                get_i64(r, "n")?,
+            ),
+        );
+    }
+    let mut out = Vec::with_capacity(meters.all().len());
+    for m in meters.all() {
+        let (s, c, mx, u, n) = by_meter.get(m.code).copied().unwrap_or_default();
+        let quantity = match m.aggregation {
+            Aggregation::Sum => from_micros(s),
+            Aggregation::Count => Decimal::from(c),
+            Aggregation::Max => from_micros(mx),
+            Aggregation::UniqueCount { .. } => Decimal::from(u),
+            Aggregation::Latest => {
+                if n == 0 {
+                    Decimal::ZERO
+                } else {
+                    let r = db
+                        .query_one_raw(stmt(
+                            db,
+                            "SELECT quantity_micros FROM usage_events \
+                             WHERE member_id = ? AND meter = ? AND occurred_at >= ? AND occurred_at < ? \
+                             ORDER BY occurred_at DESC, id DESC LIMIT 1",
+                            vec![member_id.into(), m.code.into(), start.into(), end.into()],
+                        ))
+                        .await?;
+                    match r {
+                        Some(r) => from_micros(get_i64(&r, "quantity_micros")?),
+                        None => Decimal::ZERO,
+                    }
+                }
+            }
+        };
+        out.push(MeterUsage {
+            meter: m.code.to_string(),
+            module: m.module.to_string(),
+            aggregation: m.aggregation.code().to_string(),
+            unit: m.unit.to_string(),
+            label: m.label.to_string(),
+            quantity,
+            events: n,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_are_exact() {
+        assert_eq!(parse_quantity("1.5"), Ok(1_500_000));
+        assert_eq!(parse_quantity("0.000001"), Ok(1));
+        assert!(parse_quantity("0.0000001").is_err());
+        assert!(parse_quantity("abc").is_err());
+        assert_eq!(
+            from_micros(parse_quantity("0.1").unwrap() * 3).to_string(),
+            "0.3"
+        );
+    }
+
+    #[test]
+    fn events_are_validated_field_by_field() {
+        let meters = Meters::new(CORE_METERS).unwrap();
+        let members: HashMap<String, i64> = [("tilleuls".to_string(), 1)].into();
+        let now = Utc::now();
+        let ok = serde_json::json!({"id": "t-1", "member": "tilleuls", "meter": "it.support_hours", "quantity": "1.25"});
+        let e = validate_event(&ok, &meters, &members, "src", now).unwrap();
+        assert_eq!(e.quantity_micros, 1_250_000);
+        let cases = [
+            (
+                serde_json::json!({"member": "tilleuls", "meter": "it.tickets"}),
+                "id",
+            ),
+            (
+                serde_json::json!({"id": "x", "member": "nope", "meter": "it.tickets"}),
+                "member",
+            ),
+            (
+                serde_json::json!({"id": "x", "member": "tilleuls", "meter": "zz"}),
+                "meter",
+            ),
+            (
+                serde_json::json!({"id": "x", "member": "tilleuls", "meter": "it.support_hours", "quantity": 1.5}),
+                "quantity",
+            ),
+            (
+                serde_json::json!({"id": "x", "member": "tilleuls", "meter": "it.support_hours", "quantity": "-1"}),
+                "reason",
+            ),
+            (
+                serde_json::json!({"id": "x", "member": "tilleuls", "meter": "it.tickets", "occurred_at": "hier"}),
+                "occurred_at",
+            ),
+        ];
+        for (raw, needle) in cases {
+            let err = validate_event(&raw, &meters, &members, "src", now).unwrap_err();
+            assert!(err.contains(needle), "{err} should name {needle}");
+        }
+        // A count meter defaults its quantity to 1.
+        let t = serde_json::json!({"id": "t-2", "member": "tilleuls", "meter": "it.tickets"});
+        assert_eq!(
+            validate_event(&t, &meters, &members, "src", now)
+                .unwrap()
+                .quantity_micros,
+            MICROS
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! Time in the cooperative: stored in UTC, shown and bucketed in Europe/Paris.
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+use rust_decimal::Decimal;
+
+use crate::error::{AppError, AppResult};
+
+/// A calendar month (`YYYY-MM`), the default billing and usage period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Month {
+    /// Parses `YYYY-MM`.
+    ///
+    /// # Errors
+    /// A French message naming the expected format.
+    pub fn parse(s: &str) -> AppResult<Self> {
+        let bad = || {
+            AppError::field(
+                "period",
+                format!("Période « {s} » invalide : format attendu AAAA-MM (ex. 2026-03)."),
+            )
+        };
+        let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 {
+            return Err(bad());
+        }
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let month: u32 = m.parse().map_err(|_| bad())?;
+        if !(1..=12).contains(&month) || !(2000..=2200).contains(&year) {
+            return Err(bad());
+        }
+        Ok(Self { year, month })
+    }
+
+    /// The month containing this instant, in Europe/Paris.
+    #[must_use]
+    pub fn of(at: DateTime<Utc>) -> Self {
+        let local = at.with_timezone(&Paris);
+        Self {
+            year: local.year(),
+            month: local.month(),
+        }
+    }
+
+    #[must_use]
+    pub fn next(self) -> Self {
+        if self.month == 12 {
+            Self {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Self {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    #[must_use]
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or_default()
+    }
+
+    /// `[start, end)` of the month in UTC, midnights taken in Europe/Paris.
+    #[must_use]
+    pub fn utc_window(self) -> (DateTime<Utc>, DateTime<Utc>) {
+        (
+            paris_midnight(self.first_day()),
+            paris_midnight(self.next().first_day()),
+        )
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// Midnight of `day` in Europe/Paris, as UTC.
+#[must_use]
+pub fn paris_midnight(day: NaiveDate) -> DateTime<Utc> {
+    let naive = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    // Midnight always exists in Paris (DST changes happen at 02:00/03:00).
+    Paris
+        .from_local_datetime(&naive)
+        .earliest()
+        .map_or_else(|| Utc.from_utc_datetime(&naive), |d| d.with_timezone(&Utc))
+}
+
+/// `26/11/2026`
+#[must_use]
+pub fn fr_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// `26/11/2026 14:05` in Europe/Paris.
+#[must_use]
+pub fn fr_datetime(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Paris)
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+/// Today in Europe/Paris.
+#[must_use]
+pub fn paris_today() -> NaiveDate {
+    Utc::now().with_timezone(&Paris).date_naive()
+}
+
+/// A decimal in French: comma as decimal separator, narrow no-break spaces between
+/// thousands (`1 234,5`).
+#[must_use]
+pub fn fr_decimal(d: Decimal) -> String {
+    let s = d.normalize().to_string();
+    let (neg, s) = s
+        .strip_prefix('-')
+        .map_or((false, s.as_str()), |r| (true, r));
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(c);
+    }
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    out.push_str(&grouped);
+    if !frac.is_empty() {
+        out.push(',');
+        out.push_str(frac);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_window_is_paris_time() {
+        let m = Month::parse("2026-04").unwrap();
+        let (start, end) = m.utc_window();
+        // CEST (+02:00) in April
+        assert_eq!(start.to_rfc3339(), "2026-03-31T22:00:00+00:00");
+        assert_eq!(end.to_rfc3339(), "2026-04-30T22:00:00+00:00");
+        // An event at 2026-03-31T23:30Z belongs to April.
+        let at = DateTime::parse_from_rfc3339("2026-03-31T23:30:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(Month::of(at), m);
+        // Winter: CET (+01:00)
+        let (s, _) = Month::parse("2026-01").unwrap().utc_window();
+        assert_eq!(s.to_rfc3339(), "2025-12-31T23:00:00+00:00");
+    }
+
+    #[test]
+    fn month_parse_rejects_garbage() {
+        for bad in ["2026-13", "2026-1", "26-01", "abcd-ef", "2026/01", ""] {
+            assert!(Month::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            Month::parse("2026-12").unwrap().next().to_string(),
+            "2027-01"
+        );
+    }
+
+    #[test]
+    fn french_decimal() {
+        assert_eq!(
+            fr_decimal(Decimal::new(123_456_789, 2)),
+            "1\u{202f}234\u{202f}567,89"
+        );
+        assert_eq!(fr_decimal(Decimal::new(-15, 1)), "-1,5");
+        assert_eq!(fr_decimal(Decimal::new(100, 0)), "100");
+    }
+}

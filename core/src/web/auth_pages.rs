@@ -1,0 +1,420 @@
+//! Sign-in, sign-out, password reset, member switcher and the account page.
+use axum::{
+    extract::{Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use loco_rs::{
+    app::AppContext,
+    controller::views::{ViewEngine, engines::TeraView},
+    mailer::{Args, Mailer},
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{
+    auth::{self, BAD_CREDENTIALS},
+    authz::Role,
+    error::AppError,
+    member,
+    scope::{ClientIp, Identity, SESSION_COOKIE, members_of, services},
+    web::{
+        error::PageError,
+        forms::{AnonForm, WebForm, anon_csrf},
+        page::{Page, redirect, redirect_with_flash},
+    },
+};
+
+#[derive(Debug, Deserialize, Default)]
+pub struct LoginQuery {
+    #[serde(default)]
+    pub next: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub next: String,
+}
+
+/// Only local paths are followed after login (no open redirect).
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/"
+    }
+}
+
+fn login_page(
+    v: &ViewEngine<TeraView>,
+    jar: &CookieJar,
+    ctx: &AppContext,
+    email: &str,
+    next: &str,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let secure = services(ctx).map(|s| s.secure_cookies).unwrap_or(true);
+    let (csrf, cookie) = anon_csrf(jar, secure);
+    let page = Page::anonymous("Connexion", &csrf);
+    let mut res = page.render(
+        v,
+        jar,
+        "auth/login.html",
+        json!({"email": email, "next": next, "error": error}),
+    )?;
+    *res.status_mut() = status;
+    if let Some(c) = cookie
+        && let Ok(h) = c.to_string().parse()
+    {
+        res.headers_mut().append(header::SET_COOKIE, h);
+    }
+    Ok(res)
+}
+
+/// `GET /login`
+pub async fn login_form(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, PageError> {
+    login_page(
+        &ViewEngine(v),
+        &jar,
+        &ctx,
+        "",
+        &q.next,
+        None,
+        StatusCode::OK,
+    )
+}
+
+fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
+    let mut c = Cookie::new(SESSION_COOKIE, token);
+    c.set_path("/");
+    c.set_http_only(true);
+    c.set_same_site(SameSite::Lax);
+    c.set_secure(secure);
+    c
+}
+
+/// `POST /login`: a new session at every login.
+pub async fn login(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    ClientIp(ip): ClientIp,
+    form: AnonForm<LoginForm>,
+) -> Result<Response, PageError> {
+    let f = form.value;
+    let v = ViewEngine(v);
+    match auth::authenticate(&ctx.db, &f.email, &f.password, ip.as_deref()).await {
+        Ok(user) => {
+            // Drop any previous session presented with this request.
+            if let Some(old) = jar.get(SESSION_COOKIE) {
+                auth::close_session(&ctx.db, old.value()).await?;
+            }
+            let (token, _) = auth::open_session(&ctx.db, user.id).await?;
+            let svc = services(&ctx)?;
+            let jar = jar.add(session_cookie(token, svc.secure_cookies));
+            Ok((jar, redirect(safe_next(&f.next))).into_response())
+        }
+        Err(AppError::TooManyRequests) => login_page(
+            &v,
+            &jar,
+            &ctx,
+            &f.email,
+            &f.next,
+            Some(&AppError::TooManyRequests.message()),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Err(AppError::Unauthorized) => login_page(
+            &v,
+            &jar,
+            &ctx,
+            &f.email,
+            &f.next,
+            Some(BAD_CREDENTIALS),
+            StatusCode::UNAUTHORIZED,
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Empty {}
+
+/// `POST /logout`: ends the session server-side.
+pub async fn logout(
+    State(ctx): State<AppContext>,
+    jar: CookieJar,
+    _form: WebForm<Empty>,
+) -> Result<Response, PageError> {
+    if let Some(c) = jar.get(SESSION_COOKIE) {
+        auth::close_session(&ctx.db, c.value()).await?;
+    }
+    let mut removal = Cookie::new(SESSION_COOKIE, "");
+    removal.set_path("/");
+    removal.make_removal();
+    let res = redirect_with_flash("/login", "success", "Vous êtes déconnecté·e.");
+    Ok((jar.add(removal), res).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ForgotForm {
+    #[serde(default)]
+    pub email: String,
+}
+
+/// `GET /password/forgot`
+pub async fn forgot_form(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
+    let secure = services(&ctx)?.secure_cookies;
+    let (csrf, cookie) = anon_csrf(&jar, secure);
+    let res = Page::anonymous("Mot de passe oublié", &csrf).render(
+        &ViewEngine(v),
+        &jar,
+        "auth/forgot.html",
+        json!({"sent": false, "email": ""}),
+    )?;
+    Ok(match cookie {
+        Some(c) => (CookieJar::new().add(c), res).into_response(),
+        None => res,
+    })
+}
+
+/// The password-reset e-mail.
+#[derive(Debug)]
+pub struct AuthMailer;
+impl Mailer for AuthMailer {}
+
+/// `POST /password/forgot`: the same answer whether or not the account exists.
+pub async fn forgot(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    form: AnonForm<ForgotForm>,
+) -> Result<Response, PageError> {
+    if let Some((user, token)) = auth::start_password_reset(&ctx.db, &form.value.email).await? {
+        let link = format!(
+            "{}/password/reset?token={token}",
+            ctx.config.server.full_url()
+        );
+        let text = format!(
+            "Bonjour {},\n\nPour choisir un nouveau mot de passe Mutualis, ouvrez ce lien (valable une heure) :\n{link}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message.\n",
+            user.name
+        );
+        let args = Args {
+            to: user.email.clone(),
+            ..Default::default()
+        };
+        let email = loco_rs::mailer::Email {
+            from: Some("Mutualis <ne-pas-repondre@mutualis.example>".to_string()),
+            to: args.to,
+            reply_to: None,
+            subject: "Réinitialisation de votre mot de passe Mutualis".to_string(),
+            text: text.clone(),
+            html: format!("<p>{}</p>", text.replace('\n', "<br>")),
+            bcc: None,
+            cc: None,
+            headers: None,
+        };
+        if ctx.environment == loco_rs::environment::Environment::Development {
+            tracing::info!(%link, "password reset link (development only)");
+        }
+        AuthMailer::mail(&ctx, &email).await?;
+    }
+    let csrf = jar
+        .get(crate::web::forms::CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
+    Page::anonymous("Mot de passe oublié", &csrf).render(
+        &ViewEngine(v),
+        &jar,
+        "auth/forgot.html",
+        json!({"sent": true, "email": form.value.email}),
+    )
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ResetQuery {
+    #[serde(default)]
+    pub token: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub password_confirm: String,
+}
+
+/// `GET /password/reset?token=…`
+pub async fn reset_form(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    Query(q): Query<ResetQuery>,
+) -> Result<Response, PageError> {
+    let secure = services(&ctx)?.secure_cookies;
+    let (csrf, cookie) = anon_csrf(&jar, secure);
+    let res = Page::anonymous("Nouveau mot de passe", &csrf).render(
+        &ViewEngine(v),
+        &jar,
+        "auth/reset.html",
+        json!({"token": q.token, "errors": {}}),
+    )?;
+    Ok(match cookie {
+        Some(c) => (CookieJar::new().add(c), res).into_response(),
+        None => res,
+    })
+}
+
+/// `POST /password/reset`
+pub async fn reset(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    form: AnonForm<ResetForm>,
+) -> Result<Response, PageError> {
+    let f = form.value;
+    let result = if f.password == f.password_confirm {
+        auth::finish_password_reset(&ctx.db, &f.token, &f.password).await
+    } else {
+        Err(AppError::field(
+            "password_confirm",
+            "Les deux mots de passe ne sont pas identiques.",
+        ))
+    };
+    match result {
+        Ok(_) => Ok(redirect_with_flash(
+            "/login",
+            "success",
+            "Mot de passe modifié. Connectez-vous avec le nouveau mot de passe.",
+        )),
+        Err(AppError::Validation(errs)) => {
+            let errors: serde_json::Map<String, serde_json::Value> = errs
+                .into_iter()
+                .map(|e| (e.field, e.message.into()))
+                .collect();
+            let csrf = jar
+                .get(crate::web::forms::CSRF_COOKIE)
+                .map(|c| c.value().to_string())
+                .unwrap_or_default();
+            let mut res = Page::anonymous("Nouveau mot de passe", &csrf).render(
+                &ViewEngine(v),
+                &jar,
+                "auth/reset.html",
+                json!({"token": f.token, "errors": errors}),
+            )?;
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct SwitchQuery {
+    #[serde(default)]
+    pub member: String,
+}
+
+/// `GET /switch?member=slug`: remembers the chosen member and opens its home page.
+pub async fn switch(
+    State(ctx): State<AppContext>,
+    id: Identity,
+    Query(q): Query<SwitchQuery>,
+) -> Result<Response, PageError> {
+    let svc = services(&ctx)?;
+    let mine = members_of(&ctx, &svc.authz, id.user.id).await?;
+    let Some(m) = mine.into_iter().find(|m| m.slug == q.member) else {
+        return Err(AppError::NotFound.into());
+    };
+    if let Some(s) = &id.session {
+        auth::set_session_member(&ctx.db, s, &m.slug).await?;
+    }
+    Ok(redirect(&format!("/m/{}", m.slug)))
+}
+
+/// `GET /me`: the account page with every role the user holds.
+pub async fn me(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    id: Identity,
+) -> Result<Response, PageError> {
+    let svc = services(&ctx)?;
+    let grants = svc.authz.grants_of(id.user.id).await;
+    let members = member::list(&ctx.db).await?;
+    let rows: Vec<_> = grants
+        .iter()
+        .map(|g| {
+            let m = g
+                .member_id
+                .and_then(|mid| members.iter().find(|m| m.id == mid));
+            json!({
+                "role": g.role.label(),
+                "where": m.map_or("Coopérative".to_string(), |m| m.name.clone()),
+                "href": m.map(|m| format!("/m/{}", m.slug)),
+            })
+        })
+        .collect();
+    Page::new(&ctx, &id, "Mon compte", "/me").await?.render(
+        &ViewEngine(v),
+        &jar,
+        "auth/me.html",
+        json!({"grants": rows}),
+    )
+}
+
+/// `GET /`: the home page of each role.
+pub async fn home(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    id: Identity,
+) -> Result<Response, PageError> {
+    let svc = services(&ctx)?;
+    let mine = members_of(&ctx, &svc.authz, id.user.id).await?;
+    let coop_roles = svc.authz.coop_roles(id.user.id).await;
+    if coop_roles.is_empty()
+        && mine.len() == 1
+        && let Some(m) = mine.first()
+    {
+        return Ok(redirect(&format!("/m/{}", m.slug)));
+    }
+    let mut cards = Vec::new();
+    for m in &mine {
+        let roles: Vec<&str> = svc
+            .authz
+            .roles_in(id.user.id, m.id)
+            .await
+            .into_iter()
+            .map(Role::label)
+            .collect();
+        cards.push(
+            json!({"name": m.name, "href": format!("/m/{}", m.slug), "roles": roles.join(", ")}),
+        );
+    }
+    let coop: Vec<&str> = coop_roles.into_iter().map(Role::label).collect();
+    Page::new(&ctx, &id, "Accueil", "/").await?.render(
+        &ViewEngine(v),
+        &jar,
+        "home.html",
+        json!({"cards": cards, "coop_roles": coop.join(", "), "name": id.user.name}),
+    )
+}

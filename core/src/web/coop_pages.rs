@@ -1,0 +1,764 @@
+//! The cooperative's pages: members, subscriptions, users and roles, API keys, meters,
+//! audit log.
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use axum_extra::extract::CookieJar;
+use chrono::NaiveDate;
+use loco_rs::{
+    app::AppContext,
+    controller::views::{ViewEngine, engines::TeraView},
+};
+use sea_orm::{EntityTrait, QueryOrder};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::{
+    audit::{self, ChainReport},
+    auth::{self, NewUser},
+    authz::Role,
+    entities::{api_keys, users},
+    error::{AppError, FieldError},
+    member::{self, MemberInput, module_label},
+    scope::CoopAccess,
+    time::{fr_date, fr_datetime, paris_today},
+    web::{
+        error::PageError,
+        forms::WebForm,
+        page::{Page, redirect_with_flash},
+        views,
+    },
+};
+
+fn errors_map(errs: Vec<FieldError>) -> Value {
+    let m: Map<String, Value> = errs
+        .into_iter()
+        .map(|e| (e.field, Value::String(e.message)))
+        .collect();
+    Value::Object(m)
+}
+
+/// `GET /coop`
+pub async fn dashboard(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.members", "read").await?;
+    let members = member::list(&ctx.db).await?;
+    let users = users::Entity::find().all(&ctx.db).await?;
+    let grants = scope.services().authz.all_grants().await;
+    Page::for_coop(&ctx, &scope, "Tableau de bord de la coopérative", "/coop")
+        .await?
+        .render(
+            &ViewEngine(v),
+            &jar,
+            "coop/dashboard.html",
+            json!({
+                "members": members.len(),
+                "users": users.len(),
+                "grants": grants.len(),
+                "meters": scope.services().meters.all().len(),
+                "can_admin": scope.can("coop.members", "write").await?,
+            }),
+        )
+}
+
+async fn members_page(
+    ctx: &AppContext,
+    v: &ViewEngine<TeraView>,
+    jar: &CookieJar,
+    scope: &crate::scope::CoopScope,
+    form: &MemberInput,
+    errors: Value,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let today = paris_today();
+    let mut rows = Vec::new();
+    for m in member::list(&ctx.db).await? {
+        let modules: Vec<&str> = member::active_modules(&ctx.db, m.id, today)
+            .await?
+            .iter()
+            .map(|c| module_label(c))
+            .collect();
+        let mut row = views::member(&m);
+        row["modules"] = json!(modules.join(", "));
+        rows.push(row);
+    }
+    let mut res = Page::for_coop(ctx, scope, "Adhérents", "/coop/members")
+        .await?
+        .render(
+            v,
+            jar,
+            "coop/members.html",
+            json!({
+                "rows": rows,
+                "form": form,
+                "errors": errors,
+                "can_admin": scope.can("coop.members", "write").await?,
+                "vat_options": [
+                    {"value": "exempt", "label": "Exonéré – membre du groupement (art. 261 B CGI)"},
+                    {"value": "liable", "label": "Assujetti à la TVA"},
+                ],
+            }),
+        )?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// `GET /coop/members`
+pub async fn members(
+    State(ctx): State<AppContext>,
+    v: ViewEngine<TeraView>,
+    jar: CookieJar,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.members", "read").await?;
+    let form = MemberInput {
+        vat_status: "exempt".to_string(),
+        ..Default::default()
+    };
+    members_page(&ctx, &v, &jar, &scope, &form, json!({}), StatusCode::OK).await
+}
+
+/// `POST /coop/members`
+pub async fn create_member(
+    State(ctx): State<AppContext>,
+    v: ViewEngine<TeraView>,
+    jar: CookieJar,
+    access: CoopAccess,
+    form: WebForm<MemberInput>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.members", "write").await?;
+    match member::create_member(&ctx.db, &scope.actor(), &form.value).await {
+        Ok(m) => Ok(redirect_with_flash(
+            &format!("/coop/members/{}", m.slug),
+            "success",
+            &format!("Adhérent « {} » créé.", m.name),
+        )),
+        Err(AppError::Validation(errs)) => {
+            members_page(
+                &ctx,
+                &v,
+                &jar,
+                &scope,
+                &form.value,
+                errors_map(errs),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /coop/members/{slug}`
+pub async fn member(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    Path(slug): Path<String>,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.members", "read").await?;
+    let m = member::find_by_slug(&ctx.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let today = paris_today();
+    let establishments: Vec<_> = member::establishments(&ctx.db, m.id)
+        .await?
+        .into_iter()
+        .map(|e| json!({"name": e.name, "siret": e.siret, "nic": e.nic}))
+        .collect();
+    let subs: Vec<_> = member::subscriptions(&ctx.db, m.id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let active = member::covers(&s, today);
+            json!({
+                "id": s.id.to_string(), "module": s.module, "label": module_label(&s.module),
+                "start": fr_date(s.start_date), "end": s.end_date.map(fr_date),
+                "active": active, "open_ended": s.end_date.is_none(),
+            })
+        })
+        .collect();
+    let modules: Vec<_> = member::catalogue(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|c| json!({"value": c.code, "label": c.name}))
+        .collect();
+    Page::for_coop(&ctx, &scope, &m.name, "/coop/members")
+        .await?
+        .crumb("Adhérents", "/coop/members")
+        .crumb(&m.name, "")
+        .render(
+            &ViewEngine(v),
+            &jar,
+            "coop/member.html",
+            json!({
+                "member": views::member(&m),
+                "establishments": establishments,
+                "subscriptions": subs,
+                "modules": modules,
+                "today": today.to_string(),
+                "can_admin": scope.can("coop.members", "write").await?,
+            }),
+        )
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct EstablishmentForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub siret: String,
+}
+
+/// `POST /coop/members/{slug}/establishments`
+pub async fn add_establishment(
+    State(ctx): State<AppContext>,
+    Path(slug): Path<String>,
+    access: CoopAccess,
+    form: WebForm<EstablishmentForm>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.members", "write").await?;
+    let m = member::find_by_slug(&ctx.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let back = format!("/coop/members/{slug}");
+    match member::add_establishment(
+        &ctx.db,
+        &scope.actor(),
+        &m,
+        &form.value.name,
+        &form.value.siret,
+    )
+    .await
+    {
+        Ok(e) => Ok(redirect_with_flash(
+            &back,
+            "success",
+            &format!("Établissement « {} » ajouté.", e.name),
+        )),
+        Err(e @ AppError::Validation(_)) => Ok(redirect_with_flash(&back, "error", &e.message())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct SubscriptionForm {
+    #[serde(default)]
+    pub module: String,
+    #[serde(default)]
+    pub start_date: String,
+    #[serde(default)]
+    pub end_date: String,
+}
+
+fn parse_date(field: &str, raw: &str) -> Result<Option<NaiveDate>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(raw, "%d/%m/%Y"))
+        .map(Some)
+        .map_err(|_| {
+            AppError::field(
+                field,
+                format!("Date « {raw} » invalide (format JJ/MM/AAAA)."),
+            )
+        })
+}
+
+/// `POST /coop/members/{slug}/subscriptions`
+pub async fn subscribe(
+    State(ctx): State<AppContext>,
+    Path(slug): Path<String>,
+    access: CoopAccess,
+    form: WebForm<SubscriptionForm>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.members", "write").await?;
+    let m = member::find_by_slug(&ctx.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let back = format!("/coop/members/{slug}");
+    let f = form.value;
+    let result = async {
+        let start = parse_date("start_date", &f.start_date)?
+            .ok_or_else(|| AppError::field("start_date", "La date de début est obligatoire."))?;
+        let end = parse_date("end_date", &f.end_date)?;
+        member::subscribe(&ctx.db, &scope.actor(), &m, &f.module, start, end).await
+    }
+    .await;
+    match result {
+        Ok(s) => Ok(redirect_with_flash(
+            &back,
+            "success",
+            &format!(
+                "Abonnement au module « {} » enregistré.",
+                module_label(&s.module)
+            ),
+        )),
+        Err(e @ AppError::Validation(_)) => Ok(redirect_with_flash(&back, "error", &e.message())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct EndForm {
+    #[serde(default)]
+    pub end_date: String,
+}
+
+/// `POST /coop/members/{slug}/subscriptions/{id}/end`
+pub async fn end_subscription(
+    State(ctx): State<AppContext>,
+    Path((slug, id)): Path<(String, uuid::Uuid)>,
+    access: CoopAccess,
+    form: WebForm<EndForm>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.members", "write").await?;
+    let m = member::find_by_slug(&ctx.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let back = format!("/coop/members/{slug}");
+    let end = match parse_date("end_date", &form.value.end_date) {
+        Ok(Some(d)) => d,
+        Ok(None) => paris_today(),
+        Err(e) => return Ok(redirect_with_flash(&back, "error", &e.message())),
+    };
+    match member::end_subscription(&ctx.db, &scope.actor(), &m, id, end).await {
+        Ok(_) => Ok(redirect_with_flash(
+            &back,
+            "success",
+            &format!("Abonnement terminé au {}.", fr_date(end)),
+        )),
+        Err(e @ AppError::Validation(_)) => Ok(redirect_with_flash(&back, "error", &e.message())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn users_page(
+    ctx: &AppContext,
+    v: &ViewEngine<TeraView>,
+    jar: &CookieJar,
+    scope: &crate::scope::CoopScope,
+    form: Value,
+    errors: Value,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let all = users::Entity::find()
+        .order_by_asc(users::Column::Name)
+        .all(&ctx.db)
+        .await?;
+    let grants = scope.services().authz.all_grants().await;
+    let members = member::list(&ctx.db).await?;
+    let rows: Vec<_> = all
+        .iter()
+        .map(|u| {
+            let roles: Vec<String> = grants
+                .iter()
+                .filter(|g| g.user_id == u.id)
+                .map(|g| match g.member_id.and_then(|id| members.iter().find(|m| m.id == id)) {
+                    Some(m) => format!("{} ({})", g.role.label(), m.name),
+                    None => g.role.label().to_string(),
+                })
+                .collect();
+            json!({"id": u.id, "name": u.name, "email": u.email, "roles": roles.join(" · "), "disabled": u.disabled_at.is_some()})
+        })
+        .collect();
+    let mut res = Page::for_coop(ctx, scope, "Utilisateurs et rôles", "/coop/users")
+        .await?
+        .render(
+            v,
+            jar,
+            "coop/users.html",
+            json!({"rows": rows, "form": form, "errors": errors, "can_admin": scope.can("coop.users", "write").await?}),
+        )?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// `GET /coop/users`
+pub async fn users(
+    State(ctx): State<AppContext>,
+    v: ViewEngine<TeraView>,
+    jar: CookieJar,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.users", "read").await?;
+    users_page(
+        &ctx,
+        &v,
+        &jar,
+        &scope,
+        json!({"email": "", "name": ""}),
+        json!({}),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /coop/users`
+pub async fn create_user(
+    State(ctx): State<AppContext>,
+    v: ViewEngine<TeraView>,
+    jar: CookieJar,
+    access: CoopAccess,
+    form: WebForm<NewUser>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.users", "write").await?;
+    match auth::create_user(&ctx.db, &scope.actor(), &form.value).await {
+        Ok(u) => Ok(redirect_with_flash(
+            &format!("/coop/users/{}", u.id),
+            "success",
+            &format!(
+                "Compte créé pour {}. Attribuez-lui maintenant ses rôles.",
+                u.email
+            ),
+        )),
+        Err(AppError::Validation(errs)) => {
+            let f = json!({"email": form.value.email, "name": form.value.name});
+            users_page(
+                &ctx,
+                &v,
+                &jar,
+                &scope,
+                f,
+                errors_map(errs),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /coop/users/{id}`
+pub async fn user(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.users", "read").await?;
+    let u = auth::find_user(&ctx.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let members = member::list(&ctx.db).await?;
+    let grants: Vec<_> = scope
+        .services()
+        .authz
+        .grants_of(u.id)
+        .await
+        .into_iter()
+        .map(|g| {
+            let m = g.member_id.and_then(|id| members.iter().find(|m| m.id == id));
+            json!({
+                "role": g.role.as_str(), "role_label": g.role.label(),
+                "member_id": g.member_id, "where": m.map_or("Coopérative".to_string(), |m| m.name.clone()),
+            })
+        })
+        .collect();
+    let member_options: Vec<_> = members
+        .iter()
+        .map(|m| json!({"value": m.id.to_string(), "label": m.name}))
+        .collect();
+    Page::for_coop(&ctx, &scope, &u.name, "/coop/users")
+        .await?
+        .crumb("Utilisateurs et rôles", "/coop/users")
+        .crumb(&u.name, "")
+        .render(
+            &ViewEngine(v),
+            &jar,
+            "coop/user.html",
+            json!({
+                "u": {"id": u.id, "name": u.name, "email": u.email, "disabled": u.disabled_at.is_some(), "created": fr_datetime(u.created_at)},
+                "grants": grants,
+                "roles": views::role_options(&Role::ALL),
+                "members": member_options,
+                "can_admin": scope.can("coop.users", "write").await?,
+            }),
+        )
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct GrantForm {
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub member_id: String,
+}
+
+fn grant_member(f: &GrantForm) -> Option<i64> {
+    f.member_id.trim().parse().ok()
+}
+
+/// `POST /coop/users/{id}/grants`
+pub async fn grant(
+    State(ctx): State<AppContext>,
+    Path(id): Path<i64>,
+    access: CoopAccess,
+    form: WebForm<GrantForm>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.roles", "write").await?;
+    let back = format!("/coop/users/{id}");
+    let u = auth::find_user(&ctx.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let Some(role) = Role::parse(&form.value.role) else {
+        return Ok(redirect_with_flash(&back, "error", "Choisissez un rôle."));
+    };
+    let member_id = if role.is_coop() {
+        None
+    } else {
+        grant_member(&form.value)
+    };
+    if let Some(mid) = member_id
+        && !member::list(&ctx.db).await?.iter().any(|m| m.id == mid)
+    {
+        return Ok(redirect_with_flash(&back, "error", "Adhérent inconnu."));
+    }
+    match scope.services().authz.grant(u.id, role, member_id).await {
+        Ok(_) => {
+            audit::record(
+                &ctx.db,
+                &scope.actor(),
+                member_id,
+                "grant",
+                &u.id.to_string(),
+                "create",
+                json!({"role": role.as_str()}),
+            )
+            .await?;
+            Ok(redirect_with_flash(
+                &back,
+                "success",
+                &format!("Rôle « {} » attribué.", role.label()),
+            ))
+        }
+        Err(e @ AppError::Validation(_)) => Ok(redirect_with_flash(&back, "error", &e.message())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /coop/users/{id}/grants/revoke`
+pub async fn revoke(
+    State(ctx): State<AppContext>,
+    Path(id): Path<i64>,
+    access: CoopAccess,
+    form: WebForm<GrantForm>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.roles", "write").await?;
+    let back = format!("/coop/users/{id}");
+    let Some(role) = Role::parse(&form.value.role) else {
+        return Err(AppError::NotFound.into());
+    };
+    let member_id = if role.is_coop() {
+        None
+    } else {
+        grant_member(&form.value)
+    };
+    if scope.services().authz.revoke(id, role, member_id).await? {
+        audit::record(
+            &ctx.db,
+            &scope.actor(),
+            member_id,
+            "grant",
+            &id.to_string(),
+            "delete",
+            json!({"role": role.as_str()}),
+        )
+        .await?;
+    }
+    Ok(redirect_with_flash(&back, "success", "Rôle retiré."))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct StatusForm {
+    #[serde(default)]
+    pub disabled: String,
+}
+
+/// `POST /coop/users/{id}/status`: disable or re-enable an account.
+pub async fn set_status(
+    State(ctx): State<AppContext>,
+    Path(id): Path<i64>,
+    access: CoopAccess,
+    form: WebForm<StatusForm>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.users", "write").await?;
+    let disable = form.value.disabled == "1";
+    if disable && id == scope.identity().user.id {
+        return Ok(redirect_with_flash(
+            &format!("/coop/users/{id}"),
+            "error",
+            "Vous ne pouvez pas désactiver votre propre compte.",
+        ));
+    }
+    auth::set_disabled(&ctx.db, &scope.actor(), id, disable).await?;
+    Ok(redirect_with_flash(
+        &format!("/coop/users/{id}"),
+        "success",
+        if disable {
+            "Compte désactivé : ses sessions sont fermées."
+        } else {
+            "Compte réactivé."
+        },
+    ))
+}
+
+async fn api_keys_page(
+    ctx: &AppContext,
+    v: &ViewEngine<TeraView>,
+    jar: &CookieJar,
+    scope: &crate::scope::CoopScope,
+    new_key: Option<String>,
+    errors: Value,
+) -> Result<Response, PageError> {
+    let rows: Vec<_> = api_keys::Entity::find()
+        .order_by_desc(api_keys::Column::CreatedAt)
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|k| json!({
+            "id": k.id, "name": k.name, "prefix": k.prefix, "created": fr_datetime(k.created_at),
+            "last_used": k.last_used_at.map(fr_datetime), "revoked": k.revoked_at.is_some(),
+        }))
+        .collect();
+    Page::for_coop(ctx, scope, "Clés d’API", "/coop/api-keys")
+        .await?
+        .render(v, jar, "coop/api_keys.html", json!({"rows": rows, "new_key": new_key, "errors": errors, "can_admin": scope.can("coop.api_keys", "write").await?}))
+}
+
+/// `GET /coop/api-keys`
+pub async fn api_keys(
+    State(ctx): State<AppContext>,
+    v: ViewEngine<TeraView>,
+    jar: CookieJar,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.api_keys", "read").await?;
+    api_keys_page(&ctx, &v, &jar, &scope, None, json!({})).await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ApiKeyForm {
+    #[serde(default)]
+    pub name: String,
+}
+
+/// `POST /coop/api-keys`: the key is shown once, on this page only.
+pub async fn create_api_key(
+    State(ctx): State<AppContext>,
+    v: ViewEngine<TeraView>,
+    jar: CookieJar,
+    access: CoopAccess,
+    form: WebForm<ApiKeyForm>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.api_keys", "write").await?;
+    match auth::create_api_key(&ctx.db, &scope.actor(), &form.value.name).await {
+        Ok((_, key)) => api_keys_page(&ctx, &v, &jar, &scope, Some(key), json!({})).await,
+        Err(AppError::Validation(errs)) => {
+            let mut res = api_keys_page(&ctx, &v, &jar, &scope, None, errors_map(errs)).await?;
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /coop/api-keys/{id}/revoke`
+pub async fn revoke_api_key(
+    State(ctx): State<AppContext>,
+    Path(id): Path<i64>,
+    access: CoopAccess,
+    _form: WebForm<ApiKeyForm>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.api_keys", "write").await?;
+    auth::revoke_api_key(&ctx.db, &scope.actor(), id).await?;
+    Ok(redirect_with_flash(
+        "/coop/api-keys",
+        "success",
+        "Clé révoquée : elle ne permet plus d’envoyer des événements.",
+    ))
+}
+
+/// `GET /coop/meters`
+pub async fn meters(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.meters", "read").await?;
+    let rows: Vec<_> = scope
+        .services()
+        .meters
+        .all()
+        .iter()
+        .map(|m| json!({"code": m.code, "module": m.module, "label": m.label, "aggregation": m.aggregation.label(), "unit": m.unit}))
+        .collect();
+    Page::for_coop(&ctx, &scope, "Compteurs", "/coop/meters")
+        .await?
+        .render(
+            &ViewEngine(v),
+            &jar,
+            "coop/meters.html",
+            json!({"rows": rows}),
+        )
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct AuditQuery {
+    #[serde(default)]
+    pub page: Option<u64>,
+    #[serde(default)]
+    pub verify: Option<String>,
+}
+
+/// `GET /coop/audit`: the whole log; `?verify=1` walks the chain.
+pub async fn audit_log(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    Query(q): Query<AuditQuery>,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("coop.audit", "read").await?;
+    let page_no = q.page.unwrap_or(1).max(1);
+    let (rows, total) = audit::page(&ctx.db, None, 50, (page_no - 1) * 50).await?;
+    let members = member::list(&ctx.db).await?;
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            let m = r.member_id.and_then(|id| members.iter().find(|m| m.id == id)).map(|m| m.name.clone());
+            json!({"seq": r.seq, "at": fr_datetime(r.at), "actor": r.actor, "member": m, "object": format!("{} {}", r.object_type, r.object_id), "action": r.action, "details": r.details})
+        })
+        .collect();
+    let verify = if q.verify.is_some() {
+        Some(match audit::verify(&ctx.db).await? {
+            ChainReport::Intact { rows } => {
+                json!({"ok": true, "message": format!("Chaîne intacte : {rows} lignes vérifiées.")})
+            }
+            ChainReport::Broken { seq, reason } => {
+                json!({"ok": false, "message": format!("Chaîne rompue à la ligne {seq} : {reason}.")})
+            }
+        })
+    } else {
+        None
+    };
+    Page::for_coop(&ctx, &scope, "Journal d’audit", "/coop/audit")
+        .await?
+        .render(
+            &ViewEngine(v),
+            &jar,
+            "audit.html",
+            json!({"rows": rows, "total": total, "page": page_no, "pages": total.div_ceil(50).max(1), "base": "/coop/audit", "scope_label": "toute la coopérative", "verify": verify, "coop": true}),
+        )
+}

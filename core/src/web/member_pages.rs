@@ -1,0 +1,380 @@
+//! A member's pages: home, module landing pages, usage, users and roles, audit log.
+use axum::{
+    extract::{Path, Query, State},
+    response::Response,
+};
+use axum_extra::extract::CookieJar;
+use loco_rs::{
+    app::AppContext,
+    controller::views::{ViewEngine, engines::TeraView},
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{
+    audit,
+    auth::{self, NewUser},
+    authz::Role,
+    error::AppError,
+    member::{self, MODULES, module_label},
+    metering,
+    scope::MemberAccess,
+    time::{Month, fr_date, fr_datetime, fr_decimal, paris_today},
+    web::{
+        error::PageError,
+        forms::WebForm,
+        page::{Page, redirect_with_flash},
+        views,
+    },
+};
+
+/// `GET /m/{slug}`
+pub async fn home(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("member.profile", "read").await?;
+    let m = scope.member();
+    let path = format!("/m/{}", m.slug);
+    let mut modules = Vec::new();
+    for code in scope.access().active_modules() {
+        let open = scope.can(&format!("{code}.home"), "read").await?;
+        modules.push(json!({"code": code, "label": module_label(code), "href": format!("{path}/{code}"), "open": open}));
+    }
+    let establishments: Vec<_> = member::establishments(&ctx.db, scope.member_id())
+        .await?
+        .into_iter()
+        .map(|e| json!({"name": e.name, "siret": e.siret, "nic": e.nic}))
+        .collect();
+    let roles: Vec<&str> = scope.access().roles.iter().map(|r| r.label()).collect();
+    Page::for_scope(&ctx, &scope, &m.name, &path).await?.render(
+        &ViewEngine(v),
+        &jar,
+        "member/home.html",
+        json!({
+            "member": views::member(m),
+            "modules": modules,
+            "establishments": establishments,
+            "roles": roles.join(", "),
+        }),
+    )
+}
+
+/// `GET /m/{slug}/{module}`: the module's landing page (403 when not subscribed).
+pub async fn module_home(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    Path((_slug, module)): Path<(String, String)>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    if !MODULES.contains(&module.as_str()) {
+        return Err(AppError::NotFound.into());
+    }
+    let scope = access.authorize(&format!("{module}.home"), "read").await?;
+    let m = scope.member();
+    let month = Month::of(chrono::Utc::now());
+    let usage: Vec<_> =
+        metering::usage_for_month(&ctx.db, &scope.services().meters, scope.member_id(), month)
+            .await?
+            .into_iter()
+            .filter(|u| u.module == module)
+            .map(|u| json!({"label": u.label, "quantity": fr_decimal(u.quantity), "unit": u.unit}))
+            .collect();
+    let sub = member::subscriptions(&ctx.db, scope.member_id())
+        .await?
+        .into_iter()
+        .find(|s| s.module == module && member::covers(s, paris_today()));
+    let path = format!("/m/{}/{module}", m.slug);
+    Page::for_scope(
+        &ctx,
+        &scope,
+        &format!("{} — {}", module_label(&module), m.name),
+        &path,
+    )
+    .await?
+    .crumb(&m.name, &format!("/m/{}", m.slug))
+    .crumb(module_label(&module), "")
+    .render(
+        &ViewEngine(v),
+        &jar,
+        "member/module.html",
+        json!({
+            "member": views::member(m),
+            "module": module,
+            "module_label": module_label(&module),
+            "since": sub.as_ref().map(|s| fr_date(s.start_date)),
+            "until": sub.as_ref().and_then(|s| s.end_date.map(fr_date)),
+            "usage": usage,
+            "month": month.to_string(),
+        }),
+    )
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct PeriodQuery {
+    #[serde(default)]
+    pub period: String,
+}
+
+/// `GET /m/{slug}/usage?period=YYYY-MM`
+pub async fn usage(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    Query(q): Query<PeriodQuery>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("usage", "read").await?;
+    let month = if q.period.is_empty() {
+        Month::of(chrono::Utc::now())
+    } else {
+        Month::parse(&q.period)?
+    };
+    let rows: Vec<_> = metering::usage_for_month(&ctx.db, &scope.services().meters, scope.member_id(), month)
+        .await?
+        .into_iter()
+        .map(|u| {
+            json!({
+                "meter": u.meter, "label": u.label, "module": module_label(&u.module),
+                "aggregation": u.aggregation, "quantity": fr_decimal(u.quantity), "unit": u.unit, "events": u.events,
+            })
+        })
+        .collect();
+    let m = scope.member();
+    let path = format!("/m/{}/usage", m.slug);
+    let prev = Month::parse(&format!(
+        "{:04}-{:02}",
+        if month.month == 1 {
+            month.year - 1
+        } else {
+            month.year
+        },
+        if month.month == 1 {
+            12
+        } else {
+            month.month - 1
+        }
+    ))?;
+    Page::for_scope(&ctx, &scope, &format!("Consommation — {}", m.name), &path)
+        .await?
+        .crumb(&m.name, &format!("/m/{}", m.slug))
+        .crumb("Consommation", "")
+        .render(
+            &ViewEngine(v),
+            &jar,
+            "member/usage.html",
+            json!({
+                "member": views::member(m),
+                "period": month.to_string(),
+                "period_label": views::month_label(month),
+                "prev": prev.to_string(),
+                "next": month.next().to_string(),
+                "rows": rows,
+            }),
+        )
+}
+
+/// `GET /m/{slug}/users`: who holds which role in this member.
+pub async fn users(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("member.users", "read").await?;
+    let m = scope.member();
+    let grants: Vec<_> = scope
+        .services()
+        .authz
+        .all_grants()
+        .await
+        .into_iter()
+        .filter(|g| g.member_id == Some(m.id))
+        .collect();
+    let mut rows = Vec::new();
+    for g in &grants {
+        if let Some(u) = auth::find_user(&ctx.db, g.user_id).await? {
+            rows.push(json!({
+                "user_id": u.id, "name": u.name, "email": u.email,
+                "role": g.role.as_str(), "role_label": g.role.label(),
+                "disabled": u.disabled_at.is_some(),
+            }));
+        }
+    }
+    let can_manage = scope.can("member.users", "write").await?;
+    let path = format!("/m/{}/users", m.slug);
+    let page = Page::for_scope(&ctx, &scope, &format!("Utilisateurs — {}", m.name), &path)
+        .await?
+        .crumb(&m.name, &format!("/m/{}", m.slug))
+        .crumb("Utilisateurs", "");
+    page.render(
+        &ViewEngine(v),
+        &jar,
+        "member/users.html",
+        json!({
+            "member": views::member(m),
+            "rows": rows,
+            "can_manage": can_manage,
+            "roles": views::role_options(&Role::MEMBER_ROLES),
+            "form": {"email": "", "name": "", "role": ""},
+            "errors": {},
+        }),
+    )
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct MemberUserForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub role: String,
+}
+
+/// `POST /m/{slug}/users`: gives a member role to an existing account, or creates it.
+pub async fn add_user(
+    State(ctx): State<AppContext>,
+    access: MemberAccess,
+    form: WebForm<MemberUserForm>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("member.users", "write").await?;
+    let f = form.value;
+    let back = format!("/m/{}/users", scope.member().slug);
+    let Some(role) = Role::parse(&f.role).filter(|r| !r.is_coop()) else {
+        return Ok(redirect_with_flash(
+            &back,
+            "error",
+            "Choisissez un rôle de l’association.",
+        ));
+    };
+    let email = member::email(&f.email).map_err(|m| AppError::field("email", m));
+    let email = match email {
+        Ok(e) => e,
+        Err(e) => return Ok(redirect_with_flash(&back, "error", &e.message())),
+    };
+    let existing = auth::find_user_by_email(&ctx.db, &email).await?;
+    let user = match existing {
+        Some(u) => u,
+        None => {
+            match auth::create_user(
+                &ctx.db,
+                &scope.actor(),
+                &NewUser {
+                    email,
+                    name: f.name,
+                    password: f.password,
+                },
+            )
+            .await
+            {
+                Ok(u) => u,
+                Err(AppError::Validation(errs)) => {
+                    let msg: Vec<String> = errs.into_iter().map(|e| e.message).collect();
+                    return Ok(redirect_with_flash(&back, "error", &msg.join(" ")));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    scope
+        .services()
+        .authz
+        .grant(user.id, role, Some(scope.member_id()))
+        .await?;
+    audit::record(
+        &ctx.db,
+        &scope.actor(),
+        Some(scope.member_id()),
+        "grant",
+        &user.id.to_string(),
+        "create",
+        json!({"role": role.as_str(), "email": user.email}),
+    )
+    .await?;
+    Ok(redirect_with_flash(
+        &back,
+        "success",
+        &format!("Rôle « {} » attribué à {}.", role.label(), user.email),
+    ))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct RevokeForm {
+    #[serde(default)]
+    pub user_id: i64,
+    #[serde(default)]
+    pub role: String,
+}
+
+/// `POST /m/{slug}/users/revoke`
+pub async fn revoke_user(
+    State(ctx): State<AppContext>,
+    access: MemberAccess,
+    form: WebForm<RevokeForm>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("member.users", "write").await?;
+    let back = format!("/m/{}/users", scope.member().slug);
+    let Some(role) = Role::parse(&form.value.role).filter(|r| !r.is_coop()) else {
+        return Err(AppError::NotFound.into());
+    };
+    let removed = scope
+        .services()
+        .authz
+        .revoke(form.value.user_id, role, Some(scope.member_id()))
+        .await?;
+    if removed {
+        audit::record(
+            &ctx.db,
+            &scope.actor(),
+            Some(scope.member_id()),
+            "grant",
+            &form.value.user_id.to_string(),
+            "delete",
+            json!({"role": role.as_str()}),
+        )
+        .await?;
+    }
+    Ok(redirect_with_flash(&back, "success", "Rôle retiré."))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default)]
+    pub page: Option<u64>,
+}
+
+/// `GET /m/{slug}/audit`: the member's audit log (director).
+pub async fn audit_log(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    Query(q): Query<PageQuery>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("audit", "read").await?;
+    let m = scope.member();
+    let page_no = q.page.unwrap_or(1).max(1);
+    let (rows, total) =
+        audit::page(&ctx.db, Some(scope.member_id()), 50, (page_no - 1) * 50).await?;
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|r| json!({"seq": r.seq, "at": fr_datetime(r.at), "actor": r.actor, "object": format!("{} {}", r.object_type, r.object_id), "action": r.action, "details": r.details}))
+        .collect();
+    let path = format!("/m/{}/audit", m.slug);
+    Page::for_scope(&ctx, &scope, &format!("Journal d’audit — {}", m.name), &path)
+        .await?
+        .crumb(&m.name, &format!("/m/{}", m.slug))
+        .crumb("Journal d’audit", "")
+        .render(
+            &ViewEngine(v),
+            &jar,
+            "audit.html",
+            json!({"rows": rows, "total": total, "page": page_no, "pages": total.div_ceil(50).max(1), "base": path, "scope_label": m.name, "verify": null}),
+        )
+}

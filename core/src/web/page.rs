@@ -1,0 +1,304 @@
+//! The context every page renders with (see `assets/views/_layout.html`): user,
+//! CSRF token, member switcher, left navigation, breadcrumbs and flash message.
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use base64::Engine as _;
+use loco_rs::{
+    app::AppContext,
+    controller::views::{ViewEngine, ViewRenderer, engines::TeraView},
+};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::{
+    error::AppResult,
+    member::module_label,
+    scope::{CoopScope, Identity, MemberAccess, Scope, members_of, services},
+    web::error::PageError,
+};
+
+const FLASH_COOKIE: &str = "mutualis_flash";
+
+/// A flash message shown once on the next page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Flash {
+    pub kind: String,
+    pub message: String,
+}
+
+/// Reads the pending flash message, if any.
+#[must_use]
+pub fn take_flash(jar: &CookieJar) -> Option<Flash> {
+    let raw = jar.get(FLASH_COOKIE)?.value().to_string();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(raw)
+        .ok()?;
+    let s = String::from_utf8(bytes).ok()?;
+    let (kind, message) = s.split_once('\n')?;
+    Some(Flash {
+        kind: if kind == "error" { "error" } else { "success" }.to_string(),
+        message: message.to_string(),
+    })
+}
+
+/// A 303 redirect carrying a flash message.
+#[must_use]
+pub fn redirect_with_flash(to: &str, kind: &str, message: &str) -> Response {
+    let v = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}\n{message}"));
+    let mut c = Cookie::new(FLASH_COOKIE, v);
+    c.set_path("/");
+    c.set_http_only(true);
+    c.set_same_site(SameSite::Lax);
+    (CookieJar::new().add(c), axum::response::Redirect::to(to)).into_response()
+}
+
+/// A plain 303 redirect.
+#[must_use]
+pub fn redirect(to: &str) -> Response {
+    axum::response::Redirect::to(to).into_response()
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct NavItem {
+    label: String,
+    href: String,
+    active: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct NavSection {
+    title: String,
+    items: Vec<NavItem>,
+}
+
+/// A page under construction.
+#[derive(Debug)]
+pub struct Page {
+    title: String,
+    user: Value,
+    csrf: String,
+    switcher: Vec<Value>,
+    current_member: Value,
+    nav: Vec<NavSection>,
+    breadcrumbs: Vec<Value>,
+    path: String,
+}
+
+fn item(label: &str, href: String, path: &str) -> NavItem {
+    let active = path == href || (href.len() > 3 && path.starts_with(&format!("{href}/")));
+    NavItem {
+        label: label.to_string(),
+        href,
+        active,
+    }
+}
+
+impl Page {
+    /// A page for a signed-in user, with the cooperative section of the navigation.
+    ///
+    /// # Errors
+    /// Database or casbin errors.
+    pub async fn new(ctx: &AppContext, id: &Identity, title: &str, path: &str) -> AppResult<Self> {
+        let svc = services(ctx)?;
+        let members = members_of(ctx, &svc.authz, id.user.id).await?;
+        let current = id.session.as_ref().and_then(|s| s.member_slug.clone());
+        let switcher = members
+            .iter()
+            .map(|m| json!({"slug": m.slug, "name": m.name, "current": current.as_deref() == Some(m.slug.as_str())}))
+            .collect();
+        let mut page = Self {
+            title: title.to_string(),
+            user: json!({"email": id.user.email, "name": id.user.name}),
+            csrf: id
+                .session
+                .as_ref()
+                .map(|s| s.csrf_token.clone())
+                .unwrap_or_default(),
+            switcher,
+            current_member: Value::Null,
+            nav: Vec::new(),
+            breadcrumbs: Vec::new(),
+            path: path.to_string(),
+        };
+        if members.len() == 1
+            && let Some(m) = members.first()
+        {
+            page.current_member = json!({"slug": m.slug, "name": m.name});
+        }
+        let uid = id.user.id;
+        let mut coop = Vec::new();
+        let checks = [
+            ("Tableau de bord", "/coop", "coop.members", "read"),
+            ("Adhérents", "/coop/members", "coop.members", "read"),
+            ("Utilisateurs et rôles", "/coop/users", "coop.users", "read"),
+            ("Compteurs", "/coop/meters", "coop.meters", "read"),
+            ("Clés d’API", "/coop/api-keys", "coop.api_keys", "read"),
+            ("Journal d’audit", "/coop/audit", "coop.audit", "read"),
+        ];
+        for (label, href, obj, act) in checks {
+            if svc.authz.allowed(uid, crate::authz::COOP, obj, act).await? {
+                coop.push(if href == "/coop" {
+                    NavItem {
+                        label: label.to_string(),
+                        href: href.to_string(),
+                        active: path == "/coop",
+                    }
+                } else {
+                    item(label, href.to_string(), path)
+                });
+            }
+        }
+        if !coop.is_empty() {
+            page.nav.push(NavSection {
+                title: "Coopérative".to_string(),
+                items: coop,
+            });
+        }
+        Ok(page)
+    }
+
+    /// A page on a member's path: the member's section of the navigation shows the
+    /// subscribed modules and pages this user may open, nothing else.
+    ///
+    /// # Errors
+    /// Database or casbin errors.
+    pub async fn for_member(
+        ctx: &AppContext,
+        access: &MemberAccess,
+        title: &str,
+        path: &str,
+    ) -> AppResult<Self> {
+        let mut page = Self::new(ctx, &access.identity, title, path).await?;
+        let m = &access.member;
+        page.current_member = json!({"slug": m.slug, "name": m.name});
+        for s in &mut page.switcher {
+            let current = s.get("slug").and_then(Value::as_str) == Some(m.slug.as_str());
+            s["current"] = Value::Bool(current);
+        }
+        let base = format!("/m/{}", m.slug);
+        let mut items = vec![NavItem {
+            label: "Accueil".to_string(),
+            href: base.clone(),
+            active: path == base,
+        }];
+        for module in access.active_modules() {
+            if access.can(&format!("{module}.home"), "read").await? {
+                items.push(item(module_label(module), format!("{base}/{module}"), path));
+            }
+        }
+        let extra = [
+            ("Consommation", "usage", "usage", "read"),
+            ("Utilisateurs", "users", "member.users", "read"),
+            ("Journal d’audit", "audit", "audit", "read"),
+        ];
+        for (label, sub, obj, act) in extra {
+            if access.can(obj, act).await? {
+                items.push(item(label, format!("{base}/{sub}"), path));
+            }
+        }
+        page.nav.insert(
+            0,
+            NavSection {
+                title: m.name.clone(),
+                items,
+            },
+        );
+        Ok(page)
+    }
+
+    /// A page for an authorized member request.
+    ///
+    /// # Errors
+    /// Database or casbin errors.
+    pub async fn for_scope(
+        ctx: &AppContext,
+        scope: &Scope,
+        title: &str,
+        path: &str,
+    ) -> AppResult<Self> {
+        Self::for_member(ctx, scope.access(), title, path).await
+    }
+
+    /// A page for an authorized cooperative request.
+    ///
+    /// # Errors
+    /// Database or casbin errors.
+    pub async fn for_coop(
+        ctx: &AppContext,
+        scope: &CoopScope,
+        title: &str,
+        path: &str,
+    ) -> AppResult<Self> {
+        Self::new(ctx, scope.identity(), title, path).await
+    }
+
+    /// A page for an anonymous visitor (login, password reset).
+    #[must_use]
+    pub fn anonymous(title: &str, csrf: &str) -> Self {
+        Self {
+            title: title.to_string(),
+            user: Value::Null,
+            csrf: csrf.to_string(),
+            switcher: Vec::new(),
+            current_member: Value::Null,
+            nav: Vec::new(),
+            breadcrumbs: Vec::new(),
+            path: String::new(),
+        }
+    }
+
+    /// Adds a breadcrumb.
+    #[must_use]
+    pub fn crumb(mut self, label: &str, href: &str) -> Self {
+        self.breadcrumbs.push(json!({"label": label, "href": href}));
+        self
+    }
+
+    #[must_use]
+    pub fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    /// Renders `template` with the layout context merged with `data`; consumes the
+    /// pending flash message.
+    ///
+    /// # Errors
+    /// Template errors.
+    pub fn render(
+        self,
+        v: &ViewEngine<TeraView>,
+        jar: &CookieJar,
+        template: &str,
+        data: Value,
+    ) -> Result<Response, PageError> {
+        let flash = take_flash(jar);
+        let mut ctx = json!({
+            "page_title": self.title,
+            "user": self.user,
+            "csrf": self.csrf,
+            "switcher": self.switcher,
+            "current_member": self.current_member,
+            "nav": self.nav,
+            "breadcrumbs": self.breadcrumbs,
+            "flash": flash,
+            "path": self.path,
+        });
+        if let (Some(obj), Value::Object(extra)) = (ctx.as_object_mut(), data) {
+            obj.extend(extra);
+        }
+        let html = v.0.render(template, ctx).map_err(|e| {
+            tracing::error!(template, error = %e, "template rendering failed");
+            crate::error::AppError::Unexpected(anyhow::anyhow!("template {template}: {e}"))
+        })?;
+        let mut res = axum::response::Html(html).into_response();
+        if flash.is_some() {
+            let mut c = Cookie::new(FLASH_COOKIE, "");
+            c.set_path("/");
+            c.make_removal();
+            if let Ok(v) = c.to_string().parse() {
+                res.headers_mut().append(axum::http::header::SET_COOKIE, v);
+            }
+        }
+        Ok(res)
+    }
+}

@@ -1,0 +1,16 @@
+//! The database schema of Mutualis: one file per change, named `mYYYYMMDD_NNNNNN_module_what`,
+//! the same on SQLite and PostgreSQL.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_core_foundation;
+
+/// Runs every migration in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261126_000001_core_foundation::Migration)]
+    }
+}

@@ -1,0 +1,3 @@
+//! The Mutualis app: wires core and the modules into loco. No domain logic here.
+pub mod app;
+pub mod tasks;

@@ -1,0 +1,2 @@
+//! CLI tasks (`cargo loco task <name>`).
+pub mod audit_verify;
