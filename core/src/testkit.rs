@@ -31,7 +31,8 @@ pub struct WebSession {
 }
 
 /// Builders over a booted test app.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
+#[allow(missing_debug_implementations)]
 pub struct TestKit<'a> {
     pub ctx: &'a AppContext,
 }

@@ -1,1 +1,11 @@
+//! End-to-end tests: the real router, a fresh database per test (SQLite by default,
+//! PostgreSQL when `DATABASE_URL` points to one), real headless Chromium for the browser.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
+mod access;
+mod audit;
+mod auth;
+mod browser;
+mod common;
+mod members;
+mod metering;

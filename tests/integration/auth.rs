@@ -1,0 +1,372 @@
+//! Login, throttling, logout, password reset, CSRF, `/api/me`.
+use mutualis_core::authz::Role;
+use mutualis_core::testkit::PASSWORD;
+use serde_json::json;
+
+use crate::common::*;
+
+fn csrf_cookie() -> (&'static str, &'static str) {
+    ("cookie", "mutualis_csrf=token-abc")
+}
+
+#[tokio::test]
+async fn login_form_opens_a_session_and_logout_ends_it_server_side() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let m = kit.member("alpha", &["hr"]).await;
+        kit.user("dir@alpha.test", Role::Director, Some(&m)).await;
+
+        // The login page sets the anonymous CSRF cookie and embeds the same token.
+        let page = server.get("/login").await;
+        assert_eq!(page.status_code(), 200);
+        assert!(page.text().contains("Connexion"));
+        let set_cookie = page
+            .headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(set_cookie.contains("mutualis_csrf="), "{set_cookie}");
+        assert!(set_cookie.contains("HttpOnly"));
+
+        // Without the CSRF token: refused, nothing happens.
+        let res = server
+            .post("/login")
+            .form(&[("email", "dir@alpha.test"), ("password", PASSWORD)])
+            .await;
+        assert_eq!(res.status_code(), 403);
+
+        let (k, v) = csrf_cookie();
+        let res = server
+            .post("/login")
+            .add_header(k, v)
+            .form(&[
+                ("csrf", "token-abc"),
+                ("email", "DIR@alpha.test"),
+                ("password", PASSWORD),
+                ("next", "/m/alpha"),
+            ])
+            .await;
+        assert_eq!(res.status_code(), 303);
+        assert_eq!(res.headers().get("location").unwrap(), "/m/alpha");
+        let cookie = res
+            .headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        let session = cookie.split(';').next().unwrap().to_string();
+
+        let home = server
+            .get("/m/alpha")
+            .add_header("cookie", session.as_str())
+            .await;
+        assert_eq!(home.status_code(), 200);
+        assert!(home.text().contains("Association alpha"));
+        let csrf = home
+            .text()
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+
+        // An open redirect is not followed.
+        let res = server
+            .post("/login")
+            .add_header(k, v)
+            .form(&[
+                ("csrf", "token-abc"),
+                ("email", "dir@alpha.test"),
+                ("password", PASSWORD),
+                ("next", "//evil.example"),
+            ])
+            .await;
+        assert_eq!(res.headers().get("location").unwrap(), "/");
+
+        let out = server
+            .post("/logout")
+            .add_header("cookie", session.as_str())
+            .form(&[("csrf", csrf.as_str())])
+            .await;
+        assert_eq!(out.status_code(), 303);
+        // The old cookie no longer opens anything: the session is gone server-side.
+        let after = server
+            .get("/m/alpha")
+            .add_header("cookie", session.as_str())
+            .await;
+        assert_eq!(after.status_code(), 303);
+        assert!(
+            after
+                .headers()
+                .get("location")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("/login")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_account_get_the_same_answer_then_429() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let m = kit.member("alpha", &[]).await;
+        kit.user("dir@alpha.test", Role::Director, Some(&m)).await;
+        let (k, v) = csrf_cookie();
+        let wrong = server
+            .post("/login")
+            .add_header(k, v)
+            .form(&[
+                ("csrf", "token-abc"),
+                ("email", "dir@alpha.test"),
+                ("password", "nope"),
+            ])
+            .await;
+        let unknown = server
+            .post("/login")
+            .add_header(k, v)
+            .form(&[
+                ("csrf", "token-abc"),
+                ("email", "nobody@alpha.test"),
+                ("password", "nope"),
+            ])
+            .await;
+        assert_eq!(wrong.status_code(), 401);
+        assert_eq!(unknown.status_code(), 401);
+        assert!(wrong.text().contains("E-mail ou mot de passe incorrect."));
+        assert!(unknown.text().contains("E-mail ou mot de passe incorrect."));
+        // The typed e-mail is kept in the form.
+        assert!(wrong.text().contains("value=\"dir@alpha.test\""));
+
+        // Two failures so far from this address; three more through the API make five
+        // within a minute: the next attempt is refused with 429, even with the right
+        // password.
+        for _ in 0..3 {
+            let r = server
+                .post("/api/auth/login")
+                .json(&json!({"email": "dir@alpha.test", "password": "bad"}))
+                .await;
+            assert_eq!(r.status_code(), 401);
+            assert_eq!(
+                r.json::<serde_json::Value>()["error"],
+                "E-mail ou mot de passe incorrect."
+            );
+        }
+        let r = server
+            .post("/api/auth/login")
+            .json(&json!({"email": "dir@alpha.test", "password": PASSWORD}))
+            .await;
+        assert_eq!(r.status_code(), 429);
+        assert!(
+            r.json::<serde_json::Value>()["error"]
+                .as_str()
+                .unwrap()
+                .contains("Trop de tentatives")
+        );
+
+        // Per account, whatever the address: five failures from five addresses lock the
+        // account; another account from a fresh address is not affected.
+        let rh = kit.user("rh@alpha.test", Role::HrOfficer, Some(&m)).await;
+        for i in 0..5 {
+            let ip = format!("10.0.0.{i}");
+            let e =
+                mutualis_core::auth::authenticate(&ctx.db, "rh@alpha.test", "bad", Some(&ip)).await;
+            assert!(matches!(e, Err(mutualis_core::AppError::Unauthorized)));
+        }
+        let e = mutualis_core::auth::authenticate(
+            &ctx.db,
+            "rh@alpha.test",
+            PASSWORD,
+            Some("10.0.0.99"),
+        )
+        .await;
+        assert!(matches!(e, Err(mutualis_core::AppError::TooManyRequests)));
+        let other = kit.user("staff@alpha.test", Role::Staff, Some(&m)).await;
+        let ok = mutualis_core::auth::authenticate(
+            &ctx.db,
+            "staff@alpha.test",
+            PASSWORD,
+            Some("10.0.0.98"),
+        )
+        .await;
+        assert_eq!(ok.unwrap().id, other.id);
+        let _ = rh;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_login_then_me_lists_roles_per_member() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &["gdpr"]).await;
+        let b = kit.member("beta", &["gdpr"]).await;
+        let u = kit.user("dpo@coop.test", Role::Dpo, Some(&a)).await;
+        kit.grant(&u, Role::Dpo, Some(&b)).await;
+        kit.grant(&u, Role::Board, None).await;
+
+        let r = server
+            .post("/api/auth/login")
+            .json(&json!({"email": "dpo@coop.test", "password": PASSWORD}))
+            .await;
+        assert_eq!(r.status_code(), 200);
+        let token = r.json::<serde_json::Value>()["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let me = server.get("/api/me").authorization_bearer(&token).await;
+        assert_eq!(me.status_code(), 200);
+        let me: serde_json::Value = me.json();
+        assert_eq!(me["user"]["email"], "dpo@coop.test");
+        assert_eq!(me["coop_roles"], json!(["board"]));
+        assert_eq!(me["members"]["alpha"]["roles"], json!(["dpo"]));
+        assert_eq!(me["members"]["beta"]["roles"], json!(["dpo"]));
+
+        // No token, a forged token, or a session cookie on the API: 401.
+        assert_eq!(server.get("/api/me").await.status_code(), 401);
+        assert_eq!(
+            server
+                .get("/api/me")
+                .authorization_bearer("x.y.z")
+                .await
+                .status_code(),
+            401
+        );
+        let web = kit.web(&u).await;
+        assert_eq!(
+            server
+                .get("/api/me")
+                .add_header("cookie", web.cookie.as_str())
+                .await
+                .status_code(),
+            401
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn password_reset_by_emailed_token() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let m = kit.member("alpha", &[]).await;
+        let u = kit.user("dir@alpha.test", Role::Director, Some(&m)).await;
+        let old_session = kit.web(&u).await;
+        let (k, v) = csrf_cookie();
+
+        // Unknown address: same page, no mail.
+        let r = server
+            .post("/password/forgot")
+            .add_header(k, v)
+            .form(&[("csrf", "token-abc"), ("email", "x@y.test")])
+            .await;
+        assert_eq!(r.status_code(), 200);
+        assert!(r.text().contains("Si un compte existe"));
+        assert_eq!(ctx.mailer.as_ref().unwrap().deliveries().count, 0);
+
+        let r = server
+            .post("/password/forgot")
+            .add_header(k, v)
+            .form(&[("csrf", "token-abc"), ("email", "dir@alpha.test")])
+            .await;
+        assert!(r.text().contains("Si un compte existe"));
+        let mails = ctx.mailer.as_ref().unwrap().deliveries();
+        assert_eq!(mails.count, 1);
+        let raw = mails.messages[0].replace("=\r\n", "").replace("=3D", "=");
+        let token: String = raw
+            .split("token=")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        assert!(token.len() > 30, "{raw}");
+
+        // Weak password refused with its field named.
+        let r = server
+            .post("/password/reset")
+            .add_header(k, v)
+            .form(&[
+                ("csrf", "token-abc"),
+                ("token", token.as_str()),
+                ("password", "court"),
+                ("password_confirm", "court"),
+            ])
+            .await;
+        assert_eq!(r.status_code(), 422);
+        assert!(r.text().contains("au moins 12 caractères"));
+
+        let r = server
+            .post("/password/reset")
+            .add_header(k, v)
+            .form(&[
+                ("csrf", "token-abc"),
+                ("token", token.as_str()),
+                ("password", "un-nouveau-mot-de-passe"),
+                ("password_confirm", "un-nouveau-mot-de-passe"),
+            ])
+            .await;
+        assert_eq!(r.status_code(), 303);
+        // Old sessions are closed; the token cannot be reused.
+        assert_eq!(
+            web_get(&server, &old_session, "/m/alpha")
+                .await
+                .status_code(),
+            303
+        );
+        let again = server
+            .post("/password/reset")
+            .add_header(k, v)
+            .form(&[
+                ("csrf", "token-abc"),
+                ("token", token.as_str()),
+                ("password", "encore-un-autre-mdp"),
+                ("password_confirm", "encore-un-autre-mdp"),
+            ])
+            .await;
+        assert_eq!(again.status_code(), 422);
+        let ok = server
+            .post("/api/auth/login")
+            .json(&json!({"email": "dir@alpha.test", "password": "un-nouveau-mot-de-passe"}))
+            .await;
+        assert_eq!(ok.status_code(), 200);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_disabled_account_loses_its_sessions() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let m = kit.member("alpha", &[]).await;
+        let admin = kit.user("admin@coop.test", Role::CoopAdmin, None).await;
+        let u = kit.user("dir@alpha.test", Role::Director, Some(&m)).await;
+        let s = kit.web(&u).await;
+        let a = kit.web(&admin).await;
+        assert_eq!(web_get(&server, &s, "/m/alpha").await.status_code(), 200);
+        let r = web_post(
+            &server,
+            &a,
+            &format!("/coop/users/{}/status", u.id),
+            &[("disabled", "1")],
+        )
+        .await;
+        assert_eq!(r.status_code(), 303);
+        assert_eq!(web_get(&server, &s, "/m/alpha").await.status_code(), 303);
+        let login = server
+            .post("/api/auth/login")
+            .json(&json!({"email": "dir@alpha.test", "password": PASSWORD}))
+            .await;
+        assert_eq!(login.status_code(), 401);
+    })
+    .await;
+}

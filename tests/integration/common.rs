@@ -1,0 +1,166 @@
+//! Shared helpers for the integration tests.
+use std::future::Future;
+
+use std::net::SocketAddr;
+
+use axum_test::{TestResponse, TestServer};
+use loco_rs::{
+    app::{AppContext, Hooks},
+    boot::{BootResult, StartMode},
+    environment::Environment,
+};
+use mutualis::app::App;
+pub use mutualis_core::testkit::{TestKit, WebSession};
+use sea_orm::{ConnectionTrait, Database, Statement};
+
+/// A fresh database for one test: a temporary SQLite file, or a new PostgreSQL
+/// database next to the one `DATABASE_URL` names. Dropped when the test ends, even
+/// when it fails (`DROP DATABASE … WITH (FORCE)` closes lingering connections).
+pub struct FreshDb {
+    pub uri: String,
+    admin_uri: Option<String>,
+    name: String,
+    dir: Option<std::path::PathBuf>,
+}
+
+impl FreshDb {
+    pub async fn create(base: &str) -> Self {
+        let name = format!("mutualis_t_{}", uuid::Uuid::now_v7().simple());
+        if base.starts_with("postgres") {
+            let admin = Database::connect(base)
+                .await
+                .expect("connect to the base PostgreSQL database");
+            admin
+                .execute_raw(Statement::from_string(
+                    admin.get_database_backend(),
+                    format!("CREATE DATABASE {name}"),
+                ))
+                .await
+                .expect("create the test database");
+            admin.close().await.ok();
+            let (head, _) = base
+                .rsplit_once('/')
+                .expect("a database name in DATABASE_URL");
+            let query = base
+                .split_once('?')
+                .map(|(_, q)| format!("?{q}"))
+                .unwrap_or_default();
+            Self {
+                uri: format!("{head}/{name}{query}"),
+                admin_uri: Some(base.to_string()),
+                name,
+                dir: None,
+            }
+        } else {
+            let dir = std::env::temp_dir().join(&name);
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let uri = format!("sqlite://{}?mode=rwc", dir.join("test.sqlite").display());
+            Self {
+                uri,
+                admin_uri: None,
+                name,
+                dir: Some(dir),
+            }
+        }
+    }
+}
+
+impl Drop for FreshDb {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some(admin) = self.admin_uri.clone() {
+            let name = self.name.clone();
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Runtime::new().expect("runtime");
+                rt.block_on(async {
+                    if let Ok(db) = Database::connect(&admin).await {
+                        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                        let _ = db
+                            .execute_raw(Statement::from_string(db.get_database_backend(), sql))
+                            .await;
+                        let _ = db.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// Boots the app in the test environment on its own fresh database.
+pub async fn boot() -> (BootResult, FreshDb) {
+    let mut config = App::load_config(&Environment::Test)
+        .await
+        .expect("test config");
+    let fresh = FreshDb::create(&config.database.uri).await;
+    config.database.uri = fresh.uri.clone();
+    let boot = App::boot(StartMode::ServerOnly, &Environment::Test, config)
+        .await
+        .expect("boot");
+    (boot, fresh)
+}
+
+/// Runs a test against the real router with its own fresh database.
+pub async fn run<F, Fut>(f: F)
+where
+    F: FnOnce(TestServer, AppContext) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let (boot, _fresh) = boot().await;
+    let router = boot.router.clone().expect("router");
+    let server = TestServer::new(router.into_make_service_with_connect_info::<SocketAddr>())
+        .expect("test server");
+    f(server, boot.app_context.clone()).await;
+    boot.app_context.db.close_by_ref().await.ok();
+}
+
+/// GET with a web session.
+pub async fn web_get(server: &TestServer, s: &WebSession, path: &str) -> TestResponse {
+    server
+        .get(path)
+        .add_header("cookie", s.cookie.as_str())
+        .await
+}
+
+/// POST a form with a web session and its CSRF token.
+pub async fn web_post(
+    server: &TestServer,
+    s: &WebSession,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> TestResponse {
+    let mut form: Vec<(&str, &str)> = vec![("csrf", s.csrf.as_str())];
+    form.extend_from_slice(fields);
+    server
+        .post(path)
+        .add_header("cookie", s.cookie.as_str())
+        .form(&form)
+        .await
+}
+
+/// GET on the API with a bearer token.
+pub async fn api_get(server: &TestServer, bearer: &str, path: &str) -> TestResponse {
+    server.get(path).add_header("authorization", bearer).await
+}
+
+/// Follows a redirect as a browser would: the session cookie plus the flash cookie the
+/// response set.
+pub async fn follow(server: &TestServer, s: &WebSession, res: &TestResponse) -> TestResponse {
+    let to = res
+        .headers()
+        .get("location")
+        .expect("a redirect")
+        .to_str()
+        .unwrap()
+        .to_string();
+    let mut cookie = s.cookie.clone();
+    for v in res.headers().get_all("set-cookie") {
+        if let Some(pair) = v.to_str().unwrap().split(';').next() {
+            cookie.push_str("; ");
+            cookie.push_str(pair);
+        }
+    }
+    server.get(&to).add_header("cookie", cookie.as_str()).await
+}

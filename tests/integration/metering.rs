@@ -1,0 +1,263 @@
+//! Usage ingestion (idempotency, per-event rejection, batch limits) and monthly
+//! aggregation in Europe/Paris.
+use mutualis_core::authz::Role;
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+async fn post_events(
+    server: &axum_test::TestServer,
+    key: &str,
+    events: Value,
+) -> axum_test::TestResponse {
+    server
+        .post("/api/usage/events")
+        .add_header("x-api-key", key)
+        .json(&json!({"events": events}))
+        .await
+}
+
+fn quantity(usage: &Value, meter: &str) -> String {
+    usage["meters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["meter"] == meter)
+        .unwrap()["quantity"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_same_batch_twice_is_all_duplicates_and_totals_do_not_move() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &[]).await;
+        let dir = kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
+        let key = kit.api_key("outil de tickets").await;
+        let events: Vec<Value> = (0..120)
+            .map(|i| json!({"id": format!("t-{i}"), "member": "alpha", "meter": "it.support_hours", "quantity": "0.1", "occurred_at": "2026-03-10T10:00:00Z"}))
+            .collect();
+        let first = post_events(&server, &key, json!(events)).await;
+        assert_eq!(first.status_code(), 200);
+        assert_eq!(first.json::<Value>(), json!({"accepted": 120, "duplicates": 0, "rejected": []}));
+        let second = post_events(&server, &key, json!(events)).await;
+        assert_eq!(second.json::<Value>(), json!({"accepted": 0, "duplicates": 120, "rejected": []}));
+        let usage: Value = api_get(&server, &kit.bearer(&dir), "/api/m/alpha/usage?period=2026-03").await.json();
+        // 120 × 0.1 is exactly 12, not 11.999999.
+        assert_eq!(quantity(&usage, "it.support_hours"), "12");
+        assert_eq!(usage["period"], "2026-03");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_bad_event_is_rejected_by_index_and_the_rest_kept() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &[]).await;
+        let dir = kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
+        let key = kit.api_key("outil").await;
+        let r = post_events(
+            &server,
+            &key,
+            json!([
+                {"id": "a", "member": "alpha", "meter": "it.tickets", "occurred_at": "2026-03-02T08:00:00Z"},
+                {"id": "b", "member": "alpha", "meter": "it.support_hours", "quantity": "abc", "occurred_at": "2026-03-02T08:00:00Z"},
+                {"id": "c", "member": "ghost", "meter": "it.tickets"},
+                {"id": "d", "member": "alpha", "meter": "it.tickets", "occurred_at": "2026-03-03T08:00:00Z"},
+                {"id": "e", "member": "alpha", "meter": "nope.meter"},
+                {"id": "f", "member": "alpha", "meter": "it.support_hours", "quantity": "2.5", "occurred_at": "2026-03-03T08:00:00Z"},
+                {"id": "a", "member": "alpha", "meter": "it.tickets", "occurred_at": "2026-03-02T08:00:00Z"}
+            ]),
+        )
+        .await;
+        assert_eq!(r.status_code(), 200);
+        let body: Value = r.json();
+        assert_eq!(body["accepted"], 3);
+        assert_eq!(body["duplicates"], 1);
+        let rejected = body["rejected"].as_array().unwrap();
+        let idx: Vec<u64> = rejected.iter().map(|r| r["index"].as_u64().unwrap()).collect();
+        assert_eq!(idx, [1, 2, 4]);
+        assert!(rejected[0]["error"].as_str().unwrap().starts_with("quantity"));
+        assert!(rejected[1]["error"].as_str().unwrap().contains("ghost"));
+        assert!(rejected[2]["error"].as_str().unwrap().contains("nope.meter"));
+        let usage: Value = api_get(&server, &kit.bearer(&dir), "/api/m/alpha/usage?period=2026-03").await.json();
+        assert_eq!(quantity(&usage, "it.tickets"), "2");
+        assert_eq!(quantity(&usage, "it.support_hours"), "2.5");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn batches_need_a_valid_key_and_at_most_1000_events() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        kit.member("alpha", &[]).await;
+        let r = post_events(
+            &server,
+            "mk_wrong",
+            json!([{"id": "a", "member": "alpha", "meter": "it.tickets"}]),
+        )
+        .await;
+        assert_eq!(r.status_code(), 401);
+        let r = server
+            .post("/api/usage/events")
+            .json(&json!({"events": []}))
+            .await;
+        assert_eq!(r.status_code(), 401);
+        let key = kit.api_key("outil").await;
+        let many: Vec<Value> = (0..1001)
+            .map(|i| json!({"id": i.to_string(), "member": "alpha", "meter": "it.tickets"}))
+            .collect();
+        let r = post_events(&server, &key, json!(many)).await;
+        assert_eq!(r.status_code(), 400);
+        assert!(
+            r.json::<Value>()["error"]
+                .as_str()
+                .unwrap()
+                .contains("1000")
+        );
+        let r = server
+            .post("/api/usage/events")
+            .add_header("x-api-key", key.as_str())
+            .text("pas du json")
+            .await;
+        assert_eq!(r.status_code(), 400);
+        // An API key created through the API by a coop admin works; by a director, no.
+        let admin = kit.user("admin@coop.test", Role::CoopAdmin, None).await;
+        let made = server
+            .post("/api/coop/api-keys")
+            .add_header("authorization", kit.bearer(&admin).as_str())
+            .json(&json!({"name": "GLPI"}))
+            .await;
+        assert_eq!(made.status_code(), 201);
+        let key2 = made.json::<Value>()["key"].as_str().unwrap().to_string();
+        let r = post_events(
+            &server,
+            &key2,
+            json!([{"id": "z", "member": "alpha", "meter": "it.tickets"}]),
+        )
+        .await;
+        assert_eq!(r.json::<Value>()["accepted"], 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn months_are_cut_at_midnight_in_paris() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &[]).await;
+        let dir = kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
+        let key = kit.api_key("outil").await;
+        let r = post_events(
+            &server,
+            &key,
+            json!([
+                // 2026-03-31T21:59:59Z is 23:59:59 in Paris (CEST): March.
+                {"id": "1", "member": "alpha", "meter": "it.support_hours", "quantity": "1", "occurred_at": "2026-03-31T21:59:59Z"},
+                // 2026-03-31T23:30:00Z is 01:30 on 1 April in Paris: April.
+                {"id": "2", "member": "alpha", "meter": "it.support_hours", "quantity": "10", "occurred_at": "2026-03-31T23:30:00Z"},
+                // 2026-02-28T23:30:00Z is 00:30 on 1 March in Paris (CET): March.
+                {"id": "3", "member": "alpha", "meter": "it.support_hours", "quantity": "100", "occurred_at": "2026-02-28T23:30:00Z"},
+                {"id": "4", "member": "alpha", "meter": "it.support_hours", "quantity": "1000", "occurred_at": "2026-04-01T00:30:00+02:00"}
+            ]),
+        )
+        .await;
+        assert_eq!(r.json::<Value>()["accepted"], 4);
+        let bearer = kit.bearer(&dir);
+        let march: Value = api_get(&server, &bearer, "/api/m/alpha/usage?period=2026-03").await.json();
+        let april: Value = api_get(&server, &bearer, "/api/m/alpha/usage?period=2026-04").await.json();
+        let feb: Value = api_get(&server, &bearer, "/api/m/alpha/usage?period=2026-02").await.json();
+        assert_eq!(quantity(&march, "it.support_hours"), "101");
+        assert_eq!(quantity(&april, "it.support_hours"), "1010");
+        assert_eq!(quantity(&feb, "it.support_hours"), "0");
+        let bad = api_get(&server, &bearer, "/api/m/alpha/usage?period=2026-13").await;
+        assert_eq!(bad.status_code(), 422);
+        assert!(bad.json::<Value>()["error"].as_str().unwrap().contains("AAAA-MM"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn record_usage_commits_or_rolls_back_with_the_action() {
+    use mutualis_core::metering::{Recorded, record_usage};
+    use rust_decimal::Decimal;
+    use sea_orm::TransactionTrait;
+    run(|_server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &[]).await;
+        let meters = &mutualis_core::scope::services(&ctx).unwrap().meters;
+        let month = mutualis_core::time::Month::of(chrono::Utc::now());
+        // Rolled back: no usage without its action.
+        let txn = ctx.db.begin().await.unwrap();
+        let r = record_usage(
+            &txn,
+            meters,
+            a.id,
+            "it.support_hours",
+            Decimal::new(15, 1),
+            "k-1",
+            "test",
+            json!({}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r, Recorded::Inserted);
+        txn.rollback().await.unwrap();
+        let usage = mutualis_core::metering::usage_for_month(&ctx.db, meters, a.id, month)
+            .await
+            .unwrap();
+        assert_eq!(
+            usage
+                .iter()
+                .find(|u| u.meter == "it.support_hours")
+                .unwrap()
+                .events,
+            0
+        );
+        // Committed, then replayed: a no-op.
+        let txn = ctx.db.begin().await.unwrap();
+        record_usage(
+            &txn,
+            meters,
+            a.id,
+            "it.support_hours",
+            Decimal::new(15, 1),
+            "k-1",
+            "test",
+            json!({}),
+        )
+        .await
+        .unwrap();
+        txn.commit().await.unwrap();
+        let again = record_usage(
+            &ctx.db,
+            meters,
+            a.id,
+            "it.support_hours",
+            Decimal::new(15, 1),
+            "k-1",
+            "test",
+            json!({}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(again, Recorded::Duplicate);
+        let usage = mutualis_core::metering::usage_for_month(&ctx.db, meters, a.id, month)
+            .await
+            .unwrap();
+        assert_eq!(
+            usage
+                .iter()
+                .find(|u| u.meter == "it.support_hours")
+                .unwrap()
+                .quantity
+                .to_string(),
+            "1.5"
+        );
+    })
+    .await;
+}
