@@ -13,6 +13,7 @@ pub mod member;
 pub mod metering;
 pub mod scope;
 pub mod seed;
+pub mod team;
 pub mod time;
 pub mod web;
 

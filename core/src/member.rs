@@ -32,7 +32,7 @@ fn luhn_ok(digits: &str) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A SIREN: 9 digits with a Luhn check digit.
@@ -77,7 +77,10 @@ impl Siret {
             return Err("Le SIRET doit comporter exactement 14 chiffres.".to_string());
         }
         let ok = if s.starts_with("356000000") {
-            s.chars().filter_map(|c| c.to_digit(10)).sum::<u32>() % 5 == 0
+            s.chars()
+                .filter_map(|c| c.to_digit(10))
+                .sum::<u32>()
+                .is_multiple_of(5)
         } else {
             luhn_ok(&s)
         };
@@ -373,6 +376,7 @@ pub fn module_label(code: &str) -> &'static str {
         "gdpr" => "RGPD",
         "legal" => "Modèles juridiques",
         "practices" => "Échange de pratiques",
+        "it" => "Support informatique",
         _ => "Module inconnu",
     }
 }

@@ -17,6 +17,7 @@ use crate::{
     entities::{members, usage_events},
     error::{AppError, AppResult},
     ids::new_id,
+    scope::Scope,
     time::Month,
 };
 
@@ -228,27 +229,77 @@ pub async fn insert_events<C: ConnectionTrait>(db: &C, events: &[NewEvent]) -> A
     Ok(inserted)
 }
 
-/// Records one usage event inside the caller's transaction: the action and its usage
-/// commit or roll back together. A key already used for this member is a no-op.
+/// One usage record made by a module's action.
+#[derive(Debug, Clone)]
+pub struct Usage<'a> {
+    pub meter: &'a str,
+    pub quantity: Decimal,
+    /// Unique per member forever: a replay with the same key is a no-op.
+    pub idempotency_key: &'a str,
+    /// Needed by `unique_count` meters (e.g. `{"employee": "…"}`).
+    pub properties: serde_json::Value,
+}
+
+impl<'a> Usage<'a> {
+    #[must_use]
+    pub fn new(meter: &'a str, quantity: Decimal, idempotency_key: &'a str) -> Self {
+        Self {
+            meter,
+            quantity,
+            idempotency_key,
+            properties: serde_json::json!({}),
+        }
+    }
+
+    #[must_use]
+    pub fn properties(mut self, properties: serde_json::Value) -> Self {
+        self.properties = properties;
+        self
+    }
+}
+
+/// Records one usage event inside the caller's transaction, for the member of the
+/// request: the action and its usage commit or roll back together. A key already used
+/// for this member is a no-op.
 ///
 /// # Errors
 /// 422 for an unknown meter or an invalid quantity; database errors.
 pub async fn record_usage<C: ConnectionTrait>(
     txn: &C,
+    scope: &Scope,
+    usage: Usage<'_>,
+) -> AppResult<Recorded> {
+    record_usage_for(txn, &scope.services().meters, scope.member_id(), usage).await
+}
+
+/// The same, for background tasks that act for a member without a request (monthly
+/// meters such as active employees).
+///
+/// # Errors
+/// 422 for an unknown meter or an invalid quantity; database errors.
+pub async fn record_usage_for<C: ConnectionTrait>(
+    txn: &C,
     meters: &Meters,
     member_id: i64,
-    meter: &str,
-    quantity: Decimal,
-    idempotency_key: &str,
-    source: &str,
-    properties: serde_json::Value,
+    usage: Usage<'_>,
 ) -> AppResult<Recorded> {
     let m = meters
-        .get(meter)
-        .ok_or_else(|| AppError::field("meter", format!("Compteur inconnu : {meter}.")))?;
-    let q = to_micros(quantity).map_err(|msg| AppError::field("quantity", msg))?;
+        .get(usage.meter)
+        .ok_or_else(|| AppError::field("meter", format!("Compteur inconnu : {}.", usage.meter)))?;
+    let q = to_micros(usage.quantity).map_err(|msg| AppError::field("quantity", msg))?;
     let unique_value = match m.aggregation {
-        Aggregation::UniqueCount { property } => properties.get(property).map(json_scalar),
+        Aggregation::UniqueCount { property } => Some(
+            usage
+                .properties
+                .get(property)
+                .map(json_scalar)
+                .ok_or_else(|| {
+                    AppError::field(
+                        "properties",
+                        format!("propriété « {property} » obligatoire pour ce compteur."),
+                    )
+                })?,
+        ),
         _ => None,
     };
     let e = NewEvent {
@@ -256,11 +307,11 @@ pub async fn record_usage<C: ConnectionTrait>(
         meter: m.code.to_string(),
         quantity_micros: q,
         occurred_at: Utc::now().trunc_subsecs(6),
-        idempotency_key: idempotency_key.to_string(),
-        source: source.to_string(),
+        idempotency_key: usage.idempotency_key.to_string(),
+        source: m.module.to_string(),
         unique_value,
         reason: None,
-        properties,
+        properties: usage.properties,
     };
     let n = insert_events(txn, std::slice::from_ref(&e)).await?;
     Ok(if n == 1 {

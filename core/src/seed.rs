@@ -35,12 +35,19 @@ pub fn luhn_complete(prefix: &str) -> String {
             }
             sum += v;
         }
-        if sum % 10 == 0 {
+        if sum.is_multiple_of(10) {
             return candidate;
         }
     }
     prefix.to_string()
 }
+
+/// e-mail, name, grants (role, member slug or None for the cooperative).
+type DemoAccount = (
+    &'static str,
+    &'static str,
+    &'static [(Role, Option<&'static str>)],
+);
 
 struct DemoMember {
     slug: &'static str,
@@ -141,7 +148,7 @@ pub async fn demo(
         ids.push((d.slug, m.id));
     }
     let id_of = |slug: &str| ids.iter().find(|(s, _)| *s == slug).map(|(_, id)| *id);
-    let accounts: [(&str, &str, &[(Role, Option<&str>)]); 8] = [
+    let accounts: [DemoAccount; 8] = [
         (
             "admin@coop.example",
             "Camille Martin (administration)",

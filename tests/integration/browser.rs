@@ -1,1 +1,314 @@
-//! Browser tests (added below).
+//! Browser tests in real headless Chromium driven through chromedriver (Debian's
+//! `chromium` and `chromium-driver`): sign in, switch member, create a member.
+use std::{net::SocketAddr, process::Stdio, time::Duration};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use mutualis_core::authz::Role;
+use std::process::{Child, Command};
+
+use tokio::{net::TcpListener, sync::Mutex};
+
+use crate::common::*;
+
+/// One browser at a time: two Chromiums on two cores only slow each other down.
+static BROWSER: Mutex<()> = Mutex::const_new(());
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: std::path::PathBuf,
+}
+
+impl Browser {
+    async fn start() -> Self {
+        assert!(
+            std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists(),
+            "browser tests need Debian's chromium and chromium-driver: \
+             `sudo apt-get install chromium chromium-driver` (see README)"
+        );
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let profile =
+            std::env::temp_dir().join(format!("mutualis-chrome-{}", uuid::Uuid::now_v7().simple()));
+        let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--disable-quic", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        }))
+        .unwrap();
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last = None;
+        for _ in 0..100 {
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Self {
+                        client,
+                        driver,
+                        _profile: profile,
+                    };
+                }
+                Err(e) => {
+                    last = Some(e.to_string());
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+        panic!("chromedriver did not answer: {last:?}");
+    }
+
+    async fn stop(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for Browser {
+    /// chromedriver (and its Chromium) never outlive the test, even a failed one.
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self._profile);
+    }
+}
+
+/// Serves the app on a real socket; returns its base URL.
+async fn serve(router: axum::Router) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .ok();
+    });
+    format!("http://{addr}")
+}
+
+async fn fill(c: &Client, css: &str, text: &str) {
+    let el = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    el.clear().await.ok();
+    el.send_keys(text).await.unwrap();
+}
+
+async fn login(c: &Client, base: &str, email: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "input[name=email]", email).await;
+    fill(c, "input[name=password]", mutualis_core::testkit::PASSWORD).await;
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // Signed in once the logout form of the top bar is there.
+    c.wait()
+        .for_element(Locator::Css("form[action='/logout']"))
+        .await
+        .unwrap();
+}
+
+/// Waits until the browser shows `path` (navigation after a click is asynchronous).
+async fn wait_path(c: &Client, path: &str) {
+    for _ in 0..100 {
+        if c.current_url()
+            .await
+            .map(|u| u.path() == path)
+            .unwrap_or(false)
+            && c.find(Locator::Css("main h1")).await.is_ok()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the browser never reached {path}");
+}
+
+async fn h1(c: &Client) -> String {
+    c.find(Locator::Css("main h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sign_in_then_switch_member() {
+    let _one = BROWSER.lock().await;
+    let (boot, _db) = boot().await;
+    let ctx = boot.app_context.clone();
+    let kit = TestKit::new(&ctx);
+    let a = kit.member("alpha", &["gdpr"]).await;
+    let b = kit.member("beta", &["gdpr"]).await;
+    let dpo = kit.user("dpo@coop.test", Role::Dpo, Some(&a)).await;
+    kit.grant(&dpo, Role::Dpo, Some(&b)).await;
+    let base = serve(boot.router.clone().unwrap()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+
+    // A wrong password keeps us on the login page with a French message.
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "input[name=email]", "dpo@coop.test").await;
+    fill(c, "input[name=password]", "pas le bon").await;
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let body = c
+        .wait()
+        .for_element(Locator::Css("[role=alert]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("E-mail ou mot de passe incorrect."), "{body}");
+
+    login(c, &base, "dpo@coop.test").await;
+    assert_eq!(c.current_url().await.unwrap().path(), "/");
+    let body = c
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        body.contains("Association alpha") && body.contains("Association beta"),
+        "{body}"
+    );
+
+    // The switcher lists both members; choosing beta opens beta's space.
+    let select = c
+        .find(Locator::Css("form[action='/switch'] select[name=member]"))
+        .await
+        .unwrap();
+    select.select_by_value("beta").await.unwrap();
+    c.find(Locator::Css("form[action='/switch'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_path(c, "/m/beta").await;
+    assert_eq!(h1(c).await, "Association beta");
+    // The top bar says which member we are in, and the navigation offers its modules.
+    let header = c
+        .find(Locator::Css("header"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(header.contains("Association beta"), "{header}");
+    let nav = c
+        .find(Locator::Css("nav.sidenav"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(nav.contains("RGPD"), "{nav}");
+
+    browser.stop().await;
+    ctx.db.close_by_ref().await.ok();
+}
+
+#[tokio::test]
+async fn a_coop_admin_creates_a_member_in_the_browser() {
+    let _one = BROWSER.lock().await;
+    let (boot, _db) = boot().await;
+    let ctx = boot.app_context.clone();
+    let kit = TestKit::new(&ctx);
+    kit.user("admin@coop.test", Role::CoopAdmin, None).await;
+    let base = serve(boot.router.clone().unwrap()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+
+    login(c, &base, "admin@coop.test").await;
+    c.goto(&format!("{base}/coop/members")).await.unwrap();
+    assert_eq!(h1(c).await, "Adhérents");
+    // First with a bad SIREN: the error is shown next to the field and values are kept.
+    fill(c, "#champ-name", "Les Mimosas").await;
+    fill(c, "#champ-slug", "mimosas").await;
+    fill(c, "#champ-siren", "123 456 789").await;
+    fill(c, "#champ-address", "2 rue des Fleurs, 06000 Nice").await;
+    fill(c, "#champ-billing_email", "compta@mimosas.test").await;
+    c.find(Locator::Css("#nouveau button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let err = c
+        .wait()
+        .for_element(Locator::Css("#champ-siren-erreur"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(err.contains("clé de contrôle"), "{err}");
+    let kept = c
+        .find(Locator::Css("#champ-name"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("Les Mimosas"));
+
+    fill(c, "#champ-siren", "732 829 320").await;
+    c.find(Locator::Css("#nouveau button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_path(c, "/coop/members/mimosas").await;
+    let flash = c
+        .find(Locator::Css(".flash"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(flash.contains("Adhérent « Les Mimosas » créé."), "{flash}");
+    assert!(
+        mutualis_core::member::find_by_slug(&ctx.db, "mimosas")
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    browser.stop().await;
+    ctx.db.close_by_ref().await.ok();
+}

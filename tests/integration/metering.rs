@@ -183,7 +183,7 @@ async fn months_are_cut_at_midnight_in_paris() {
 
 #[tokio::test]
 async fn record_usage_commits_or_rolls_back_with_the_action() {
-    use mutualis_core::metering::{Recorded, record_usage};
+    use mutualis_core::metering::{Recorded, Usage, record_usage_for};
     use rust_decimal::Decimal;
     use sea_orm::TransactionTrait;
     run(|_server, ctx| async move {
@@ -193,15 +193,11 @@ async fn record_usage_commits_or_rolls_back_with_the_action() {
         let month = mutualis_core::time::Month::of(chrono::Utc::now());
         // Rolled back: no usage without its action.
         let txn = ctx.db.begin().await.unwrap();
-        let r = record_usage(
+        let r = record_usage_for(
             &txn,
             meters,
             a.id,
-            "it.support_hours",
-            Decimal::new(15, 1),
-            "k-1",
-            "test",
-            json!({}),
+            Usage::new("it.support_hours", Decimal::new(15, 1), "k-1"),
         )
         .await
         .unwrap();
@@ -220,28 +216,20 @@ async fn record_usage_commits_or_rolls_back_with_the_action() {
         );
         // Committed, then replayed: a no-op.
         let txn = ctx.db.begin().await.unwrap();
-        record_usage(
+        record_usage_for(
             &txn,
             meters,
             a.id,
-            "it.support_hours",
-            Decimal::new(15, 1),
-            "k-1",
-            "test",
-            json!({}),
+            Usage::new("it.support_hours", Decimal::new(15, 1), "k-1"),
         )
         .await
         .unwrap();
         txn.commit().await.unwrap();
-        let again = record_usage(
+        let again = record_usage_for(
             &ctx.db,
             meters,
             a.id,
-            "it.support_hours",
-            Decimal::new(15, 1),
-            "k-1",
-            "test",
-            json!({}),
+            Usage::new("it.support_hours", Decimal::new(15, 1), "k-1"),
         )
         .await
         .unwrap();

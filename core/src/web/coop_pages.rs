@@ -23,6 +23,7 @@ use crate::{
     error::{AppError, FieldError},
     member::{self, MemberInput, module_label},
     scope::CoopAccess,
+    team,
     time::{fr_date, fr_datetime, paris_today},
     web::{
         error::PageError,
@@ -178,7 +179,15 @@ pub async fn member(
         .into_iter()
         .map(|s| {
             let active = member::covers(&s, today);
+            let status = if active {
+                "active"
+            } else if s.start_date > today {
+                "upcoming"
+            } else {
+                "ended"
+            };
             json!({
+                "status": status,
                 "id": s.id.to_string(), "module": s.module, "label": module_label(&s.module),
                 "start": fr_date(s.start_date), "end": s.end_date.map(fr_date),
                 "active": active, "open_ended": s.end_date.is_none(),
@@ -519,29 +528,21 @@ pub async fn grant(
     } else {
         grant_member(&form.value)
     };
-    if let Some(mid) = member_id
-        && !member::list(&ctx.db).await?.iter().any(|m| m.id == mid)
+    match team::grant(
+        &ctx.db,
+        &scope.services().authz,
+        &scope.actor(),
+        u.id,
+        role,
+        member_id,
+    )
+    .await
     {
-        return Ok(redirect_with_flash(&back, "error", "Adhérent inconnu."));
-    }
-    match scope.services().authz.grant(u.id, role, member_id).await {
-        Ok(_) => {
-            audit::record(
-                &ctx.db,
-                &scope.actor(),
-                member_id,
-                "grant",
-                &u.id.to_string(),
-                "create",
-                json!({"role": role.as_str()}),
-            )
-            .await?;
-            Ok(redirect_with_flash(
-                &back,
-                "success",
-                &format!("Rôle « {} » attribué.", role.label()),
-            ))
-        }
+        Ok(()) => Ok(redirect_with_flash(
+            &back,
+            "success",
+            &format!("Rôle « {} » attribué.", role.label()),
+        )),
         Err(e @ AppError::Validation(_)) => Ok(redirect_with_flash(&back, "error", &e.message())),
         Err(e) => Err(e.into()),
     }
@@ -555,7 +556,6 @@ pub async fn revoke(
     form: WebForm<GrantForm>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("coop.roles", "write").await?;
-    let back = format!("/coop/users/{id}");
     let Some(role) = Role::parse(&form.value.role) else {
         return Err(AppError::NotFound.into());
     };
@@ -564,19 +564,20 @@ pub async fn revoke(
     } else {
         grant_member(&form.value)
     };
-    if scope.services().authz.revoke(id, role, member_id).await? {
-        audit::record(
-            &ctx.db,
-            &scope.actor(),
-            member_id,
-            "grant",
-            &id.to_string(),
-            "delete",
-            json!({"role": role.as_str()}),
-        )
-        .await?;
-    }
-    Ok(redirect_with_flash(&back, "success", "Rôle retiré."))
+    team::revoke(
+        &ctx.db,
+        &scope.services().authz,
+        &scope.actor(),
+        id,
+        role,
+        member_id,
+    )
+    .await?;
+    Ok(redirect_with_flash(
+        &format!("/coop/users/{id}"),
+        "success",
+        "Rôle retiré.",
+    ))
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -702,7 +703,7 @@ pub async fn meters(
         .meters
         .all()
         .iter()
-        .map(|m| json!({"code": m.code, "module": m.module, "label": m.label, "aggregation": m.aggregation.label(), "unit": m.unit}))
+        .map(|m| json!({"code": m.code, "module": module_label(m.module), "label": m.label, "aggregation": m.aggregation.label(), "unit": m.unit}))
         .collect();
     Page::for_coop(&ctx, &scope, "Compteurs", "/coop/meters")
         .await?

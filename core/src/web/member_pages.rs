@@ -1,6 +1,7 @@
 //! A member's pages: home, module landing pages, usage, users and roles, audit log.
 use axum::{
     extract::{Path, Query, State},
+    http::StatusCode,
     response::Response,
 };
 use axum_extra::extract::CookieJar;
@@ -12,13 +13,13 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::{
-    audit,
-    auth::{self, NewUser},
+    audit, auth,
     authz::Role,
     error::AppError,
     member::{self, MODULES, module_label},
     metering,
-    scope::MemberAccess,
+    scope::{MemberAccess, Scope},
+    team::{self, MemberUserInput},
     time::{Month, fr_date, fr_datetime, fr_decimal, paris_today},
     web::{
         error::PageError,
@@ -109,6 +110,7 @@ pub async fn module_home(
             "until": sub.as_ref().and_then(|s| s.end_date.map(fr_date)),
             "usage": usage,
             "month": month.to_string(),
+            "month_label": views::month_label(month),
         }),
     )
 }
@@ -177,14 +179,15 @@ pub async fn usage(
         )
 }
 
-/// `GET /m/{slug}/users`: who holds which role in this member.
-pub async fn users(
-    State(ctx): State<AppContext>,
-    ViewEngine(v): ViewEngine<TeraView>,
-    jar: CookieJar,
-    access: MemberAccess,
+async fn users_page(
+    ctx: &AppContext,
+    v: &ViewEngine<TeraView>,
+    jar: &CookieJar,
+    scope: &Scope,
+    form: &MemberUserInput,
+    errors: serde_json::Value,
+    status: StatusCode,
 ) -> Result<Response, PageError> {
-    let scope = access.authorize("member.users", "read").await?;
     let m = scope.member();
     let grants: Vec<_> = scope
         .services()
@@ -206,102 +209,89 @@ pub async fn users(
     }
     let can_manage = scope.can("member.users", "write").await?;
     let path = format!("/m/{}/users", m.slug);
-    let page = Page::for_scope(&ctx, &scope, &format!("Utilisateurs — {}", m.name), &path)
+    let mut res = Page::for_scope(ctx, scope, &format!("Utilisateurs — {}", m.name), &path)
         .await?
         .crumb(&m.name, &format!("/m/{}", m.slug))
-        .crumb("Utilisateurs", "");
-    page.render(
-        &ViewEngine(v),
-        &jar,
-        "member/users.html",
-        json!({
-            "member": views::member(m),
-            "rows": rows,
-            "can_manage": can_manage,
-            "roles": views::role_options(&Role::MEMBER_ROLES),
-            "form": {"email": "", "name": "", "role": ""},
-            "errors": {},
-        }),
-    )
+        .crumb("Utilisateurs", "")
+        .render(
+            v,
+            jar,
+            "member/users.html",
+            json!({
+                "member": views::member(m),
+                "rows": rows,
+                "can_manage": can_manage,
+                "roles": views::role_options(&Role::MEMBER_ROLES),
+                "form": {"email": form.email, "name": form.name, "role": form.role},
+                "errors": errors,
+            }),
+        )?;
+    *res.status_mut() = status;
+    Ok(res)
 }
 
-#[derive(Debug, Deserialize, Default)]
-pub struct MemberUserForm {
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub password: String,
-    #[serde(default)]
-    pub role: String,
+/// `GET /m/{slug}/users`: who holds which role in this member.
+pub async fn users(
+    State(ctx): State<AppContext>,
+    v: ViewEngine<TeraView>,
+    jar: CookieJar,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("member.users", "read").await?;
+    users_page(
+        &ctx,
+        &v,
+        &jar,
+        &scope,
+        &MemberUserInput::default(),
+        json!({}),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /m/{slug}/users`: gives a member role to an existing account, or creates it.
 pub async fn add_user(
     State(ctx): State<AppContext>,
+    v: ViewEngine<TeraView>,
+    jar: CookieJar,
     access: MemberAccess,
-    form: WebForm<MemberUserForm>,
+    form: WebForm<MemberUserInput>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("member.users", "write").await?;
-    let f = form.value;
     let back = format!("/m/{}/users", scope.member().slug);
-    let Some(role) = Role::parse(&f.role).filter(|r| !r.is_coop()) else {
-        return Ok(redirect_with_flash(
+    match team::add_member_user(
+        &ctx.db,
+        &scope.services().authz,
+        &scope.actor(),
+        scope.member_id(),
+        &form.value,
+    )
+    .await
+    {
+        Ok((user, role)) => Ok(redirect_with_flash(
             &back,
-            "error",
-            "Choisissez un rôle de l’association.",
-        ));
-    };
-    let email = member::email(&f.email).map_err(|m| AppError::field("email", m));
-    let email = match email {
-        Ok(e) => e,
-        Err(e) => return Ok(redirect_with_flash(&back, "error", &e.message())),
-    };
-    let existing = auth::find_user_by_email(&ctx.db, &email).await?;
-    let user = match existing {
-        Some(u) => u,
-        None => {
-            match auth::create_user(
-                &ctx.db,
-                &scope.actor(),
-                &NewUser {
-                    email,
-                    name: f.name,
-                    password: f.password,
-                },
+            "success",
+            &format!("Rôle « {} » attribué à {}.", role.label(), user.email),
+        )),
+        Err(AppError::Validation(errs)) => {
+            let errors: serde_json::Map<String, serde_json::Value> = errs
+                .into_iter()
+                .map(|e| (e.field, e.message.into()))
+                .collect();
+            users_page(
+                &ctx,
+                &v,
+                &jar,
+                &scope,
+                &form.value,
+                errors.into(),
+                StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
-            {
-                Ok(u) => u,
-                Err(AppError::Validation(errs)) => {
-                    let msg: Vec<String> = errs.into_iter().map(|e| e.message).collect();
-                    return Ok(redirect_with_flash(&back, "error", &msg.join(" ")));
-                }
-                Err(e) => return Err(e.into()),
-            }
         }
-    };
-    scope
-        .services()
-        .authz
-        .grant(user.id, role, Some(scope.member_id()))
-        .await?;
-    audit::record(
-        &ctx.db,
-        &scope.actor(),
-        Some(scope.member_id()),
-        "grant",
-        &user.id.to_string(),
-        "create",
-        json!({"role": role.as_str(), "email": user.email}),
-    )
-    .await?;
-    Ok(redirect_with_flash(
-        &back,
-        "success",
-        &format!("Rôle « {} » attribué à {}.", role.label(), user.email),
-    ))
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -323,23 +313,15 @@ pub async fn revoke_user(
     let Some(role) = Role::parse(&form.value.role).filter(|r| !r.is_coop()) else {
         return Err(AppError::NotFound.into());
     };
-    let removed = scope
-        .services()
-        .authz
-        .revoke(form.value.user_id, role, Some(scope.member_id()))
-        .await?;
-    if removed {
-        audit::record(
-            &ctx.db,
-            &scope.actor(),
-            Some(scope.member_id()),
-            "grant",
-            &form.value.user_id.to_string(),
-            "delete",
-            json!({"role": role.as_str()}),
-        )
-        .await?;
-    }
+    team::revoke(
+        &ctx.db,
+        &scope.services().authz,
+        &scope.actor(),
+        form.value.user_id,
+        role,
+        Some(scope.member_id()),
+    )
+    .await?;
     Ok(redirect_with_flash(&back, "success", "Rôle retiré."))
 }
 

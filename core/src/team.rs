@@ -1,0 +1,129 @@
+//! The people of a member and of the cooperative: granting and revoking roles (always
+//! audited), and adding a user to a member (creating the account when it is new).
+use sea_orm::{ConnectionTrait, TransactionTrait};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{
+    audit::{self, Actor},
+    auth::{self, NewUser},
+    authz::{Authz, Role},
+    entities::users,
+    error::{AppError, AppResult, FieldError},
+    member,
+};
+
+/// Grants `role` to a user in a member (or the cooperative) and audits it.
+///
+/// # Errors
+/// 422 when the role does not fit the domain or the member is unknown; database errors.
+pub async fn grant<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    authz: &Authz,
+    actor: &Actor,
+    user_id: i64,
+    role: Role,
+    member_id: Option<i64>,
+) -> AppResult<()> {
+    if let Some(mid) = member_id
+        && !member::list(db).await?.iter().any(|m| m.id == mid)
+    {
+        return Err(AppError::field("member_id", "Adhérent inconnu."));
+    }
+    if authz.grant(user_id, role, member_id).await? {
+        audit::record(
+            db,
+            actor,
+            member_id,
+            "grant",
+            &user_id.to_string(),
+            "create",
+            json!({"role": role.as_str()}),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Revokes one grant and audits it.
+///
+/// # Errors
+/// Database errors.
+pub async fn revoke<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    authz: &Authz,
+    actor: &Actor,
+    user_id: i64,
+    role: Role,
+    member_id: Option<i64>,
+) -> AppResult<bool> {
+    let removed = authz.revoke(user_id, role, member_id).await?;
+    if removed {
+        audit::record(
+            db,
+            actor,
+            member_id,
+            "grant",
+            &user_id.to_string(),
+            "delete",
+            json!({"role": role.as_str()}),
+        )
+        .await?;
+    }
+    Ok(removed)
+}
+
+/// The form to give someone a role in a member.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+pub struct MemberUserInput {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub role: String,
+}
+
+/// Gives a member role to an existing account, or creates the account first.
+///
+/// # Errors
+/// 422 with every invalid field; database errors.
+pub async fn add_member_user<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    authz: &Authz,
+    actor: &Actor,
+    member_id: i64,
+    input: &MemberUserInput,
+) -> AppResult<(users::Model, Role)> {
+    let mut errors = Vec::new();
+    let role = Role::parse(&input.role).filter(|r| !r.is_coop());
+    if role.is_none() {
+        errors.push(FieldError::new(
+            "role",
+            "Choisissez un rôle de l’association.",
+        ));
+    }
+    let email = member::email(&input.email).map_err(|m| errors.push(FieldError::new("email", m)));
+    let (Ok(email), Some(role)) = (email, role) else {
+        return Err(AppError::Validation(errors));
+    };
+    let user = match auth::find_user_by_email(db, &email).await? {
+        Some(u) => u,
+        None => {
+            auth::create_user(
+                db,
+                actor,
+                &NewUser {
+                    email,
+                    name: input.name.clone(),
+                    password: input.password.clone(),
+                },
+            )
+            .await?
+        }
+    };
+    grant(db, authz, actor, user.id, role, Some(member_id)).await?;
+    Ok((user, role))
+}
