@@ -102,6 +102,7 @@ impl Hooks for App {
 
     fn register_tasks(tasks: &mut Tasks) {
         tasks.register(tasks::audit_verify::AuditVerify);
+        tasks.register(tasks::create_admin::CreateAdmin);
     }
 
     async fn truncate(_ctx: &AppContext) -> Result<()> {

@@ -1,2 +1,3 @@
 //! CLI tasks (`cargo loco task <name>`).
 pub mod audit_verify;
+pub mod create_admin;

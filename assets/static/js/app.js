@@ -45,7 +45,9 @@
     if (!thead || !body || body.rows.length < 2) return;
     var headers = thead.rows[0].cells;
     Array.prototype.forEach.call(headers, function (th, col) {
+      var hidden = th.querySelector(".visually-hidden");
       if (th.hasAttribute("data-nosort") || !th.textContent.trim()) return;
+      if (hidden && hidden.textContent.trim() === th.textContent.trim()) return;
       var btn = document.createElement("button");
       btn.type = "button";
       btn.className = "th-sort";
