@@ -249,3 +249,189 @@ async fn record_usage_commits_or_rolls_back_with_the_action() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn every_aggregation_is_exact() {
+    use chrono::{DateTime, Utc};
+    use mutualis_core::metering::{
+        Aggregation, Meter, Meters, NewEvent, insert_events, usage_for_month,
+    };
+    use mutualis_core::time::Month;
+    run(|_server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &[]).await;
+        let meters = Meters::new([
+            Meter {
+                code: "t.max",
+                module: "t",
+                aggregation: Aggregation::Max,
+                unit: "u",
+                label: "max",
+            },
+            Meter {
+                code: "t.latest",
+                module: "t",
+                aggregation: Aggregation::Latest,
+                unit: "u",
+                label: "latest",
+            },
+            Meter {
+                code: "t.unique",
+                module: "t",
+                aggregation: Aggregation::UniqueCount {
+                    property: "employee",
+                },
+                unit: "u",
+                label: "unique",
+            },
+            Meter {
+                code: "t.count",
+                module: "t",
+                aggregation: Aggregation::Count,
+                unit: "u",
+                label: "count",
+            },
+            Meter {
+                code: "t.sum",
+                module: "t",
+                aggregation: Aggregation::Sum,
+                unit: "u",
+                label: "sum",
+            },
+        ])
+        .unwrap();
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let ev = |meter: &str,
+                  q: i64,
+                  when: &str,
+                  key: &str,
+                  unique: Option<&str>,
+                  reason: Option<&str>| NewEvent {
+            member_id: a.id,
+            meter: meter.to_string(),
+            quantity_micros: q,
+            occurred_at: at(when),
+            idempotency_key: key.to_string(),
+            source: "test".to_string(),
+            unique_value: unique.map(str::to_string),
+            reason: reason.map(str::to_string),
+            properties: json!({}),
+        };
+        let events = vec![
+            ev("t.max", 2_500_000, "2026-05-02T10:00:00Z", "m1", None, None),
+            ev("t.max", 7_250_000, "2026-05-03T10:00:00Z", "m2", None, None),
+            ev("t.max", 1_000_000, "2026-05-04T10:00:00Z", "m3", None, None),
+            ev(
+                "t.latest",
+                40_000_000,
+                "2026-05-20T10:00:00Z",
+                "l1",
+                None,
+                None,
+            ),
+            ev(
+                "t.latest",
+                38_500_000,
+                "2026-05-28T10:00:00Z",
+                "l2",
+                None,
+                None,
+            ),
+            ev(
+                "t.latest",
+                41_000_000,
+                "2026-05-10T10:00:00Z",
+                "l3",
+                None,
+                None,
+            ),
+            ev(
+                "t.unique",
+                1_000_000,
+                "2026-05-05T10:00:00Z",
+                "u1",
+                Some("E1"),
+                None,
+            ),
+            ev(
+                "t.unique",
+                1_000_000,
+                "2026-05-06T10:00:00Z",
+                "u2",
+                Some("E2"),
+                None,
+            ),
+            ev(
+                "t.unique",
+                1_000_000,
+                "2026-05-07T10:00:00Z",
+                "u3",
+                Some("E1"),
+                None,
+            ),
+            ev(
+                "t.count",
+                1_000_000,
+                "2026-05-05T10:00:00Z",
+                "c1",
+                None,
+                None,
+            ),
+            ev(
+                "t.count",
+                1_000_000,
+                "2026-05-05T11:00:00Z",
+                "c2",
+                None,
+                None,
+            ),
+            ev(
+                "t.count",
+                1_000_000,
+                "2026-05-05T12:00:00Z",
+                "c3",
+                None,
+                None,
+            ),
+            // A compensating event cancels one.
+            ev(
+                "t.count",
+                -1_000_000,
+                "2026-05-06T12:00:00Z",
+                "c4",
+                None,
+                Some("doublon"),
+            ),
+            ev("t.sum", 100_000, "2026-05-05T10:00:00Z", "s1", None, None),
+            ev("t.sum", 200_000, "2026-05-05T10:00:00Z", "s2", None, None),
+            ev(
+                "t.sum",
+                -50_000,
+                "2026-05-05T10:00:00Z",
+                "s3",
+                None,
+                Some("correction"),
+            ),
+            // Another month: ignored.
+            ev("t.sum", 9_000_000, "2026-06-05T10:00:00Z", "s4", None, None),
+        ];
+        assert_eq!(insert_events(&ctx.db, &events).await.unwrap(), 17);
+        let usage = usage_for_month(&ctx.db, &meters, a.id, Month::parse("2026-05").unwrap())
+            .await
+            .unwrap();
+        let q = |code: &str| {
+            usage
+                .iter()
+                .find(|u| u.meter == code)
+                .unwrap()
+                .quantity
+                .to_string()
+        };
+        assert_eq!(q("t.max"), "7.25");
+        assert_eq!(q("t.latest"), "38.5");
+        assert_eq!(q("t.unique"), "2");
+        assert_eq!(q("t.count"), "2");
+        assert_eq!(q("t.sum"), "0.25");
+    })
+    .await;
+}
