@@ -542,6 +542,95 @@ fn get_i64(r: &QueryResult, col: &str) -> AppResult<i64> {
     Ok(r.try_get::<Option<i64>>("", col)?.unwrap_or_default())
 }
 
+/// Raw aggregates of one (member, meter) over a window.
+#[derive(Debug, Clone, Copy, Default)]
+struct Totals {
+    sum: i64,
+    count: i64,
+    max: i64,
+    unique: i64,
+    events: i64,
+}
+
+/// Aggregates a month's events per (member, meter), for one member or all of them, with
+/// one `GROUP BY` (plus one lookup per `latest` meter that has events).
+async fn aggregate<C: ConnectionTrait>(
+    db: &C,
+    meters: &Meters,
+    member_id: Option<i64>,
+    month: Month,
+) -> AppResult<HashMap<(i64, String), MeterUsage>> {
+    let (start, end) = month.utc_window();
+    let (filter, mut values): (&str, Vec<sea_orm::Value>) = match member_id {
+        Some(id) => ("member_id = ? AND ", vec![id.into()]),
+        None => ("", vec![]),
+    };
+    values.push(start.into());
+    values.push(end.into());
+    let sql = format!(
+        "SELECT member_id, meter, \
+                CAST(SUM(quantity_micros) AS BIGINT) AS s, \
+                CAST(SUM(CASE WHEN quantity_micros < 0 THEN -1 ELSE 1 END) AS BIGINT) AS c, \
+                MAX(quantity_micros) AS mx, \
+                COUNT(DISTINCT unique_value) AS u, \
+                COUNT(*) AS n \
+         FROM usage_events \
+         WHERE {filter}occurred_at >= ? AND occurred_at < ? \
+         GROUP BY member_id, meter"
+    );
+    let rows = db.query_all_raw(stmt(db, &sql, values)).await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for r in &rows {
+        let member: i64 = r.try_get("", "member_id")?;
+        let code: String = r.try_get("", "meter")?;
+        let Some(m) = meters.get(&code) else {
+            continue;
+        };
+        let t = Totals {
+            sum: get_i64(r, "s")?,
+            count: get_i64(r, "c")?,
+            max: get_i64(r, "mx")?,
+            unique: get_i64(r, "u")?,
+            events: get_i64(r, "n")?,
+        };
+        let quantity = match m.aggregation {
+            Aggregation::Sum => from_micros(t.sum),
+            Aggregation::Count => Decimal::from(t.count),
+            Aggregation::Max => from_micros(t.max),
+            Aggregation::UniqueCount { .. } => Decimal::from(t.unique),
+            Aggregation::Latest => {
+                let r = db
+                    .query_one_raw(stmt(
+                        db,
+                        "SELECT quantity_micros FROM usage_events \
+                         WHERE member_id = ? AND meter = ? AND occurred_at >= ? AND occurred_at < ? \
+                         ORDER BY occurred_at DESC, id DESC LIMIT 1",
+                        vec![member.into(), m.code.into(), start.into(), end.into()],
+                    ))
+                    .await?;
+                match r {
+                    Some(r) => from_micros(get_i64(&r, "quantity_micros")?),
+                    None => Decimal::ZERO,
+                }
+            }
+        };
+        out.insert((member, code), usage_row(m, quantity, t.events));
+    }
+    Ok(out)
+}
+
+fn usage_row(m: &Meter, quantity: Decimal, events: i64) -> MeterUsage {
+    MeterUsage {
+        meter: m.code.to_string(),
+        module: m.module.to_string(),
+        aggregation: m.aggregation.code().to_string(),
+        unit: m.unit.to_string(),
+        label: m.label.to_string(),
+        quantity,
+        events,
+    }
+}
+
 /// Quantity per meter for one member and month (windows in Europe/Paris). Every
 /// declared meter is listed, with zero when it has no events.
 ///
@@ -553,75 +642,29 @@ pub async fn usage_for_month<C: ConnectionTrait>(
     member_id: i64,
     month: Month,
 ) -> AppResult<Vec<MeterUsage>> {
-    let (start, end) = month.utc_window();
-    let rows = db
-        .query_all_raw(stmt(
-            db,
-            "SELECT meter, \
-                    CAST(SUM(quantity_micros) AS BIGINT) AS s, \
-                    CAST(SUM(CASE WHEN quantity_micros < 0 THEN -1 ELSE 1 END) AS BIGINT) AS c, \
-                    MAX(quantity_micros) AS mx, \
-                    COUNT(DISTINCT unique_value) AS u, \
-                    COUNT(*) AS n \
-             FROM usage_events \
-             WHERE member_id = ? AND occurred_at >= ? AND occurred_at < ? \
-             GROUP BY meter",
-            vec![member_id.into(), start.into(), end.into()],
-        ))
-        .await?;
-    let mut by_meter: HashMap<String, (i64, i64, i64, i64, i64)> = HashMap::new();
-    for r in &rows {
-        let meter: String = r.try_get("", "meter")?;
-        by_meter.insert(
-            meter,
-            (
-                get_i64(r, "s")?,
-                get_i64(r, "c")?,
-                get_i64(r, "mx")?,
-                get_i64(r, "u")?,
-                get_i64(r, "n")?,
-            ),
-        );
-    }
-    let mut out = Vec::with_capacity(meters.all().len());
-    for m in meters.all() {
-        let (s, c, mx, u, n) = by_meter.get(m.code).copied().unwrap_or_default();
-        let quantity = match m.aggregation {
-            Aggregation::Sum => from_micros(s),
-            Aggregation::Count => Decimal::from(c),
-            Aggregation::Max => from_micros(mx),
-            Aggregation::UniqueCount { .. } => Decimal::from(u),
-            Aggregation::Latest => {
-                if n == 0 {
-                    Decimal::ZERO
-                } else {
-                    let r = db
-                        .query_one_raw(stmt(
-                            db,
-                            "SELECT quantity_micros FROM usage_events \
-                             WHERE member_id = ? AND meter = ? AND occurred_at >= ? AND occurred_at < ? \
-                             ORDER BY occurred_at DESC, id DESC LIMIT 1",
-                            vec![member_id.into(), m.code.into(), start.into(), end.into()],
-                        ))
-                        .await?;
-                    match r {
-                        Some(r) => from_micros(get_i64(&r, "quantity_micros")?),
-                        None => Decimal::ZERO,
-                    }
-                }
-            }
-        };
-        out.push(MeterUsage {
-            meter: m.code.to_string(),
-            module: m.module.to_string(),
-            aggregation: m.aggregation.code().to_string(),
-            unit: m.unit.to_string(),
-            label: m.label.to_string(),
-            quantity,
-            events: n,
-        });
-    }
-    Ok(out)
+    let mut totals = aggregate(db, meters, Some(member_id), month).await?;
+    Ok(meters
+        .all()
+        .iter()
+        .map(|m| {
+            totals
+                .remove(&(member_id, m.code.to_string()))
+                .unwrap_or_else(|| usage_row(m, Decimal::ZERO, 0))
+        })
+        .collect())
+}
+
+/// Quantity per member and meter for a month, for every member at once (the board's
+/// overview and the billing period close). Only (member, meter) pairs with events.
+///
+/// # Errors
+/// Database errors.
+pub async fn usage_all_members<C: ConnectionTrait>(
+    db: &C,
+    meters: &Meters,
+    month: Month,
+) -> AppResult<HashMap<(i64, String), MeterUsage>> {
+    aggregate(db, meters, None, month).await
 }
 
 #[cfg(test)]

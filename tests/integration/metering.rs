@@ -435,3 +435,43 @@ async fn every_aggregation_is_exact() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_board_sees_every_members_usage_and_exports_it() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &[]).await;
+        kit.member("beta", &[]).await;
+        let key = kit.api_key("outil").await;
+        post_events(
+            &server,
+            &key,
+            json!([
+                {"id": "1", "member": "alpha", "meter": "it.support_hours", "quantity": "1234.5", "occurred_at": "2026-03-10T10:00:00Z"},
+                {"id": "2", "member": "beta", "meter": "it.tickets", "occurred_at": "2026-03-10T10:00:00Z"}
+            ]),
+        )
+        .await;
+        let board = kit.user("ca@coop.test", Role::Board, None).await;
+        let s = kit.web(&board).await;
+        let page = web_get(&server, &s, "/coop/usage?period=2026-03").await;
+        assert_eq!(page.status_code(), 200);
+        let text = page.text();
+        assert!(text.contains("Association alpha") && text.contains("Association beta"));
+        // French number format: narrow no-break space between thousands, decimal comma.
+        assert!(text.contains("1\u{202f}234,5"), "{text}");
+        let csv = web_get(&server, &s, "/coop/usage.csv?period=2026-03").await;
+        assert_eq!(csv.status_code(), 200);
+        assert!(csv.headers()["content-disposition"].to_str().unwrap().contains("consommation-2026-03.csv"));
+        let body = csv.text();
+        assert!(body.contains("Adhérent;Heures de support informatique (heures);Tickets de support informatique (tickets)"), "{body}");
+        assert!(body.contains("Association alpha;1234,5;0"), "{body}");
+        assert!(body.contains("Association beta;0;1"), "{body}");
+        // A member's director does not see the cooperative's overview.
+        let dir = kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
+        let d = kit.web(&dir).await;
+        assert_eq!(web_get(&server, &d, "/coop/usage").await.status_code(), 403);
+        assert_eq!(web_get(&server, &d, "/coop/usage.csv").await.status_code(), 403);
+    })
+    .await;
+}

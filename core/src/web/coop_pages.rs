@@ -1,5 +1,6 @@
 //! The cooperative's pages: members, subscriptions, users and roles, API keys, meters,
 //! audit log.
+use axum::response::IntoResponse;
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
@@ -11,6 +12,7 @@ use loco_rs::{
     app::AppContext,
     controller::views::{ViewEngine, engines::TeraView},
 };
+use rust_decimal::Decimal;
 use sea_orm::{EntityTrait, QueryOrder};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -22,9 +24,10 @@ use crate::{
     entities::{api_keys, users},
     error::{AppError, FieldError},
     member::{self, MemberInput, module_label},
+    metering,
     scope::CoopAccess,
     team,
-    time::{fr_date, fr_datetime, paris_today},
+    time::{Month, fr_date, fr_datetime, fr_decimal, paris_today},
     web::{
         error::PageError,
         forms::WebForm,
@@ -762,4 +765,128 @@ pub async fn audit_log(
             "audit.html",
             json!({"rows": rows, "total": total, "page": page_no, "pages": total.div_ceil(50).max(1), "base": "/coop/audit", "scope_label": "toute la coopérative", "verify": verify, "coop": true}),
         )
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct UsageQuery {
+    #[serde(default)]
+    pub period: String,
+}
+
+/// The month's usage table: one row per member, one column per meter.
+async fn usage_table(
+    ctx: &AppContext,
+    scope: &crate::scope::CoopScope,
+    period: &str,
+) -> Result<(Month, Vec<Value>, Vec<(String, Vec<Decimal>)>), PageError> {
+    let month = if period.is_empty() {
+        Month::of(chrono::Utc::now())
+    } else {
+        Month::parse(period)?
+    };
+    let meters = &scope.services().meters;
+    let mut totals = metering::usage_all_members(&ctx.db, meters, month).await?;
+    let columns: Vec<Value> = meters
+        .all()
+        .iter()
+        .map(|m| json!({"code": m.code, "label": m.label, "unit": m.unit}))
+        .collect();
+    let rows = member::list(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|mb| {
+            let cells = meters
+                .all()
+                .iter()
+                .map(|m| {
+                    totals
+                        .remove(&(mb.id, m.code.to_string()))
+                        .map_or(Decimal::ZERO, |u| u.quantity)
+                })
+                .collect();
+            (mb.name, cells)
+        })
+        .collect();
+    Ok((month, columns, rows))
+}
+
+/// `GET /coop/usage?period=YYYY-MM`: every member's usage for the month (board, admin).
+pub async fn usage(
+    State(ctx): State<AppContext>,
+    ViewEngine(v): ViewEngine<TeraView>,
+    jar: CookieJar,
+    Query(q): Query<UsageQuery>,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("usage", "read").await?;
+    let (month, columns, rows) = usage_table(&ctx, &scope, &q.period).await?;
+    let rows: Vec<Value> = rows
+        .into_iter()
+        .map(|(name, cells)| json!({"name": name, "cells": cells.into_iter().map(fr_decimal).collect::<Vec<_>>()}))
+        .collect();
+    let prev = month.prev();
+    Page::for_coop(&ctx, &scope, "Consommation des adhérents", "/coop/usage")
+        .await?
+        .render(
+            &ViewEngine(v),
+            &jar,
+            "coop/usage.html",
+            json!({
+                "period": month.to_string(),
+                "period_label": views::month_label(month),
+                "prev": prev.to_string(),
+                "next": month.next().to_string(),
+                "columns": columns,
+                "rows": rows,
+            }),
+        )
+}
+
+/// `GET /coop/usage.csv?period=YYYY-MM`: the same table for a spreadsheet (`;`, decimal
+/// comma, UTF-8 with BOM so that Excel reads the accents).
+pub async fn usage_csv(
+    State(ctx): State<AppContext>,
+    Query(q): Query<UsageQuery>,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("usage", "read").await?;
+    let (month, columns, rows) = usage_table(&ctx, &scope, &q.period).await?;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    let mut header = vec!["Adhérent".to_string()];
+    header.extend(columns.iter().map(|c| {
+        format!(
+            "{} ({})",
+            c["label"].as_str().unwrap_or_default(),
+            c["unit"].as_str().unwrap_or_default()
+        )
+    }));
+    w.write_record(&header)
+        .map_err(|e| AppError::Unexpected(e.into()))?;
+    for (name, cells) in rows {
+        let mut rec = vec![name];
+        rec.extend(cells.into_iter().map(|d| d.to_string().replace('.', ",")));
+        w.write_record(&rec)
+            .map_err(|e| AppError::Unexpected(e.into()))?;
+    }
+    let mut body = "\u{feff}".as_bytes().to_vec();
+    body.extend(
+        w.into_inner()
+            .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e.to_string())))?,
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"consommation-{month}.csv\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -147,19 +147,7 @@ pub async fn usage(
         .collect();
     let m = scope.member();
     let path = format!("/m/{}/usage", m.slug);
-    let prev = Month::parse(&format!(
-        "{:04}-{:02}",
-        if month.month == 1 {
-            month.year - 1
-        } else {
-            month.year
-        },
-        if month.month == 1 {
-            12
-        } else {
-            month.month - 1
-        }
-    ))?;
+    let prev = month.prev();
     Page::for_scope(&ctx, &scope, &format!("Consommation — {}", m.name), &path)
         .await?
         .crumb(&m.name, &format!("/m/{}", m.slug))

@@ -73,6 +73,8 @@ pub fn routes() -> Vec<Routes> {
             )
             .add("/api-keys/{id}/revoke", post(coop_pages::revoke_api_key))
             .add("/meters", get(coop_pages::meters))
+            .add("/usage", get(coop_pages::usage))
+            .add("/usage.csv", get(coop_pages::usage_csv))
             .add("/audit", get(coop_pages::audit_log)),
     ]
 }

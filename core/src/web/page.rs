@@ -131,6 +131,7 @@ impl Page {
             ("Tableau de bord", "/coop", "coop.members", "read"),
             ("Adhérents", "/coop/members", "coop.members", "read"),
             ("Utilisateurs et rôles", "/coop/users", "coop.users", "read"),
+            ("Consommation", "/coop/usage", "usage", "read"),
             ("Compteurs", "/coop/meters", "coop.meters", "read"),
             ("Clés d’API", "/coop/api-keys", "coop.api_keys", "read"),
             ("Journal d’audit", "/coop/audit", "coop.audit", "read"),
