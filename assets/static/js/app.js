@@ -6,7 +6,8 @@
      1 234,56 et dates 26/11/2026 14:05 compris.
    - <table data-filter="Libellé"> : champ de filtre au-dessus du tableau
      (accents et casse ignorés).
-   - .key-once code : bouton « Copier la clé ». */
+   - .key-once code : bouton « Copier la clé ».
+   - .form-errors : reçoit le focus au chargement (résumé des erreurs). */
 (function () {
   "use strict";
 
@@ -149,5 +150,8 @@
     Array.prototype.forEach.call(document.querySelectorAll("table[data-filter]"), makeFilterable);
     Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable]"), makeSortable);
     addCopyButtons();
+    // Après un envoi refusé, amener le résumé des erreurs à l'écran.
+    var errors = document.querySelector(".form-errors");
+    if (errors) errors.focus();
   });
 })();
