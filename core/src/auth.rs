@@ -502,6 +502,18 @@ pub async fn create_api_key<C: ConnectionTrait + TransactionTrait>(
             "Donnez un nom à la clé (ex. « Outil de tickets »).",
         ));
     }
+    let taken = api_keys::Entity::find()
+        .filter(api_keys::Column::Name.eq(name))
+        .filter(api_keys::Column::RevokedAt.is_null())
+        .one(db)
+        .await?
+        .is_some();
+    if taken {
+        return Err(AppError::field(
+            "name",
+            "Une clé active porte déjà ce nom : choisissez-en un autre ou révoquez l’ancienne.",
+        ));
+    }
     let key = format!("mk_{}", random_token());
     let row = api_keys::ActiveModel {
         name: Set(name.to_string()),

@@ -122,7 +122,7 @@ pub fn parse_slug(raw: &str) -> Result<String, String> {
     if ok {
         Ok(s.to_string())
     } else {
-        Err("L’identifiant d’URL doit comporter 2 à 40 caractères : lettres minuscules sans accent, chiffres et tirets (ex. val-de-loire).".to_string())
+        Err("L’identifiant doit comporter 2 à 40 caractères : lettres minuscules sans accent, chiffres et tirets (ex. val-de-loire).".to_string())
     }
 }
 
@@ -230,7 +230,15 @@ impl MemberInput {
                 "Le nom de l’association est obligatoire.",
             ));
         }
-        let slug = parse_slug(&self.slug).map_err(|m| errors.push(FieldError::new("slug", m)));
+        let slug = if self.slug.trim().is_empty() {
+            errors.push(FieldError::new(
+                "slug",
+                "L’identifiant est obligatoire (ex. val-de-loire).",
+            ));
+            Err(())
+        } else {
+            parse_slug(&self.slug).map_err(|m| errors.push(FieldError::new("slug", m)))
+        };
         let siren = Siren::parse(&self.siren).map_err(|m| errors.push(FieldError::new("siren", m)));
         let address = self.address.trim().to_string();
         if address.is_empty() {
@@ -260,10 +268,12 @@ impl MemberInput {
             ));
         }
         let billing_email = parse_email(&self.billing_email).map_err(|_| {
-            errors.push(FieldError::new(
-                "billing_email",
-                "L’e-mail de facturation est invalide.",
-            ));
+            let msg = if self.billing_email.trim().is_empty() {
+                "L’e-mail de facturation est obligatoire."
+            } else {
+                "L’e-mail de facturation est invalide."
+            };
+            errors.push(FieldError::new("billing_email", msg));
         });
         match (slug, siren, vat, billing_email) {
             (Ok(slug), Ok(siren), Some(vat_status), Ok(billing_email)) if errors.is_empty() => {
@@ -518,6 +528,9 @@ pub async fn subscribe<C: ConnectionTrait + TransactionTrait>(
     start: NaiveDate,
     end: Option<NaiveDate>,
 ) -> AppResult<subscriptions::Model> {
+    if module.trim().is_empty() {
+        return Err(AppError::field("module", "Choisissez un module."));
+    }
     if !MODULES.contains(&module) {
         return Err(AppError::field("module", "Module inconnu."));
     }

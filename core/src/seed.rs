@@ -13,6 +13,7 @@ use crate::{
     error::AppResult,
     member::{self, MemberInput},
     metering::{self, Meters, NewEvent},
+    team,
     time::{Month, paris_today},
 };
 
@@ -151,17 +152,17 @@ pub async fn demo(
     let accounts: [DemoAccount; 8] = [
         (
             "admin@coop.example",
-            "Camille Martin (administration)",
+            "Camille Martin",
             &[(Role::CoopAdmin, None)],
         ),
         (
             "ca@coop.example",
-            "Dominique Bernard (conseil d’administration)",
+            "Dominique Bernard",
             &[(Role::Board, None)],
         ),
         (
             "dpo@coop.example",
-            "Sacha Petit (DPO mutualisé)",
+            "Sacha Petit",
             &[
                 (Role::Dpo, Some("tilleuls")),
                 (Role::Dpo, Some("val-de-loire")),
@@ -170,7 +171,7 @@ pub async fn demo(
         ),
         (
             "paie@coop.example",
-            "Alex Moreau (paie)",
+            "Alex Moreau",
             &[
                 (Role::PayrollOfficer, Some("tilleuls")),
                 (Role::PayrollOfficer, Some("val-de-loire")),
@@ -180,7 +181,7 @@ pub async fn demo(
         ),
         (
             "it@coop.example",
-            "Noa Lefebvre (support informatique)",
+            "Noa Lefebvre",
             &[
                 (Role::ItSupport, Some("tilleuls")),
                 (Role::ItSupport, Some("val-de-loire")),
@@ -191,17 +192,17 @@ pub async fn demo(
         ),
         (
             "directeur@tilleuls.example",
-            "Claude Girard (direction, Les Tilleuls)",
+            "Claude Girard",
             &[(Role::Director, Some("tilleuls"))],
         ),
         (
             "rh@tilleuls.example",
-            "Morgane Roux (RH, Les Tilleuls)",
+            "Morgane Roux",
             &[(Role::HrOfficer, Some("tilleuls"))],
         ),
         (
             "directeur@val-de-loire.example",
-            "Jean Dubois (direction, ADAPEI Val de Loire)",
+            "Jean Dubois",
             &[(Role::Director, Some("val-de-loire"))],
         ),
     ];
@@ -217,7 +218,7 @@ pub async fn demo(
         )
         .await?;
         for (role, slug) in grants {
-            authz.grant(u.id, *role, slug.and_then(id_of)).await?;
+            team::grant(db, authz, &actor, u.id, *role, slug.and_then(id_of)).await?;
         }
     }
     // Usage: support hours and tickets over the previous and current months.

@@ -57,6 +57,13 @@ pub async fn revoke<C: ConnectionTrait + TransactionTrait>(
     role: Role,
     member_id: Option<i64>,
 ) -> AppResult<bool> {
+    if actor.user_id == Some(user_id) && matches!(role, Role::CoopAdmin | Role::Director) {
+        return Err(AppError::Conflict(
+            "Vous ne pouvez pas retirer votre propre rôle d’administration ou de direction : \
+             demandez-le à une autre personne habilitée."
+                .to_string(),
+        ));
+    }
     let removed = authz.revoke(user_id, role, member_id).await?;
     if removed {
         audit::record(

@@ -238,3 +238,70 @@ async fn grants_persist_through_the_casbin_adapter() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn nobody_locks_themselves_out() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &[]).await;
+        let admin = kit.user("admin@coop.test", Role::CoopAdmin, None).await;
+        let dir = kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
+        let s = kit.web(&admin).await;
+        let r = web_post(
+            &server,
+            &s,
+            &format!("/coop/users/{}/grants/revoke", admin.id),
+            &[("role", "coop_admin"), ("member_id", "")],
+        )
+        .await;
+        assert_eq!(r.status_code(), 303);
+        assert!(
+            follow(&server, &s, &r)
+                .await
+                .text()
+                .contains("Vous ne pouvez pas retirer votre propre rôle")
+        );
+        let r = web_post(
+            &server,
+            &s,
+            &format!("/coop/users/{}/status", admin.id),
+            &[("disabled", "1")],
+        )
+        .await;
+        assert!(
+            follow(&server, &s, &r)
+                .await
+                .text()
+                .contains("votre propre compte")
+        );
+        let d = kit.web(&dir).await;
+        let r = web_post(
+            &server,
+            &d,
+            "/m/alpha/users/revoke",
+            &[("user_id", &dir.id.to_string()), ("role", "director")],
+        )
+        .await;
+        assert!(
+            follow(&server, &d, &r)
+                .await
+                .text()
+                .contains("Vous ne pouvez pas retirer votre propre rôle")
+        );
+        // Still in place.
+        let svc = mutualis_core::scope::services(&ctx).unwrap();
+        assert_eq!(svc.authz.coop_roles(admin.id).await, [Role::CoopAdmin]);
+        assert_eq!(svc.authz.roles_in(dir.id, a.id).await, [Role::Director]);
+        // The admin can still remove the director's role.
+        let r = web_post(
+            &server,
+            &s,
+            &format!("/coop/users/{}/grants/revoke", dir.id),
+            &[("role", "director"), ("member_id", &a.id.to_string())],
+        )
+        .await;
+        assert_eq!(r.status_code(), 303);
+        assert!(svc.authz.roles_in(dir.id, a.id).await.is_empty());
+    })
+    .await;
+}

@@ -31,7 +31,7 @@ async fn a_coop_admin_creates_a_member_and_bad_input_is_named_in_french() {
             "SIREN error shown"
         );
         assert!(
-            text.contains("L’identifiant d’URL doit comporter"),
+            text.contains("L’identifiant doit comporter"),
             "slug error shown"
         );
         assert!(text.contains("L’adresse est obligatoire."));

@@ -567,7 +567,8 @@ pub async fn revoke(
     } else {
         grant_member(&form.value)
     };
-    team::revoke(
+    let back = format!("/coop/users/{id}");
+    match team::revoke(
         &ctx.db,
         &scope.services().authz,
         &scope.actor(),
@@ -575,7 +576,14 @@ pub async fn revoke(
         role,
         member_id,
     )
-    .await?;
+    .await
+    {
+        Ok(_) => {}
+        Err(e @ AppError::Conflict(_)) => {
+            return Ok(redirect_with_flash(&back, "error", &e.message()));
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(redirect_with_flash(
         &format!("/coop/users/{id}"),
         "success",

@@ -301,7 +301,7 @@ pub async fn revoke_user(
     let Some(role) = Role::parse(&form.value.role).filter(|r| !r.is_coop()) else {
         return Err(AppError::NotFound.into());
     };
-    team::revoke(
+    match team::revoke(
         &ctx.db,
         &scope.services().authz,
         &scope.actor(),
@@ -309,7 +309,14 @@ pub async fn revoke_user(
         role,
         Some(scope.member_id()),
     )
-    .await?;
+    .await
+    {
+        Ok(_) => {}
+        Err(e @ AppError::Conflict(_)) => {
+            return Ok(redirect_with_flash(&back, "error", &e.message()));
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(redirect_with_flash(&back, "success", "Rôle retiré."))
 }
 
