@@ -36,6 +36,10 @@ pub async fn init_services(
     meters: impl IntoIterator<Item = metering::Meter>,
 ) -> AppResult<()> {
     let authz = authz::Authz::init(&ctx.db).await?;
+    let filled = metering::backfill_periods(&ctx.db).await?;
+    if filled > 0 {
+        tracing::info!(events = filled, "usage events given their period");
+    }
     let meters = metering::Meters::new(metering::CORE_METERS.into_iter().chain(meters))?;
     let jwt = ctx
         .config

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     audit::{self, Actor},
     db::stmt,
-    entities::{members, usage_events},
+    entities::{members, usage_closed_periods, usage_events},
     error::{AppError, AppResult},
     ids::new_id,
     scope::Scope,
@@ -186,7 +186,7 @@ pub struct NewEvent {
     pub properties: serde_json::Value,
 }
 
-fn to_active(e: &NewEvent, received_at: DateTime<Utc>) -> usage_events::ActiveModel {
+fn to_active(e: &NewEvent, received_at: DateTime<Utc>, period: Month) -> usage_events::ActiveModel {
     usage_events::ActiveModel {
         member_id: Set(e.member_id),
         id: Set(new_id()),
@@ -199,6 +199,7 @@ fn to_active(e: &NewEvent, received_at: DateTime<Utc>) -> usage_events::ActiveMo
         unique_value: Set(e.unique_value.clone()),
         reason: Set(e.reason.clone()),
         properties: Set(e.properties.to_string()),
+        period: Set(period.to_string()),
     }
 }
 
@@ -211,15 +212,127 @@ fn on_conflict() -> OnConflict {
     .to_owned()
 }
 
+/// The advisory lock that orders ingestion (shared) against a period close (exclusive)
+/// on PostgreSQL; SQLite serializes writers anyway.
+const PERIOD_LOCK: i64 = 0x6d75_7475_616c; // "mutual"
+
+async fn lock_periods<C: ConnectionTrait>(db: &C, exclusive: bool) -> AppResult<()> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let f = if exclusive {
+            "pg_advisory_xact_lock"
+        } else {
+            "pg_advisory_xact_lock_shared"
+        };
+        db.execute_raw(stmt(
+            db,
+            &format!("SELECT {f}(?)"),
+            vec![PERIOD_LOCK.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// The closed periods, oldest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn closed_periods<C: ConnectionTrait>(db: &C) -> AppResult<Vec<Month>> {
+    let mut out: Vec<Month> = usage_closed_periods::Entity::find()
+        .all(db)
+        .await?
+        .iter()
+        .filter_map(|p| Month::parse(&p.period).ok())
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// The period an event counts in: its month in Europe/Paris, or the first open month
+/// after it when that month is closed (a late event).
+#[must_use]
+pub fn period_of(occurred_at: DateTime<Utc>, closed: &[Month]) -> Month {
+    let mut p = Month::of(occurred_at);
+    while closed.binary_search(&p).is_ok() {
+        p = p.next();
+    }
+    p
+}
+
+/// Closes a period for usage: from now on its totals never change; late events count in
+/// the next open period, with their real date. Idempotent.
+///
+/// # Errors
+/// Database errors.
+pub async fn close_period<C: ConnectionTrait>(db: &C, month: Month) -> AppResult<()> {
+    lock_periods(db, true).await?;
+    usage_closed_periods::Entity::insert(usage_closed_periods::ActiveModel {
+        period: Set(month.to_string()),
+        closed_at: Set(Utc::now().trunc_subsecs(6)),
+    })
+    .on_conflict(
+        OnConflict::column(usage_closed_periods::Column::Period)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Whether a period is closed.
+///
+/// # Errors
+/// Database errors.
+pub async fn is_closed<C: ConnectionTrait>(db: &C, month: Month) -> AppResult<bool> {
+    Ok(usage_closed_periods::Entity::find_by_id(month.to_string())
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Gives a period to events stored before periods existed (databases created by the
+/// first migration only). Runs at boot; a no-op once done.
+///
+/// # Errors
+/// Database errors.
+pub async fn backfill_periods<C: ConnectionTrait>(db: &C) -> AppResult<u64> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let closed = closed_periods(db).await?;
+    let rows = usage_events::Entity::find()
+        .filter(usage_events::Column::Period.eq(""))
+        .all(db)
+        .await?;
+    let n = rows.len() as u64;
+    for r in rows {
+        let period = period_of(r.occurred_at, &closed).to_string();
+        usage_events::Entity::update_many()
+            .col_expr(
+                usage_events::Column::Period,
+                sea_orm::sea_query::Expr::value(period),
+            )
+            .filter(usage_events::Column::MemberId.eq(r.member_id))
+            .filter(usage_events::Column::Id.eq(r.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(n)
+}
+
 /// Stores events; returns how many were new (the rest were duplicates).
 ///
 /// # Errors
 /// Database errors.
 pub async fn insert_events<C: ConnectionTrait>(db: &C, events: &[NewEvent]) -> AppResult<u64> {
     let now = Utc::now().trunc_subsecs(6);
+    lock_periods(db, false).await?;
+    let closed = closed_periods(db).await?;
     let mut inserted = 0;
     for chunk in events.chunks(500) {
-        let rows: Vec<_> = chunk.iter().map(|e| to_active(e, now)).collect();
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|e| to_active(e, now, period_of(e.occurred_at, &closed)))
+            .collect();
         let res = usage_events::Entity::insert_many(rows)
             .on_conflict(on_conflict())
             .exec_without_returning(db)
@@ -552,7 +665,7 @@ struct Totals {
     events: i64,
 }
 
-/// Aggregates a month's events per (member, meter), for one member or all of them, with
+/// Aggregates a period's events per (member, meter), for one member or all of them, with
 /// one `GROUP BY` (plus one lookup per `latest` meter that has events).
 async fn aggregate<C: ConnectionTrait>(
     db: &C,
@@ -560,13 +673,12 @@ async fn aggregate<C: ConnectionTrait>(
     member_id: Option<i64>,
     month: Month,
 ) -> AppResult<HashMap<(i64, String), MeterUsage>> {
-    let (start, end) = month.utc_window();
+    let period = month.to_string();
     let (filter, mut values): (&str, Vec<sea_orm::Value>) = match member_id {
         Some(id) => ("member_id = ? AND ", vec![id.into()]),
         None => ("", vec![]),
     };
-    values.push(start.into());
-    values.push(end.into());
+    values.push(period.clone().into());
     let sql = format!(
         "SELECT member_id, meter, \
                 CAST(SUM(quantity_micros) AS BIGINT) AS s, \
@@ -575,7 +687,7 @@ async fn aggregate<C: ConnectionTrait>(
                 COUNT(DISTINCT unique_value) AS u, \
                 COUNT(*) AS n \
          FROM usage_events \
-         WHERE {filter}occurred_at >= ? AND occurred_at < ? \
+         WHERE {filter}period = ? \
          GROUP BY member_id, meter"
     );
     let rows = db.query_all_raw(stmt(db, &sql, values)).await?;
@@ -603,9 +715,9 @@ async fn aggregate<C: ConnectionTrait>(
                     .query_one_raw(stmt(
                         db,
                         "SELECT quantity_micros FROM usage_events \
-                         WHERE member_id = ? AND meter = ? AND occurred_at >= ? AND occurred_at < ? \
+                         WHERE member_id = ? AND meter = ? AND period = ? \
                          ORDER BY occurred_at DESC, id DESC LIMIT 1",
-                        vec![member.into(), m.code.into(), start.into(), end.into()],
+                        vec![member.into(), m.code.into(), period.clone().into()],
                     ))
                     .await?;
                 match r {
@@ -631,7 +743,7 @@ fn usage_row(m: &Meter, quantity: Decimal, events: i64) -> MeterUsage {
     }
 }
 
-/// Quantity per meter for one member and month (windows in Europe/Paris). Every
+/// Quantity per meter for one member and period (months in Europe/Paris). Every
 /// declared meter is listed, with zero when it has no events.
 ///
 /// # Errors
@@ -670,6 +782,19 @@ pub async fn usage_all_members<C: ConnectionTrait>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn late_events_go_to_the_next_open_period() {
+        let at = DateTime::parse_from_rfc3339("2026-03-31T23:30:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(period_of(at, &[]).to_string(), "2026-04");
+        let closed = [
+            Month::parse("2026-04").unwrap(),
+            Month::parse("2026-05").unwrap(),
+        ];
+        assert_eq!(period_of(at, &closed).to_string(), "2026-06");
+    }
 
     #[test]
     fn quantities_are_exact() {

@@ -3,6 +3,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_core_foundation;
+mod m20261126_000002_core_usage_periods;
 
 /// Runs every migration in order.
 #[derive(Debug)]
@@ -11,6 +12,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261126_000001_core_foundation::Migration)]
+        vec![
+            Box::new(m20261126_000001_core_foundation::Migration),
+            Box::new(m20261126_000002_core_usage_periods::Migration),
+        ]
     }
 }

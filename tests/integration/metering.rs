@@ -475,3 +475,26 @@ async fn the_board_sees_every_members_usage_and_exports_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_closed_period_never_changes_late_events_count_next_month() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &[]).await;
+        let dir = kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
+        let key = kit.api_key("outil").await;
+        let bearer = kit.bearer(&dir);
+        post_events(&server, &key, json!([{"id": "1", "member": "alpha", "meter": "it.support_hours", "quantity": "2", "occurred_at": "2026-03-10T10:00:00Z"}])).await;
+        mutualis_core::metering::close_period(&ctx.db, mutualis_core::time::Month::parse("2026-03").unwrap()).await.unwrap();
+        // Closing twice is harmless.
+        mutualis_core::metering::close_period(&ctx.db, mutualis_core::time::Month::parse("2026-03").unwrap()).await.unwrap();
+        // A late event dated in March arrives after the close.
+        let r = post_events(&server, &key, json!([{"id": "2", "member": "alpha", "meter": "it.support_hours", "quantity": "5", "occurred_at": "2026-03-20T10:00:00Z"}])).await;
+        assert_eq!(r.json::<Value>()["accepted"], 1);
+        let march: Value = api_get(&server, &bearer, "/api/m/alpha/usage?period=2026-03").await.json();
+        let april: Value = api_get(&server, &bearer, "/api/m/alpha/usage?period=2026-04").await.json();
+        assert_eq!(quantity(&march, "it.support_hours"), "2");
+        assert_eq!(quantity(&april, "it.support_hours"), "5");
+    })
+    .await;
+}

@@ -10,5 +10,6 @@ pub mod modules;
 pub mod password_resets;
 pub mod sessions;
 pub mod subscriptions;
+pub mod usage_closed_periods;
 pub mod usage_events;
 pub mod users;

@@ -18,6 +18,8 @@ pub struct Model {
     pub unique_value: Option<String>,
     pub reason: Option<String>,
     pub properties: String,
+    /// The period (`YYYY-MM`) the event counts in.
+    pub period: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
