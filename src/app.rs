@@ -80,6 +80,9 @@ impl Hooks for App {
             core::seed::demo(&ctx.db, &svc.authz, &svc.meters)
                 .await
                 .map_err(to_loco)?;
+            mutualis_billing::seed::demo(&ctx.db, &svc.meters)
+                .await
+                .map_err(to_loco)?;
         }
         Ok(())
     }
@@ -93,7 +96,11 @@ impl Hooks for App {
         for r in core::web::routes() {
             routes = routes.add_route(r);
         }
-        routes.add_route(core::api::routes())
+        routes = routes.add_route(core::api::routes());
+        for r in mutualis_billing::routes() {
+            routes = routes.add_route(r);
+        }
+        routes
     }
 
     async fn connect_workers(_ctx: &AppContext, _queue: &Queue) -> Result<()> {
@@ -113,6 +120,9 @@ impl Hooks for App {
         core::init_services(ctx, []).await.map_err(to_loco)?;
         let svc = core::scope::services(ctx).map_err(to_loco)?;
         core::seed::demo(&ctx.db, &svc.authz, &svc.meters)
+            .await
+            .map_err(to_loco)?;
+        mutualis_billing::seed::demo(&ctx.db, &svc.meters)
             .await
             .map_err(to_loco)?;
         Ok(())

@@ -166,7 +166,12 @@ impl Role {
                 ("member.*", "*"),
                 ("usage", "read"),
                 ("audit", "read"),
-                ("billing.*", "*"),
+                // Everything of billing but the board's approval (separation of duties).
+                ("billing.*", "read"),
+                ("billing.charges", "*"),
+                ("billing.close", "*"),
+                ("billing.invoices", "*"),
+                ("billing.payments", "*"),
                 ("legal.*", "*"),
                 ("practices.*", "*"),
             ],

@@ -156,6 +156,18 @@ pub fn fr_decimal(d: Decimal) -> String {
     out
 }
 
+/// Money in French: `1 234,50 €` (always two decimals, narrow no-break spaces).
+#[must_use]
+pub fn fr_money(d: Decimal) -> String {
+    let s = fr_decimal(d.round_dp(2));
+    let s = match s.split_once(',') {
+        Some((i, f)) if f.len() == 1 => format!("{i},{f}0"),
+        Some(_) => s,
+        None => format!("{s},00"),
+    };
+    format!("{s}\u{a0}€")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,5 +208,7 @@ mod tests {
         );
         assert_eq!(fr_decimal(Decimal::new(-15, 1)), "-1,5");
         assert_eq!(fr_decimal(Decimal::new(100, 0)), "100");
+        assert_eq!(fr_money(Decimal::new(123_450, 2)), "1\u{202f}234,50\u{a0}€");
+        assert_eq!(fr_money(Decimal::new(7, 0)), "7,00\u{a0}€");
     }
 }

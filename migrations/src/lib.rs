@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_core_foundation;
 mod m20261126_000002_core_usage_periods;
+mod m20261126_000003_billing;
 
 /// Runs every migration in order.
 #[derive(Debug)]
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261126_000001_core_foundation::Migration),
             Box::new(m20261126_000002_core_usage_periods::Migration),
+            Box::new(m20261126_000003_billing::Migration),
         ]
     }
 }

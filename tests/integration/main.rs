@@ -5,6 +5,7 @@
 mod access;
 mod audit;
 mod auth;
+mod billing;
 mod browser;
 mod common;
 mod members;

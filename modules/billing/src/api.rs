@@ -1,0 +1,235 @@
+//! The billing JSON API (amounts as decimal strings).
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use loco_rs::{app::AppContext, controller::Routes};
+use mutualis_core::{
+    error::AppError,
+    scope::{CoopAccess, MemberAccess},
+    time::Month,
+    web::error::PageError,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::{
+    charges::{self, ChargeInput},
+    compute::{Computed, Draft},
+    entities::billing_invoices,
+    service::{self, euros},
+};
+
+/// The module's API routes.
+#[must_use]
+pub fn routes() -> Routes {
+    Routes::new()
+        .prefix("/api")
+        .add(
+            "/coop/billing/charges",
+            get(list_charges).post(create_charge),
+        )
+        .add("/coop/billing/periods/{period}/preview", get(preview))
+        .add("/coop/billing/periods/{period}/close", post(close))
+        .add("/coop/billing/invoices/{id}/approve", post(approve))
+        .add("/m/{slug}/billing/preview", get(member_preview))
+        .add("/m/{slug}/invoices", get(member_invoices))
+}
+
+fn api(e: AppError) -> PageError {
+    PageError::new(e, false, "")
+}
+
+fn month(raw: &str) -> Result<Month, PageError> {
+    Month::parse(raw).map_err(api)
+}
+
+fn draft_json(d: &Draft) -> Value {
+    json!({
+        "member": d.slug,
+        "lines": d.lines.iter().map(|l| json!({
+            "module": l.module,
+            "charge": l.charge_code,
+            "label": l.label,
+            "meter": l.meter,
+            "quantity": l.quantity.normalize().to_string(),
+            "unit": l.unit,
+            "share": l.share_pct.map(|s| s.normalize().to_string()),
+            "amount": l.amount.to_string(),
+            "vat": l.vat.to_string(),
+            "explanation": l.explanation,
+        })).collect::<Vec<_>>(),
+        "subtotal": d.subtotal.to_string(),
+        "vat": d.vat.to_string(),
+        "total": d.total.to_string(),
+    })
+}
+
+fn preview_json(month: Month, c: &Computed, only: Option<i64>) -> Value {
+    json!({
+        "period": month.to_string(),
+        "pools": c.pools.iter().map(|p| json!({
+            "module": p.module, "charge": p.code, "amount": p.amount.to_string(), "allocated": p.allocated.to_string(),
+        })).collect::<Vec<_>>(),
+        "invoices": c.drafts.iter().filter(|d| only.is_none_or(|m| m == d.member_id)).map(draft_json).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /api/coop/billing/periods/{YYYY-MM}/preview` (board, coop_admin)
+async fn preview(
+    State(ctx): State<AppContext>,
+    Path(period): Path<String>,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("billing.preview", "read").await?;
+    let m = month(&period)?;
+    let c = service::preview(&ctx.db, &scope.services().meters, m)
+        .await
+        .map_err(api)?;
+    Ok(Json(preview_json(m, &c, None)).into_response())
+}
+
+/// `GET /api/m/{slug}/billing/preview?period=` (the member's own only)
+async fn member_preview(
+    State(ctx): State<AppContext>,
+    Query(q): Query<PeriodQuery>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("billing.preview", "read").await?;
+    let m = if q.period.is_empty() {
+        Month::of(chrono::Utc::now())
+    } else {
+        month(&q.period)?
+    };
+    let c = service::preview(&ctx.db, &scope.services().meters, m)
+        .await
+        .map_err(api)?;
+    Ok(Json(preview_json(m, &c, Some(scope.member_id()))).into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct PeriodQuery {
+    #[serde(default)]
+    pub period: String,
+}
+
+fn invoice_json(inv: &billing_invoices::Model, slug: &str) -> Value {
+    json!({
+        "id": inv.id,
+        "member": slug,
+        "number": inv.number,
+        "status": if service::is_overdue(inv) { "overdue" } else { inv.status.as_str() },
+        "period": inv.period,
+        "subtotal": euros(inv.subtotal_cents).to_string(),
+        "vat": euros(inv.vat_cents).to_string(),
+        "total": euros(inv.total_cents).to_string(),
+        "issued_on": inv.issued_on,
+        "due_on": inv.due_on,
+    })
+}
+
+/// `POST /api/coop/billing/periods/{YYYY-MM}/close` (coop_admin) → the drafts.
+async fn close(
+    State(ctx): State<AppContext>,
+    Path(period): Path<String>,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("billing.close", "write").await?;
+    let m = month(&period)?;
+    let drafts = service::close_period(&ctx.db, &scope.services().meters, &scope.actor(), m)
+        .await
+        .map_err(api)?;
+    let members = service::members_by_id(&ctx.db).await.map_err(api)?;
+    let mut out = Vec::new();
+    for inv in &drafts {
+        let slug = members
+            .get(&inv.member_id)
+            .map(|m| m.slug.clone())
+            .unwrap_or_default();
+        let mut v = invoice_json(inv, &slug);
+        let lines = service::lines_of(&ctx.db, inv).await.map_err(api)?;
+        v["lines"] = lines
+            .iter()
+            .map(|l| json!({"module": l.module, "charge": l.charge_code, "meter": l.meter, "quantity": l.quantity, "share": l.share_pct, "amount": euros(l.amount_cents).to_string()}))
+            .collect();
+        out.push(v);
+    }
+    Ok(Json(json!({"period": m.to_string(), "invoices": out})).into_response())
+}
+
+/// `POST /api/coop/billing/invoices/{id}/approve` (board) → the invoice, with its number
+/// once finalized.
+async fn approve(
+    State(ctx): State<AppContext>,
+    Path(id): Path<Uuid>,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("billing.approve", "write").await?;
+    let quorum = crate::settings(&ctx).quorum;
+    let a = service::approve(&ctx.db, &scope.actor(), id, quorum)
+        .await
+        .map_err(api)?;
+    let members = service::members_by_id(&ctx.db).await.map_err(api)?;
+    let slug = members
+        .get(&a.invoice.member_id)
+        .map(|m| m.slug.clone())
+        .unwrap_or_default();
+    let mut v = invoice_json(&a.invoice, &slug);
+    v["approvals"] = json!(a.approvals);
+    v["quorum"] = json!(a.quorum);
+    Ok(Json(v).into_response())
+}
+
+/// `GET /api/m/{slug}/invoices` (director of that member, board, coop_admin): finalized
+/// invoices and credit notes.
+async fn member_invoices(
+    State(ctx): State<AppContext>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("billing.invoices", "read").await?;
+    let list: Vec<Value> = service::invoices_of(&ctx.db, scope.member_id())
+        .await
+        .map_err(api)?
+        .iter()
+        .filter(|i| i.status != service::status::DRAFT)
+        .map(|i| {
+            let mut v = invoice_json(i, &scope.member().slug);
+            if let Some(o) = v.as_object_mut() {
+                o.remove("member");
+            }
+            v
+        })
+        .collect();
+    Ok(Json(list).into_response())
+}
+
+/// `GET /api/coop/billing/charges`: every version of every charge.
+async fn list_charges(
+    State(ctx): State<AppContext>,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    access.authorize("billing.charges", "read").await?;
+    let all = charges::all_versions(&ctx.db).await.map_err(api)?;
+    let list: Vec<Value> = all
+        .iter()
+        .map(|c| json!({"id": c.id, "module": c.module, "code": c.code, "label": c.label, "kind": c.kind.code(), "effective_from": c.effective_from.to_string(), "active": c.active}))
+        .collect();
+    Ok(Json(list).into_response())
+}
+
+/// `POST /api/coop/billing/charges` (coop_admin): a new version → 201, or 422 with errors.
+async fn create_charge(
+    State(ctx): State<AppContext>,
+    access: CoopAccess,
+    Json(input): Json<ChargeInput>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("billing.charges", "write").await?;
+    let c = charges::create_version(&ctx.db, &scope.services().meters, &scope.actor(), &input)
+        .await
+        .map_err(api)?;
+    Ok((StatusCode::CREATED, Json(json!({"id": c.id, "module": c.module, "code": c.code, "effective_from": c.effective_from.to_string()}))).into_response())
+}

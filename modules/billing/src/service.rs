@@ -1,0 +1,568 @@
+//! Billing over the database: preview, period close (drafts), board approval and
+//! finalization with gapless numbers, the member's invoices. Billing reads usage only
+//! through `mutualis_core::metering`.
+use std::collections::HashMap;
+
+use chrono::{Datelike, Duration, Utc};
+use mutualis_core::{
+    audit::{self, Actor},
+    db::stmt,
+    entities::members,
+    error::{AppError, AppResult},
+    ids::new_id,
+    member::{self, VatStatus},
+    metering::{self, Meters},
+    time::{Month, paris_today},
+};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionSession, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::{
+    charges,
+    compute::{self, BilledMember, Computed, PeriodInputs},
+    entities::{billing_approvals, billing_invoice_lines, billing_invoices},
+};
+
+/// Invoice states.
+pub mod status {
+    pub const DRAFT: &str = "draft";
+    pub const FINALIZED: &str = "finalized";
+    pub const PAID: &str = "paid";
+}
+
+/// Days between issue and due date.
+pub const PAYMENT_DAYS: i64 = 30;
+
+fn cents(d: Decimal) -> i64 {
+    i64::try_from((d * Decimal::from(100)).round()).unwrap_or_default()
+}
+
+/// Euros from cents.
+#[must_use]
+pub fn euros(c: i64) -> Decimal {
+    Decimal::new(c, 2)
+}
+
+/// Loads what the computation of `month` needs.
+///
+/// # Errors
+/// Database errors.
+pub async fn load_inputs<C: ConnectionTrait>(
+    db: &C,
+    meters: &Meters,
+    month: Month,
+) -> AppResult<PeriodInputs> {
+    let mut members = Vec::new();
+    for m in member::list(db).await? {
+        let subscriptions = member::subscriptions(db, m.id)
+            .await?
+            .into_iter()
+            .map(|s| (s.module, s.start_date, s.end_date))
+            .collect();
+        members.push(BilledMember {
+            id: m.id,
+            slug: m.slug,
+            name: m.name,
+            vat_liable: VatStatus::parse(&m.vat_status) == Some(VatStatus::Liable),
+            subscriptions,
+        });
+    }
+    let versions = charges::all_versions(db).await?;
+    let usage = metering::usage_all_members(db, meters, month)
+        .await?
+        .into_iter()
+        .map(|(k, u)| (k, u.quantity))
+        .collect();
+    let units = meters
+        .all()
+        .iter()
+        .map(|m| (m.code.to_string(), m.unit.to_string()))
+        .collect();
+    Ok(PeriodInputs {
+        month,
+        members,
+        charges: charges::in_effect(&versions, month),
+        usage,
+        units,
+    })
+}
+
+/// What every member would owe if the period closed now.
+///
+/// # Errors
+/// 422 when charges are missing; database errors.
+pub async fn preview<C: ConnectionTrait>(
+    db: &C,
+    meters: &Meters,
+    month: Month,
+) -> AppResult<Computed> {
+    let inputs = load_inputs(db, meters, month).await?;
+    compute::compute(&inputs).map_err(|e| AppError::field("period", e.message(month)))
+}
+
+fn draft_key(month: Month) -> String {
+    format!("invoice:{month}")
+}
+
+/// Closes a period: freezes its usage, computes one draft per member and stores it.
+/// Idempotent: drafts are recomputed from the frozen usage (same result), finalized
+/// invoices are left untouched.
+///
+/// # Errors
+/// 422 when charges are missing (nothing is closed then); database errors.
+pub async fn close_period<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    meters: &Meters,
+    actor: &Actor,
+    month: Month,
+) -> AppResult<Vec<billing_invoices::Model>> {
+    // Check first, so that a refused close leaves the period open.
+    preview(db, meters, month).await?;
+    let txn = db.begin().await?;
+    metering::close_period(&txn, month).await?;
+    let computed = preview(&txn, meters, month).await?;
+    let now = Utc::now();
+    let mut out = Vec::new();
+    for d in &computed.drafts {
+        let key = draft_key(month);
+        let existing = billing_invoices::Entity::find()
+            .filter(billing_invoices::Column::MemberId.eq(d.member_id))
+            .filter(billing_invoices::Column::DraftKey.eq(key.as_str()))
+            .one(&txn)
+            .await?;
+        let invoice = match existing {
+            Some(inv) if inv.status != status::DRAFT => {
+                out.push(inv);
+                continue;
+            }
+            Some(inv) => {
+                billing_invoice_lines::Entity::delete_many()
+                    .filter(billing_invoice_lines::Column::MemberId.eq(inv.member_id))
+                    .filter(billing_invoice_lines::Column::InvoiceId.eq(inv.id))
+                    .exec(&txn)
+                    .await?;
+                let mut am: billing_invoices::ActiveModel = inv.into();
+                am.subtotal_cents = Set(cents(d.subtotal));
+                am.vat_cents = Set(cents(d.vat));
+                am.total_cents = Set(cents(d.total));
+                am.updated_at = Set(now);
+                am.update(&txn).await?
+            }
+            None => {
+                billing_invoices::ActiveModel {
+                    member_id: Set(d.member_id),
+                    id: Set(new_id()),
+                    kind: Set("invoice".to_string()),
+                    draft_key: Set(key),
+                    period: Set(month.to_string()),
+                    status: Set(status::DRAFT.to_string()),
+                    number: Set(None),
+                    subtotal_cents: Set(cents(d.subtotal)),
+                    vat_cents: Set(cents(d.vat)),
+                    total_cents: Set(cents(d.total)),
+                    refers_to: Set(None),
+                    reason: Set(None),
+                    issued_on: Set(None),
+                    due_on: Set(None),
+                    paid_on: Set(None),
+                    finalized_at: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(&txn)
+                .await?
+            }
+        };
+        let rows: Vec<_> = d
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| billing_invoice_lines::ActiveModel {
+                member_id: Set(d.member_id),
+                id: Set(new_id()),
+                invoice_id: Set(invoice.id),
+                position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+                module: Set(l.module.clone()),
+                charge_code: Set(l.charge_code.clone()),
+                charge_kind: Set(l.charge_kind.clone()),
+                label: Set(l.label.clone()),
+                meter: Set(l.meter.clone()),
+                quantity: Set(l.quantity.normalize().to_string()),
+                unit: Set(l.unit.clone()),
+                unit_price: Set(l.unit_price.map(|p| p.normalize().to_string())),
+                share_pct: Set(l.share_pct.map(|p| p.normalize().to_string())),
+                pool_cents: Set(l.pool.map(cents)),
+                amount_cents: Set(cents(l.amount)),
+                vat_rate: Set(l.vat_rate.normalize().to_string()),
+                vat_cents: Set(cents(l.vat)),
+                explanation: Set(l.explanation.clone()),
+            })
+            .collect();
+        if !rows.is_empty() {
+            billing_invoice_lines::Entity::insert_many(rows)
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        out.push(invoice);
+    }
+    audit::record(
+        &txn,
+        actor,
+        None,
+        "billing_period",
+        &month.to_string(),
+        "close",
+        serde_json::json!({"invoices": out.len()}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// A member's invoices (finalized ones and, for the cooperative, drafts), newest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn invoices_of<C: ConnectionTrait>(
+    db: &C,
+    member_id: i64,
+) -> AppResult<Vec<billing_invoices::Model>> {
+    Ok(billing_invoices::Entity::find()
+        .filter(billing_invoices::Column::MemberId.eq(member_id))
+        .order_by_desc(billing_invoices::Column::Period)
+        .order_by_desc(billing_invoices::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+/// The invoices of a period, for every member.
+///
+/// # Errors
+/// Database errors.
+pub async fn invoices_of_period<C: ConnectionTrait>(
+    db: &C,
+    month: Month,
+) -> AppResult<Vec<billing_invoices::Model>> {
+    Ok(billing_invoices::Entity::find()
+        .filter(billing_invoices::Column::Period.eq(month.to_string()))
+        .filter(billing_invoices::Column::Kind.eq("invoice"))
+        .order_by_asc(billing_invoices::Column::MemberId)
+        .all(db)
+        .await?)
+}
+
+/// An invoice by id, any member (cooperative roles only).
+///
+/// # Errors
+/// 404 when unknown; database errors.
+pub async fn find_any<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<billing_invoices::Model> {
+    billing_invoices::Entity::find()
+        .filter(billing_invoices::Column::Id.eq(id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// An invoice of one member by its number (finalized invoices only).
+///
+/// # Errors
+/// 404 when unknown; database errors.
+pub async fn find_by_number<C: ConnectionTrait>(
+    db: &C,
+    member_id: i64,
+    number: &str,
+) -> AppResult<billing_invoices::Model> {
+    billing_invoices::Entity::find()
+        .filter(billing_invoices::Column::MemberId.eq(member_id))
+        .filter(billing_invoices::Column::Number.eq(number))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The lines of an invoice.
+///
+/// # Errors
+/// Database errors.
+pub async fn lines_of<C: ConnectionTrait>(
+    db: &C,
+    inv: &billing_invoices::Model,
+) -> AppResult<Vec<billing_invoice_lines::Model>> {
+    Ok(billing_invoice_lines::Entity::find()
+        .filter(billing_invoice_lines::Column::MemberId.eq(inv.member_id))
+        .filter(billing_invoice_lines::Column::InvoiceId.eq(inv.id))
+        .order_by_asc(billing_invoice_lines::Column::Position)
+        .all(db)
+        .await?)
+}
+
+/// Takes the next number of a series for a year, in the caller's transaction: a counter
+/// row updated in place (never a sequence), so a rollback gives the number back.
+///
+/// # Errors
+/// Database errors.
+pub async fn next_number<C: ConnectionTrait>(txn: &C, series: &str, year: i32) -> AppResult<i64> {
+    // The UPDATE comes first: it takes the write lock (SQLite) or the row lock
+    // (PostgreSQL) before anything is read.
+    let updated = txn
+        .execute_raw(stmt(
+            txn,
+            "UPDATE billing_counters SET next = next + 1 WHERE series = ? AND year = ?",
+            vec![series.into(), year.into()],
+        ))
+        .await?;
+    if updated.rows_affected() == 0 {
+        txn.execute_raw(stmt(
+            txn,
+            "INSERT INTO billing_counters (series, year, next) VALUES (?, ?, 1) ON CONFLICT (series, year) DO UPDATE SET next = billing_counters.next + 1",
+            vec![series.into(), year.into()],
+        ))
+        .await?;
+    }
+    let row = txn
+        .query_one_raw(stmt(
+            txn,
+            "SELECT next FROM billing_counters WHERE series = ? AND year = ?",
+            vec![series.into(), year.into()],
+        ))
+        .await?
+        .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("counter row missing")))?;
+    Ok(row.try_get::<i64>("", "next")?)
+}
+
+/// `2026-000042`
+#[must_use]
+pub fn invoice_number(year: i32, n: i64) -> String {
+    format!("{year}-{n:06}")
+}
+
+/// The outcome of an approval.
+#[derive(Debug, Clone)]
+pub struct Approval {
+    pub invoice: billing_invoices::Model,
+    pub approvals: u64,
+    pub quorum: u64,
+}
+
+/// Records a board member's approval of a draft; when the quorum is reached, finalizes
+/// it in the same transaction: a number from the year's continuous series, issue and
+/// due dates. Finalized invoices never change.
+///
+/// # Errors
+/// 409 when the invoice is not a draft; 404 when unknown; database errors.
+pub async fn approve<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    invoice_id: Uuid,
+    quorum: u64,
+) -> AppResult<Approval> {
+    let user_id = actor.user_id.ok_or(AppError::Unauthorized)?;
+    let txn = db.begin().await?;
+    let inv = find_any(&txn, invoice_id).await?;
+    if inv.status != status::DRAFT {
+        return Err(AppError::Conflict(format!(
+            "Cette facture est déjà finalisée (n° {}) : elle ne peut plus être approuvée ni modifiée.",
+            inv.number.clone().unwrap_or_default()
+        )));
+    }
+    billing_approvals::Entity::insert(billing_approvals::ActiveModel {
+        member_id: Set(inv.member_id),
+        invoice_id: Set(inv.id),
+        user_id: Set(user_id),
+        approved_at: Set(Utc::now()),
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::columns([
+            billing_approvals::Column::MemberId,
+            billing_approvals::Column::InvoiceId,
+            billing_approvals::Column::UserId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    let approvals = billing_approvals::Entity::find()
+        .filter(billing_approvals::Column::MemberId.eq(inv.member_id))
+        .filter(billing_approvals::Column::InvoiceId.eq(inv.id))
+        .count(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        actor,
+        Some(inv.member_id),
+        "invoice",
+        &inv.id.to_string(),
+        "approve",
+        serde_json::json!({"approvals": approvals}),
+    )
+    .await?;
+    let invoice = if approvals >= quorum.max(1) {
+        finalize(&txn, actor, inv).await?
+    } else {
+        inv
+    };
+    txn.commit().await?;
+    Ok(Approval {
+        invoice,
+        approvals,
+        quorum: quorum.max(1),
+    })
+}
+
+async fn finalize<C: ConnectionTrait + TransactionTrait>(
+    txn: &C,
+    actor: &Actor,
+    inv: billing_invoices::Model,
+) -> AppResult<billing_invoices::Model> {
+    let today = paris_today();
+    let series = if inv.kind == "credit_note" {
+        "credit_note"
+    } else {
+        "invoice"
+    };
+    let n = next_number(txn, series, today.year()).await?;
+    let number = if series == "credit_note" {
+        format!("AV-{}", invoice_number(today.year(), n))
+    } else {
+        invoice_number(today.year(), n)
+    };
+    // Guarded update: only a draft becomes finalized, exactly once.
+    let res = billing_invoices::Entity::update_many()
+        .col_expr(
+            billing_invoices::Column::Status,
+            sea_orm::sea_query::Expr::value(status::FINALIZED),
+        )
+        .col_expr(
+            billing_invoices::Column::Number,
+            sea_orm::sea_query::Expr::value(number.clone()),
+        )
+        .col_expr(
+            billing_invoices::Column::IssuedOn,
+            sea_orm::sea_query::Expr::value(today),
+        )
+        .col_expr(
+            billing_invoices::Column::DueOn,
+            sea_orm::sea_query::Expr::value(today + Duration::days(PAYMENT_DAYS)),
+        )
+        .col_expr(
+            billing_invoices::Column::FinalizedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .col_expr(
+            billing_invoices::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(billing_invoices::Column::MemberId.eq(inv.member_id))
+        .filter(billing_invoices::Column::Id.eq(inv.id))
+        .filter(billing_invoices::Column::Status.eq(status::DRAFT))
+        .exec(txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "Cette facture vient d’être finalisée par quelqu’un d’autre.".to_string(),
+        ));
+    }
+    audit::record(
+        txn,
+        actor,
+        Some(inv.member_id),
+        "invoice",
+        &inv.id.to_string(),
+        "finalize",
+        serde_json::json!({"number": number}),
+    )
+    .await?;
+    find_any(txn, inv.id).await
+}
+
+/// Deletes a draft (it comes back at the next close). Finalized invoices refuse.
+///
+/// # Errors
+/// 409 for a finalized invoice; 404 when unknown; database errors.
+pub async fn delete_draft<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    invoice_id: Uuid,
+) -> AppResult<()> {
+    let inv = find_any(db, invoice_id).await?;
+    if inv.status != status::DRAFT {
+        return Err(AppError::Conflict(
+            "Une facture finalisée ne peut être ni modifiée ni supprimée : établissez un avoir."
+                .to_string(),
+        ));
+    }
+    billing_invoices::Entity::delete_many()
+        .filter(billing_invoices::Column::MemberId.eq(inv.member_id))
+        .filter(billing_invoices::Column::Id.eq(inv.id))
+        .filter(billing_invoices::Column::Status.eq(status::DRAFT))
+        .exec(db)
+        .await?;
+    audit::record(
+        db,
+        actor,
+        Some(inv.member_id),
+        "invoice",
+        &inv.id.to_string(),
+        "delete",
+        serde_json::json!({"period": inv.period}),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Marks a finalized invoice paid.
+///
+/// # Errors
+/// 409 unless finalized; database errors.
+pub async fn mark_paid<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    invoice_id: Uuid,
+    on: chrono::NaiveDate,
+) -> AppResult<billing_invoices::Model> {
+    let inv = find_any(db, invoice_id).await?;
+    if inv.status != status::FINALIZED {
+        return Err(AppError::Conflict(
+            "Seule une facture finalisée et non réglée peut être marquée payée.".to_string(),
+        ));
+    }
+    let mut am: billing_invoices::ActiveModel = inv.into();
+    am.status = Set(status::PAID.to_string());
+    am.paid_on = Set(Some(on));
+    am.updated_at = Set(Utc::now());
+    let inv = am.update(db).await?;
+    audit::record(
+        db,
+        actor,
+        Some(inv.member_id),
+        "invoice",
+        &inv.id.to_string(),
+        "paid",
+        serde_json::json!({"paid_on": on}),
+    )
+    .await?;
+    Ok(inv)
+}
+
+/// Whether an invoice is overdue today.
+#[must_use]
+pub fn is_overdue(inv: &billing_invoices::Model) -> bool {
+    inv.status == status::FINALIZED && inv.due_on.is_some_and(|d| d < paris_today())
+}
+
+/// Members by id (for labels).
+///
+/// # Errors
+/// Database errors.
+pub async fn members_by_id<C: ConnectionTrait>(db: &C) -> AppResult<HashMap<i64, members::Model>> {
+    Ok(member::list(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect())
+}

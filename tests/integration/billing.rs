@@ -1,0 +1,329 @@
+//! Billing end to end: preview, close, approval with gapless numbering, isolation.
+use mutualis_core::authz::Role;
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+async fn charge(server: &axum_test::TestServer, admin: &str, body: Value) {
+    let r = server
+        .post("/api/coop/billing/charges")
+        .add_header("authorization", admin)
+        .json(&body)
+        .await;
+    assert_eq!(r.status_code(), 201, "{}", r.text());
+}
+
+async fn events(server: &axum_test::TestServer, key: &str, events: Value) {
+    let r = server
+        .post("/api/usage/events")
+        .add_header("x-api-key", key)
+        .json(&json!({"events": events}))
+        .await;
+    assert_eq!(r.status_code(), 200);
+}
+
+fn totals(preview: &Value) -> Vec<(String, String)> {
+    preview["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["member"].as_str().unwrap().to_string(),
+                i["total"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Three members with the same IT usage share a 100.00 € pool: 33.34 + 33.33 + 33.33.
+async fn three_equal_members(
+    server: &axum_test::TestServer,
+    kit: &TestKit<'_>,
+) -> (String, String) {
+    for slug in ["alpha", "beta", "gamma"] {
+        kit.member(slug, &["billing"]).await;
+    }
+    let admin = kit.user("admin@coop.test", Role::CoopAdmin, None).await;
+    let bearer = kit.bearer(&admin);
+    charge(server, &bearer, json!({"module": "billing", "code": "abonnement", "label": "Abonnement", "kind": "subscription", "effective_from": "2026-01", "amount": "0"})).await;
+    charge(server, &bearer, json!({"module": "it", "code": "support", "label": "Support informatique", "kind": "cost_pool", "effective_from": "2026-01", "amount": "100.00", "meter": "it.support_hours"})).await;
+    let key = kit.api_key("outil").await;
+    let evs: Vec<Value> = ["alpha", "beta", "gamma"]
+        .iter()
+        .map(|m| json!({"id": format!("h-{m}"), "member": m, "meter": "it.support_hours", "quantity": "4", "occurred_at": "2026-03-10T10:00:00Z"}))
+        .collect();
+    events(server, &key, json!(evs)).await;
+    (bearer, key)
+}
+
+#[tokio::test]
+async fn the_preview_shares_a_pool_to_the_cent() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let (admin, _) = three_equal_members(&server, &kit).await;
+        let r = api_get(&server, &admin, "/api/coop/billing/periods/2026-03/preview").await;
+        assert_eq!(r.status_code(), 200, "{}", r.text());
+        let p: Value = r.json();
+        assert_eq!(p["period"], "2026-03");
+        assert_eq!(p["pools"], json!([{"module": "it", "charge": "support", "amount": "100.00", "allocated": "100.00"}]));
+        let mut t = totals(&p);
+        t.sort();
+        let amounts: Vec<&str> = t.iter().map(|(_, a)| a.as_str()).collect();
+        // Deterministic tie-break: the extra cent goes to the smallest member id (alpha).
+        assert_eq!(t[0], ("alpha".to_string(), "33.34".to_string()));
+        assert_eq!(amounts, ["33.34", "33.33", "33.33"]);
+        let line = &p["invoices"][0]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["charge"] == "support")
+            .unwrap()
+            .clone();
+        assert_eq!(line["meter"], "it.support_hours");
+        assert_eq!(line["quantity"], "4");
+        assert!(line["share"].as_str().unwrap().starts_with("33.3"));
+        // The board sees it too; a member's director only their own.
+        let board = kit.user("ca@coop.test", Role::Board, None).await;
+        assert_eq!(api_get(&server, &kit.bearer(&board), "/api/coop/billing/periods/2026-03/preview").await.status_code(), 200);
+        let alpha = mutualis_core::member::find_by_slug(&ctx.db, "alpha").await.unwrap().unwrap();
+        let dir = kit.user("dir@alpha.test", Role::Director, Some(&alpha)).await;
+        let own: Value = api_get(&server, &kit.bearer(&dir), "/api/m/alpha/billing/preview?period=2026-03").await.json();
+        assert_eq!(totals(&own), [("alpha".to_string(), "33.34".to_string())]);
+        assert_eq!(api_get(&server, &kit.bearer(&dir), "/api/coop/billing/periods/2026-03/preview").await.status_code(), 403);
+        assert_eq!(api_get(&server, &kit.bearer(&dir), "/api/m/beta/billing/preview?period=2026-03").await.status_code(), 404);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn close_is_idempotent_and_replays_change_nothing() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let (admin, key) = three_equal_members(&server, &kit).await;
+        let first: Value = server.post("/api/coop/billing/periods/2026-03/close").add_header("authorization", admin.as_str()).await.json();
+        let second: Value = server.post("/api/coop/billing/periods/2026-03/close").add_header("authorization", admin.as_str()).await.json();
+        assert_eq!(first["invoices"].as_array().unwrap().len(), 3);
+        let ids = |v: &Value| v["invoices"].as_array().unwrap().iter().map(|i| (i["id"].clone(), i["total"].clone(), i["status"].clone())).collect::<Vec<_>>();
+        assert_eq!(ids(&first), ids(&second));
+        // Replaying every usage event changes no invoice…
+        let evs: Vec<Value> = ["alpha", "beta", "gamma"]
+            .iter()
+            .map(|m| json!({"id": format!("h-{m}"), "member": m, "meter": "it.support_hours", "quantity": "4", "occurred_at": "2026-03-10T10:00:00Z"}))
+            .collect();
+        let r = server.post("/api/usage/events").add_header("x-api-key", key.as_str()).json(&json!({"events": evs})).await;
+        assert_eq!(r.json::<Value>()["duplicates"], 3);
+        // …and a late March event counts in April, not in the closed March.
+        events(&server, &key, json!([{"id": "late", "member": "alpha", "meter": "it.support_hours", "quantity": "100", "occurred_at": "2026-03-30T10:00:00Z"}])).await;
+        let third: Value = server.post("/api/coop/billing/periods/2026-03/close").add_header("authorization", admin.as_str()).await.json();
+        assert_eq!(ids(&first), ids(&third));
+        let april: Value = api_get(&server, &admin, "/api/coop/billing/periods/2026-04/preview").await.json();
+        let alpha_april = totals(&april).into_iter().find(|(m, _)| m == "alpha").unwrap().1;
+        assert_eq!(alpha_april, "100.00", "the late event's whole usage is alpha's in April");
+        // The board cannot close.
+        let board = kit.user("ca@coop.test", Role::Board, None).await;
+        let r = server.post("/api/coop/billing/periods/2026-05/close").add_header("authorization", kit.bearer(&board).as_str()).await;
+        assert_eq!(r.status_code(), 403);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_period_without_charges_is_not_closed() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        kit.member("alpha", &["billing", "hr"]).await;
+        let admin = kit.user("admin@coop.test", Role::CoopAdmin, None).await;
+        let bearer = kit.bearer(&admin);
+        let r = server
+            .post("/api/coop/billing/periods/2026-03/close")
+            .add_header("authorization", bearer.as_str())
+            .await;
+        assert_eq!(r.status_code(), 422);
+        let msg = r.json::<Value>()["error"].as_str().unwrap().to_string();
+        assert!(
+            msg.contains("« Facturation »") && msg.contains("« Ressources humaines »"),
+            "{msg}"
+        );
+        // Nothing was closed: March still takes March's events.
+        assert!(
+            !mutualis_core::metering::is_closed(
+                &ctx.db,
+                mutualis_core::time::Month::parse("2026-03").unwrap()
+            )
+            .await
+            .unwrap()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn approval_finalizes_with_a_number_and_then_nothing_changes() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let (admin, _) = three_equal_members(&server, &kit).await;
+        let drafts: Value = server
+            .post("/api/coop/billing/periods/2026-03/close")
+            .add_header("authorization", admin.as_str())
+            .await
+            .json();
+        let id = drafts["invoices"][0]["id"].as_str().unwrap().to_string();
+        let member = drafts["invoices"][0]["member"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(drafts["invoices"][0]["number"].is_null());
+        // The coop admin who closed cannot approve (separation of duties).
+        let r = server
+            .post(&format!("/api/coop/billing/invoices/{id}/approve"))
+            .add_header("authorization", admin.as_str())
+            .await;
+        assert_eq!(r.status_code(), 403);
+        let board = kit.user("ca@coop.test", Role::Board, None).await;
+        let bb = kit.bearer(&board);
+        let r = server
+            .post(&format!("/api/coop/billing/invoices/{id}/approve"))
+            .add_header("authorization", bb.as_str())
+            .await;
+        assert_eq!(r.status_code(), 200, "{}", r.text());
+        let inv: Value = r.json();
+        let year = chrono::Datelike::year(&mutualis_core::time::paris_today());
+        assert_eq!(inv["number"], format!("{year}-000001"));
+        assert_eq!(inv["status"], "finalized");
+        // A finalized invoice refuses a second approval, a deletion, and a re-close leaves it.
+        let again = server
+            .post(&format!("/api/coop/billing/invoices/{id}/approve"))
+            .add_header("authorization", bb.as_str())
+            .await;
+        assert_eq!(again.status_code(), 409);
+        let actor = mutualis_core::audit::Actor::user(admin_id(&ctx).await, "admin@coop.test");
+        let del =
+            mutualis_billing::service::delete_draft(&ctx.db, &actor, id.parse().unwrap()).await;
+        assert!(matches!(del, Err(mutualis_core::AppError::Conflict(_))));
+        server
+            .post("/api/coop/billing/periods/2026-03/close")
+            .add_header("authorization", admin.as_str())
+            .await;
+        // The member's director sees it in its list, with its number.
+        let m = mutualis_core::member::find_by_slug(&ctx.db, &member)
+            .await
+            .unwrap()
+            .unwrap();
+        let dir = kit.user("dir@m.test", Role::Director, Some(&m)).await;
+        let list: Value = api_get(
+            &server,
+            &kit.bearer(&dir),
+            &format!("/api/m/{member}/invoices"),
+        )
+        .await
+        .json();
+        assert_eq!(list.as_array().unwrap().len(), 1);
+        assert_eq!(list[0]["number"], format!("{year}-000001"));
+        assert_eq!(list[0]["total"], inv["total"]);
+        // …and never another member's.
+        let other = if member == "alpha" { "beta" } else { "alpha" };
+        assert_eq!(
+            api_get(
+                &server,
+                &kit.bearer(&dir),
+                &format!("/api/m/{other}/invoices")
+            )
+            .await
+            .status_code(),
+            404
+        );
+    })
+    .await;
+}
+
+async fn admin_id(ctx: &loco_rs::app::AppContext) -> i64 {
+    mutualis_core::auth::find_user_by_email(&ctx.db, "admin@coop.test")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixteen_concurrent_finalizations_take_sixteen_consecutive_numbers() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let admin = kit.user("admin@coop.test", Role::CoopAdmin, None).await;
+        let bearer = kit.bearer(&admin);
+        for i in 0..16 {
+            kit.member(&format!("m{i:02}"), &["billing"]).await;
+        }
+        charge(&server, &bearer, json!({"module": "billing", "code": "abonnement", "label": "Abonnement", "kind": "subscription", "effective_from": "2026-01", "amount": "10.00"})).await;
+        let drafts: Value = server.post("/api/coop/billing/periods/2026-03/close").add_header("authorization", bearer.as_str()).await.json();
+        let ids: Vec<uuid::Uuid> = drafts["invoices"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().parse().unwrap()).collect();
+        assert_eq!(ids.len(), 16);
+        let board = kit.user("ca@coop.test", Role::Board, None).await;
+        let actor = mutualis_core::audit::Actor::user(board.id, &board.email);
+        let mut tasks = Vec::new();
+        for id in ids {
+            let db = ctx.db.clone();
+            let actor = actor.clone();
+            tasks.push(tokio::spawn(async move {
+                // Retry on a busy database like a user clicking again would.
+                for _ in 0..50 {
+                    match mutualis_billing::service::approve(&db, &actor, id, 1).await {
+                        Ok(a) => return a.invoice.number.unwrap(),
+                        Err(mutualis_core::AppError::Db(_)) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+                        Err(e) => panic!("{e:?}"),
+                    }
+                }
+                panic!("never finalized");
+            }));
+        }
+        let mut numbers = Vec::new();
+        for t in tasks {
+            numbers.push(t.await.unwrap());
+        }
+        numbers.sort();
+        let year = chrono::Datelike::year(&mutualis_core::time::paris_today());
+        let expected: Vec<String> = (1..=16).map(|n| format!("{year}-{n:06}")).collect();
+        assert_eq!(numbers, expected);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn quorum_two_needs_two_board_members() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let (admin, _) = three_equal_members(&server, &kit).await;
+        let drafts: Value = server
+            .post("/api/coop/billing/periods/2026-03/close")
+            .add_header("authorization", admin.as_str())
+            .await
+            .json();
+        let id: uuid::Uuid = drafts["invoices"][0]["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let b1 = kit.user("ca1@coop.test", Role::Board, None).await;
+        let b2 = kit.user("ca2@coop.test", Role::Board, None).await;
+        let a1 = mutualis_core::audit::Actor::user(b1.id, &b1.email);
+        let a2 = mutualis_core::audit::Actor::user(b2.id, &b2.email);
+        let first = mutualis_billing::service::approve(&ctx.db, &a1, id, 2)
+            .await
+            .unwrap();
+        assert_eq!(
+            (first.approvals, first.invoice.status.as_str()),
+            (1, "draft")
+        );
+        // The same person twice does not make a quorum.
+        let same = mutualis_billing::service::approve(&ctx.db, &a1, id, 2)
+            .await
+            .unwrap();
+        assert_eq!((same.approvals, same.invoice.status.as_str()), (1, "draft"));
+        let second = mutualis_billing::service::approve(&ctx.db, &a2, id, 2)
+            .await
+            .unwrap();
+        assert_eq!(second.invoice.status, "finalized");
+        assert!(second.invoice.number.is_some());
+    })
+    .await;
+}
