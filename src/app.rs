@@ -26,6 +26,13 @@ use crate::tasks;
 #[derive(Debug)]
 pub struct App;
 
+/// The meters the modules declare (core's own are added by core).
+#[must_use]
+pub fn module_meters() -> Vec<core::metering::Meter> {
+    // Modules add theirs here as they are built (e.g. `mutualis_hr::METERS`).
+    Vec::new()
+}
+
 /// Adds the Tera view engine (templates in `assets/views/`).
 #[derive(Debug)]
 pub struct ViewEngineInitializer;
@@ -74,7 +81,9 @@ impl Hooks for App {
     /// empty development database.
     async fn before_run(ctx: &AppContext) -> Result<()> {
         // Modules add their meters here as they are built.
-        core::init_services(ctx, []).await.map_err(to_loco)?;
+        core::init_services(ctx, module_meters(), mutualis_billing::coop_nav())
+            .await
+            .map_err(to_loco)?;
         if ctx.environment == Environment::Development {
             let svc = core::scope::services(ctx).map_err(to_loco)?;
             core::seed::demo(&ctx.db, &svc.authz, &svc.meters)
@@ -110,6 +119,7 @@ impl Hooks for App {
     fn register_tasks(tasks: &mut Tasks) {
         tasks.register(tasks::audit_verify::AuditVerify);
         tasks.register(tasks::create_admin::CreateAdmin);
+        tasks.register(tasks::close_period::ClosePeriod);
     }
 
     async fn truncate(_ctx: &AppContext) -> Result<()> {
@@ -117,7 +127,9 @@ impl Hooks for App {
     }
 
     async fn seed(ctx: &AppContext, _base: &Path) -> Result<()> {
-        core::init_services(ctx, []).await.map_err(to_loco)?;
+        core::init_services(ctx, module_meters(), mutualis_billing::coop_nav())
+            .await
+            .map_err(to_loco)?;
         let svc = core::scope::services(ctx).map_err(to_loco)?;
         core::seed::demo(&ctx.db, &svc.authz, &svc.meters)
             .await

@@ -34,6 +34,7 @@ pub use error::{AppError, AppResult};
 pub async fn init_services(
     ctx: &AppContext,
     meters: impl IntoIterator<Item = metering::Meter>,
+    coop_nav: Vec<scope::NavEntry>,
 ) -> AppResult<()> {
     let authz = authz::Authz::init(&ctx.db).await?;
     let filled = metering::backfill_periods(&ctx.db).await?;
@@ -53,6 +54,7 @@ pub async fn init_services(
         jwt_secret: jwt.secret.clone(),
         jwt_ttl_seconds: jwt.expiration,
         secure_cookies: ctx.environment == loco_rs::environment::Environment::Production,
+        coop_nav,
     };
     ctx.shared_store.insert(Arc::new(services));
     Ok(())

@@ -35,6 +35,17 @@ pub struct Services {
     pub jwt_secret: String,
     pub jwt_ttl_seconds: u64,
     pub secure_cookies: bool,
+    /// Cooperative pages that modules add to the navigation.
+    pub coop_nav: Vec<NavEntry>,
+}
+
+/// A navigation entry a module contributes: shown when the user may `act` on `obj`.
+#[derive(Debug, Clone)]
+pub struct NavEntry {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub obj: &'static str,
+    pub act: &'static str,
 }
 
 /// The shared services of the app.

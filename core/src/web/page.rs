@@ -136,7 +136,12 @@ impl Page {
             ("Clés d’API", "/coop/api-keys", "coop.api_keys", "read"),
             ("Journal d’audit", "/coop/audit", "coop.audit", "read"),
         ];
-        for (label, href, obj, act) in checks {
+        let extra: Vec<(&str, &str, &str, &str)> = svc
+            .coop_nav
+            .iter()
+            .map(|n| (n.label, n.href, n.obj, n.act))
+            .collect();
+        for (label, href, obj, act) in checks.into_iter().chain(extra) {
             if svc.authz.allowed(uid, crate::authz::COOP, obj, act).await? {
                 coop.push(if href == "/coop" {
                     NavItem {

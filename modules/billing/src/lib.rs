@@ -42,6 +42,17 @@ pub fn settings(ctx: &AppContext) -> Settings {
         .unwrap_or_default()
 }
 
+/// The cooperative pages of the module, for the navigation.
+#[must_use]
+pub fn coop_nav() -> Vec<mutualis_core::scope::NavEntry> {
+    vec![mutualis_core::scope::NavEntry {
+        label: "Facturation",
+        href: "/coop/billing",
+        obj: "billing.preview",
+        act: "read",
+    }]
+}
+
 /// Every route of the module.
 #[must_use]
 pub fn routes() -> Vec<loco_rs::controller::Routes> {
