@@ -29,7 +29,10 @@ fn rewrite_task_params() -> Option<std::process::ExitCode> {
         })
         .collect();
     let exe = std::env::current_exe().ok()?;
-    let status = std::process::Command::new(exe).args(rewritten).status().ok()?;
+    let status = std::process::Command::new(exe)
+        .args(rewritten)
+        .status()
+        .ok()?;
     Some(std::process::ExitCode::from(
         u8::try_from(status.code().unwrap_or(1)).unwrap_or(1),
     ))

@@ -2,8 +2,8 @@
 //! period — freezes its usage and computes one draft invoice per member for the board.
 //! Idempotent.
 use loco_rs::prelude::*;
-use mutualis_core::{audit::Actor, metering::Meters, time::Month};
 use migration::MigratorTrait;
+use mutualis_core::{audit::Actor, metering::Meters, time::Month};
 
 /// The task.
 #[derive(Debug)]
@@ -29,9 +29,14 @@ impl Task for ClosePeriod {
                 .chain(crate::app::module_meters()),
         )
         .map_err(to_err)?;
-        let drafts = mutualis_billing::service::close_period(&ctx.db, &meters, &Actor::system("close_period"), month)
-            .await
-            .map_err(to_err)?;
+        let drafts = mutualis_billing::service::close_period(
+            &ctx.db,
+            &meters,
+            &Actor::system("close_period"),
+            month,
+        )
+        .await
+        .map_err(to_err)?;
         let total: i64 = drafts.iter().map(|d| d.total_cents).sum();
         println!(
             "period {month} closed: {} invoices, total {} € (drafts for the board's review)",

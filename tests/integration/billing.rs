@@ -191,6 +191,12 @@ async fn approval_finalizes_with_a_number_and_then_nothing_changes() {
         let year = chrono::Datelike::year(&mutualis_core::time::paris_today());
         assert_eq!(inv["number"], format!("{year}-000001"));
         assert_eq!(inv["status"], "finalized");
+        // The member's billing contact is told, with the number and the amount.
+        let mails = ctx.mailer.as_ref().unwrap().deliveries();
+        assert_eq!(mails.count, 1);
+        let mail = mails.messages[0].replace("=\r\n", "");
+        assert!(mail.contains(&format!("compta@{member}.test")), "{mail}");
+        assert!(mail.contains(&format!("{year}-000001")), "{mail}");
         // A finalized invoice refuses a second approval, a deletion, and a re-close leaves it.
         let again = server
             .post(&format!("/api/coop/billing/invoices/{id}/approve"))
@@ -324,6 +330,148 @@ async fn quorum_two_needs_two_board_members() {
             .unwrap();
         assert_eq!(second.invoice.status, "finalized");
         assert!(second.invoice.number.is_some());
+    })
+    .await;
+}
+
+async fn finalize_all(server: &axum_test::TestServer, board: &str, drafts: &Value) -> Vec<Value> {
+    let mut out = Vec::new();
+    for d in drafts.as_array().unwrap() {
+        let id = d["id"].as_str().unwrap();
+        let r = server
+            .post(&format!("/api/coop/billing/invoices/{id}/approve"))
+            .add_header("authorization", board)
+            .await;
+        assert_eq!(r.status_code(), 200, "{}", r.text());
+        out.push(r.json::<Value>());
+    }
+    out
+}
+
+#[tokio::test]
+async fn credit_notes_total_or_partial_never_exceed_the_invoice() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let (admin, _) = three_equal_members(&server, &kit).await;
+        let board = kit.bearer(&kit.user("ca@coop.test", Role::Board, None).await);
+        let drafts: Value = server
+            .post("/api/coop/billing/periods/2026-03/close")
+            .add_header("authorization", admin.as_str())
+            .await
+            .json();
+        let invoices = finalize_all(&server, &board, &drafts["invoices"]).await;
+        let inv = invoices.iter().find(|i| i["member"] == "alpha").unwrap();
+        assert_eq!(inv["total"], "33.34");
+        let id = inv["id"].as_str().unwrap();
+        let url = format!("/api/coop/billing/invoices/{id}/credit-notes");
+        // A reason is required.
+        let r = server
+            .post(&url)
+            .add_header("authorization", admin.as_str())
+            .json(&json!({"amount": "10.00"}))
+            .await;
+        assert_eq!(r.status_code(), 422);
+        // Partial: 10.00 €, then more than what is left is refused, then the rest.
+        let r = server
+            .post(&url)
+            .add_header("authorization", admin.as_str())
+            .json(&json!({"amount": "10.00", "reason": "Heures comptées deux fois"}))
+            .await;
+        assert_eq!(r.status_code(), 201, "{}", r.text());
+        let note: Value = r.json();
+        assert_eq!(note["total"], "-10.00");
+        assert_eq!(note["kind"], "credit_note");
+        let r = server
+            .post(&url)
+            .add_header("authorization", admin.as_str())
+            .json(&json!({"amount": "23.35", "reason": "trop"}))
+            .await;
+        assert_eq!(r.status_code(), 422);
+        assert!(
+            r.json::<Value>()["error"]
+                .as_str()
+                .unwrap()
+                .contains("23,34")
+        );
+        // A total credit note is refused once a partial one exists.
+        let r = server
+            .post(&url)
+            .add_header("authorization", admin.as_str())
+            .json(&json!({"reason": "annulation"}))
+            .await;
+        assert_eq!(r.status_code(), 422);
+        // The board approves: the credit note takes its own series.
+        let r = server
+            .post(&format!(
+                "/api/coop/billing/invoices/{}/approve",
+                note["id"].as_str().unwrap()
+            ))
+            .add_header("authorization", board.as_str())
+            .await;
+        let year = chrono::Datelike::year(&mutualis_core::time::paris_today());
+        assert_eq!(r.json::<Value>()["number"], format!("AV-{year}-000001"));
+        // A total credit note on another invoice mirrors its lines.
+        let other = invoices.iter().find(|i| i["member"] == "beta").unwrap();
+        let r = server
+            .post(&format!(
+                "/api/coop/billing/invoices/{}/credit-notes",
+                other["id"].as_str().unwrap()
+            ))
+            .add_header("authorization", admin.as_str())
+            .json(&json!({"reason": "Adhérent sorti au 1er mars"}))
+            .await;
+        assert_eq!(r.status_code(), 201);
+        assert_eq!(r.json::<Value>()["total"], "-33.33");
+        // No credit note on a draft, and the board cannot make one.
+        let r = server
+            .post(&url)
+            .add_header("authorization", board.as_str())
+            .json(&json!({"amount": "1", "reason": "x"}))
+            .await;
+        assert_eq!(r.status_code(), 403);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_annual_true_up_uses_the_years_key_shares() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        kit.member("alpha", &["billing"]).await;
+        kit.member("beta", &["billing"]).await;
+        let admin = kit.bearer(&kit.user("admin@coop.test", Role::CoopAdmin, None).await);
+        let board = kit.bearer(&kit.user("ca@coop.test", Role::Board, None).await);
+        charge(&server, &admin, json!({"module": "billing", "code": "abonnement", "label": "Abonnement", "kind": "subscription", "effective_from": "2026-01", "amount": "0"})).await;
+        charge(&server, &admin, json!({"module": "it", "code": "support", "label": "Support informatique", "kind": "cost_pool", "effective_from": "2026-01", "amount": "100.00", "meter": "it.support_hours"})).await;
+        let key = kit.api_key("outil").await;
+        // January: 1 h each (50.00 / 50.00). February: alpha 9 h, beta 1 h (90.00 / 10.00).
+        events(&server, &key, json!([
+            {"id": "j-a", "member": "alpha", "meter": "it.support_hours", "quantity": "1", "occurred_at": "2026-01-10T10:00:00Z"},
+            {"id": "j-b", "member": "beta", "meter": "it.support_hours", "quantity": "1", "occurred_at": "2026-01-10T10:00:00Z"},
+            {"id": "f-a", "member": "alpha", "meter": "it.support_hours", "quantity": "9", "occurred_at": "2026-02-10T10:00:00Z"},
+            {"id": "f-b", "member": "beta", "meter": "it.support_hours", "quantity": "1", "occurred_at": "2026-02-10T10:00:00Z"}
+        ])).await;
+        for p in ["2026-01", "2026-02"] {
+            let d: Value = server.post(&format!("/api/coop/billing/periods/{p}/close")).add_header("authorization", admin.as_str()).await.json();
+            finalize_all(&server, &board, &d["invoices"]).await;
+        }
+        let r = server.post("/api/coop/billing/years/2026/true-up").add_header("authorization", admin.as_str()).await;
+        assert_eq!(r.status_code(), 200, "{}", r.text());
+        let t: Value = r.json();
+        let drafts = t["drafts"].as_array().unwrap();
+        // Year: alpha 10 h of 12 → 166.67 € of 200.00 (invoiced 140.00): +26.67;
+        // beta 2 h of 12 → 33.33 € (invoiced 60.00): −26.67, a credit note.
+        let alpha = drafts.iter().find(|d| d["member"] == "alpha").unwrap();
+        let beta = drafts.iter().find(|d| d["member"] == "beta").unwrap();
+        assert_eq!((alpha["kind"].as_str(), alpha["total"].as_str()), (Some("invoice"), Some("26.67")));
+        assert_eq!((beta["kind"].as_str(), beta["total"].as_str()), (Some("credit_note"), Some("-26.67")));
+        // Idempotent while drafts.
+        let again: Value = server.post("/api/coop/billing/years/2026/true-up").add_header("authorization", admin.as_str()).await.json();
+        assert_eq!(again["drafts"].as_array().unwrap().len(), 2);
+        let finals = finalize_all(&server, &board, &again["drafts"]).await;
+        let year = chrono::Datelike::year(&mutualis_core::time::paris_today());
+        assert!(finals.iter().any(|f| f["number"].as_str().unwrap().starts_with(&format!("AV-{year}-"))));
+        assert_eq!(server.post("/api/coop/billing/years/2025/true-up").add_header("authorization", admin.as_str()).await.status_code(), 422);
     })
     .await;
 }

@@ -36,6 +36,11 @@ pub fn routes() -> Routes {
         .add("/coop/billing/periods/{period}/preview", get(preview))
         .add("/coop/billing/periods/{period}/close", post(close))
         .add("/coop/billing/invoices/{id}/approve", post(approve))
+        .add(
+            "/coop/billing/invoices/{id}/credit-notes",
+            post(credit_note),
+        )
+        .add("/coop/billing/years/{year}/true-up", post(true_up))
         .add("/m/{slug}/billing/preview", get(member_preview))
         .add("/m/{slug}/invoices", get(member_invoices))
 }
@@ -173,6 +178,11 @@ async fn approve(
     let a = service::approve(&ctx.db, &scope.actor(), id, quorum)
         .await
         .map_err(api)?;
+    if a.finalized_now {
+        crate::notify::invoice_finalized(&ctx, &a.invoice)
+            .await
+            .map_err(api)?;
+    }
     let members = service::members_by_id(&ctx.db).await.map_err(api)?;
     let slug = members
         .get(&a.invoice.member_id)
@@ -232,4 +242,74 @@ async fn create_charge(
         .await
         .map_err(api)?;
     Ok((StatusCode::CREATED, Json(json!({"id": c.id, "module": c.module, "code": c.code, "effective_from": c.effective_from.to_string()}))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CreditNoteBody {
+    /// Excluding VAT, as a decimal string; absent for a total credit note.
+    #[serde(default)]
+    pub amount: Option<String>,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /api/coop/billing/invoices/{id}/credit-notes` (coop_admin) → 201 with the draft
+/// credit note (approved by the board like an invoice).
+async fn credit_note(
+    State(ctx): State<AppContext>,
+    Path(id): Path<Uuid>,
+    access: CoopAccess,
+    Json(body): Json<CreditNoteBody>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("billing.invoices", "write").await?;
+    let amount = match body.amount.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(a) => Some(a.parse::<rust_decimal::Decimal>().map_err(|_| {
+            api(AppError::field(
+                "amount",
+                "Montant invalide : un nombre décimal est attendu (ex. \"12.50\").",
+            ))
+        })?),
+    };
+    let note = crate::adjust::credit_note(&ctx.db, &scope.actor(), id, amount, &body.reason)
+        .await
+        .map_err(api)?;
+    let members = service::members_by_id(&ctx.db).await.map_err(api)?;
+    let slug = members
+        .get(&note.member_id)
+        .map(|m| m.slug.clone())
+        .unwrap_or_default();
+    let mut v = invoice_json(&note, &slug);
+    v["refers_to"] = json!(note.refers_to);
+    v["kind"] = json!(note.kind);
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+/// `POST /api/coop/billing/years/{year}/true-up` (coop_admin) → the drafts of the annual
+/// true-up: complementary invoices and credit notes, for the board.
+async fn true_up(
+    State(ctx): State<AppContext>,
+    Path(year): Path<i32>,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("billing.close", "write").await?;
+    let drafts = crate::adjust::true_up(&ctx.db, &scope.services().meters, &scope.actor(), year)
+        .await
+        .map_err(api)?;
+    let members = service::members_by_id(&ctx.db).await.map_err(api)?;
+    let out: Vec<Value> = drafts
+        .iter()
+        .map(|d| {
+            let mut v = invoice_json(
+                d,
+                &members
+                    .get(&d.member_id)
+                    .map(|m| m.slug.clone())
+                    .unwrap_or_default(),
+            );
+            v["kind"] = json!(d.kind);
+            v
+        })
+        .collect();
+    Ok(Json(json!({"year": year, "drafts": out})).into_response())
 }

@@ -1,11 +1,13 @@
 //! Billing: charge models, period close, cost allocation by consumption, board review
 //! and approval, numbered invoices. Built on `mutualis_core::metering` (it never reads
 //! other modules' tables).
+pub mod adjust;
 pub mod api;
 pub mod charges;
 pub mod compute;
 pub mod engine;
 pub mod entities;
+pub mod notify;
 pub mod seed;
 pub mod service;
 pub mod web;

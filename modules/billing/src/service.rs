@@ -344,6 +344,8 @@ pub fn invoice_number(year: i32, n: i64) -> String {
 #[derive(Debug, Clone)]
 pub struct Approval {
     pub invoice: billing_invoices::Model,
+    /// True when this approval reached the quorum and finalized the invoice.
+    pub finalized_now: bool,
     pub approvals: u64,
     pub quorum: u64,
 }
@@ -401,7 +403,8 @@ pub async fn approve<C: ConnectionTrait + TransactionTrait>(
         serde_json::json!({"approvals": approvals}),
     )
     .await?;
-    let invoice = if approvals >= quorum.max(1) {
+    let finalized_now = approvals >= quorum.max(1);
+    let invoice = if finalized_now {
         finalize(&txn, actor, inv).await?
     } else {
         inv
@@ -409,6 +412,7 @@ pub async fn approve<C: ConnectionTrait + TransactionTrait>(
     txn.commit().await?;
     Ok(Approval {
         invoice,
+        finalized_now,
         approvals,
         quorum: quorum.max(1),
     })

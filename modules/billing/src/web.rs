@@ -45,7 +45,10 @@ use crate::{
 pub fn routes() -> Routes {
     Routes::new()
         .add("/coop/billing", get(review))
-        .add("/coop/billing/charges", get(charges_page).post(create_charge))
+        .add(
+            "/coop/billing/charges",
+            get(charges_page).post(create_charge),
+        )
         .add("/coop/billing/periods/{period}/close", post(close))
         .add("/coop/billing/invoices/{id}", get(coop_invoice))
         .add("/coop/billing/invoices/{id}/approve", post(approve))
@@ -93,9 +96,14 @@ fn change(now: Decimal, before: Option<Decimal>) -> Value {
 
 /// Totals per member for a period: its invoices when closed, else the preview.
 async fn totals_of(ctx: &AppContext, scope: &CoopScope, month: Month) -> HashMap<i64, Decimal> {
-    let invoices = service::invoices_of_period(&ctx.db, month).await.unwrap_or_default();
+    let invoices = service::invoices_of_period(&ctx.db, month)
+        .await
+        .unwrap_or_default();
     if !invoices.is_empty() {
-        return invoices.iter().map(|i| (i.member_id, euros(i.total_cents))).collect();
+        return invoices
+            .iter()
+            .map(|i| (i.member_id, euros(i.total_cents)))
+            .collect();
     }
     service::preview(&ctx.db, &scope.services().meters, month)
         .await
@@ -201,7 +209,11 @@ pub async fn close(
         Ok(drafts) => Ok(redirect_with_flash(
             &back,
             "success",
-            &format!("Période {} clôturée : {} factures en brouillon soumises au conseil.", views::month_label(month), drafts.len()),
+            &format!(
+                "Période {} clôturée : {} factures en brouillon soumises au conseil.",
+                views::month_label(month),
+                drafts.len()
+            ),
         )),
         Err(e @ AppError::Validation(_)) => Ok(redirect_with_flash(&back, "error", &e.message())),
         Err(e) => Err(e.into()),
@@ -226,12 +238,17 @@ fn line_json(l: &billing_invoice_lines::Model) -> Value {
     })
 }
 
-async fn invoice_context(ctx: &AppContext, inv: &billing_invoices::Model) -> Result<Value, PageError> {
+async fn invoice_context(
+    ctx: &AppContext,
+    inv: &billing_invoices::Model,
+) -> Result<Value, PageError> {
     let lines = service::lines_of(&ctx.db, inv).await?;
     let members = service::members_by_id(&ctx.db).await?;
     let m = members.get(&inv.member_id);
     let (label, kind) = status_badge(inv);
-    let period = Month::parse(&inv.period).map(views::month_label).unwrap_or_default();
+    let period = Month::parse(&inv.period)
+        .map(views::month_label)
+        .unwrap_or_default();
     Ok(json!({
         "id": inv.id.to_string(),
         "number": inv.number,
@@ -268,10 +285,16 @@ pub async fn coop_invoice(
     data["can_pay"] = json!(scope.can("billing.payments", "write").await?);
     data["coop"] = json!(true);
     data["today"] = json!(paris_today().to_string());
-    let title = inv.number.clone().map_or_else(|| format!("Brouillon {}", inv.period), |n| format!("Facture {n}"));
+    let title = inv.number.clone().map_or_else(
+        || format!("Brouillon {}", inv.period),
+        |n| format!("Facture {n}"),
+    );
     Page::for_coop(&ctx, &scope, &title, "/coop/billing")
         .await?
-        .crumb("Facturation", &format!("/coop/billing?period={}", inv.period))
+        .crumb(
+            "Facturation",
+            &format!("/coop/billing?period={}", inv.period),
+        )
         .crumb(&title, "")
         .render(&ViewEngine(v), &jar, "billing/invoice.html", data)
 }
@@ -286,15 +309,24 @@ pub async fn approve(
     let scope = access.authorize("billing.approve", "write").await?;
     let back = format!("/coop/billing/invoices/{id}");
     match service::approve(&ctx.db, &scope.actor(), id, crate::settings(&ctx).quorum).await {
-        Ok(a) if a.invoice.number.is_some() => Ok(redirect_with_flash(
-            &back,
-            "success",
-            &format!("Facture approuvée et émise sous le n° {}.", a.invoice.number.unwrap_or_default()),
-        )),
+        Ok(a) if a.finalized_now => {
+            crate::notify::invoice_finalized(&ctx, &a.invoice).await?;
+            Ok(redirect_with_flash(
+                &back,
+                "success",
+                &format!(
+                    "Facture approuvée et émise sous le n° {} ; un e-mail part au contact de facturation.",
+                    a.invoice.number.unwrap_or_default()
+                ),
+            ))
+        }
         Ok(a) => Ok(redirect_with_flash(
             &back,
             "success",
-            &format!("Approbation enregistrée ({} sur {} nécessaires).", a.approvals, a.quorum),
+            &format!(
+                "Approbation enregistrée ({} sur {} nécessaires).",
+                a.approvals, a.quorum
+            ),
         )),
         Err(e @ AppError::Conflict(_)) => Ok(redirect_with_flash(&back, "error", &e.message())),
         Err(e) => Err(e.into()),
@@ -316,9 +348,14 @@ pub async fn mark_paid(
 ) -> Result<Response, PageError> {
     let scope = access.authorize("billing.payments", "write").await?;
     let back = format!("/coop/billing/invoices/{id}");
-    let on = chrono::NaiveDate::parse_from_str(form.value.paid_on.trim(), "%Y-%m-%d").unwrap_or_else(|_| paris_today());
+    let on = chrono::NaiveDate::parse_from_str(form.value.paid_on.trim(), "%Y-%m-%d")
+        .unwrap_or_else(|_| paris_today());
     match service::mark_paid(&ctx.db, &scope.actor(), id, on).await {
-        Ok(_) => Ok(redirect_with_flash(&back, "success", &format!("Paiement enregistré au {}.", fr_date(on)))),
+        Ok(_) => Ok(redirect_with_flash(
+            &back,
+            "success",
+            &format!("Paiement enregistré au {}.", fr_date(on)),
+        )),
         Err(e @ AppError::Conflict(_)) => Ok(redirect_with_flash(&back, "error", &e.message())),
         Err(e) => Err(e.into()),
     }
@@ -335,7 +372,10 @@ async fn charges_page_inner(
 ) -> Result<Response, PageError> {
     let versions = charges::all_versions(&ctx.db).await?;
     let now = Month::of(chrono::Utc::now());
-    let current: Vec<i64> = charges::in_effect(&versions, now).iter().map(|c| c.id).collect();
+    let current: Vec<i64> = charges::in_effect(&versions, now)
+        .iter()
+        .map(|c| c.id)
+        .collect();
     let rows: Vec<Value> = versions
         .iter()
         .rev()
@@ -406,7 +446,16 @@ pub async fn charges_page(
         active: true,
         ..Default::default()
     };
-    charges_page_inner(&ctx, &v, &jar, &scope, &form, json!({}), axum::http::StatusCode::OK).await
+    charges_page_inner(
+        &ctx,
+        &v,
+        &jar,
+        &scope,
+        &form,
+        json!({}),
+        axum::http::StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /coop/billing/charges` (coop_admin): a new version of a charge.
@@ -418,15 +467,38 @@ pub async fn create_charge(
     form: WebForm<ChargeInput>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("billing.charges", "write").await?;
-    match charges::create_version(&ctx.db, &scope.services().meters, &scope.actor(), &form.value).await {
+    match charges::create_version(
+        &ctx.db,
+        &scope.services().meters,
+        &scope.actor(),
+        &form.value,
+    )
+    .await
+    {
         Ok(c) => Ok(redirect_with_flash(
             "/coop/billing/charges",
             "success",
-            &format!("Tarif « {} » enregistré, applicable à partir de {}.", c.label, views::month_label(c.effective_from)),
+            &format!(
+                "Tarif « {} » enregistré, applicable à partir de {}.",
+                c.label,
+                views::month_label(c.effective_from)
+            ),
         )),
         Err(AppError::Validation(errs)) => {
-            let map: serde_json::Map<String, Value> = errs.into_iter().map(|e| (e.field, Value::String(e.message))).collect();
-            charges_page_inner(&ctx, &v, &jar, &scope, &form.value, Value::Object(map), axum::http::StatusCode::UNPROCESSABLE_ENTITY).await
+            let map: serde_json::Map<String, Value> = errs
+                .into_iter()
+                .map(|e| (e.field, Value::String(e.message)))
+                .collect();
+            charges_page_inner(
+                &ctx,
+                &v,
+                &jar,
+                &scope,
+                &form.value,
+                Value::Object(map),
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -462,11 +534,13 @@ pub async fn member_billing(
             Some(d) => (
                 d.lines
                     .iter()
-                    .map(|l| json!({
-                        "label": l.label, "module": module_label(&l.module),
-                        "quantity": format!("{} {}", fr_decimal(l.quantity), l.unit),
-                        "amount": fr_money(l.amount), "explanation": l.explanation,
-                    }))
+                    .map(|l| {
+                        json!({
+                            "label": l.label, "module": module_label(&l.module),
+                            "quantity": format!("{} {}", fr_decimal(l.quantity), l.unit),
+                            "amount": fr_money(l.amount), "explanation": l.explanation,
+                        })
+                    })
                     .collect::<Vec<_>>(),
                 Some(fr_money(d.total)),
                 None,
