@@ -21,6 +21,9 @@ pub struct Settings {
     /// Board approvals needed to finalize an invoice.
     #[serde(default = "one")]
     pub quorum: u64,
+    /// The cooperative, seller of every invoice.
+    #[serde(default)]
+    pub seller: Seller,
 }
 
 fn one() -> u64 {
@@ -29,7 +32,45 @@ fn one() -> u64 {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { quorum: 1 }
+        Self {
+            quorum: 1,
+            seller: Seller::default(),
+        }
+    }
+}
+
+/// The cooperative as the seller on invoices (mandatory mentions, EN 16931 seller party).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct Seller {
+    pub name: String,
+    pub address: String,
+    pub postcode: String,
+    pub city: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    pub siren: String,
+    /// Intra-community VAT number (needed for VAT-exempt lines by EN 16931 rule BR-E-02).
+    pub vat_id: String,
+    pub email: String,
+    pub iban: String,
+    /// The late-payment penalty rate, as printed.
+    pub late_penalty: String,
+}
+
+impl Default for Seller {
+    fn default() -> Self {
+        Self {
+            name: "Mutualis, coopérative de services partagés".to_string(),
+            address: "10 rue de la Coopération".to_string(),
+            postcode: "37000".to_string(),
+            city: "Tours".to_string(),
+            country: "FR".to_string(),
+            siren: "782456909".to_string(),
+            vat_id: "FR33782456909".to_string(),
+            email: "facturation@mutualis.example".to_string(),
+            iban: "FR76 3000 4000 0312 3456 7890 143".to_string(),
+            late_penalty: "trois fois le taux d’intérêt légal".to_string(),
+        }
     }
 }
 
