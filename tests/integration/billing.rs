@@ -475,3 +475,127 @@ async fn the_annual_true_up_uses_the_years_key_shares() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_board_reviews_and_approves_in_the_web_pages_and_the_member_reads_its_invoice() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        three_equal_members(&server, &kit).await;
+        let admin = mutualis_core::auth::find_user_by_email(&ctx.db, "admin@coop.test")
+            .await
+            .unwrap()
+            .unwrap();
+        let a = kit.web(&admin).await;
+        let board = kit.user("ca@coop.test", Role::Board, None).await;
+        let b = kit.web(&board).await;
+        // Preview of March, before the close.
+        let page = web_get(&server, &b, "/coop/billing?period=2026-03").await;
+        assert_eq!(page.status_code(), 200);
+        let text = page.text();
+        assert!(
+            text.contains("Association alpha") && text.contains("33,34"),
+            "{text}"
+        );
+        // The current month cannot be closed yet.
+        let now = mutualis_core::time::Month::of(chrono::Utc::now()).to_string();
+        let r = web_post(
+            &server,
+            &a,
+            &format!("/coop/billing/periods/{now}/close"),
+            &[],
+        )
+        .await;
+        assert!(
+            follow(&server, &a, &r)
+                .await
+                .text()
+                .contains("n’est pas terminé")
+        );
+        // The admin closes March; the board approves alpha's draft.
+        let r = web_post(&server, &a, "/coop/billing/periods/2026-03/close", &[]).await;
+        assert!(
+            follow(&server, &a, &r)
+                .await
+                .text()
+                .contains("3 factures en brouillon")
+        );
+        let alpha = mutualis_core::member::find_by_slug(&ctx.db, "alpha")
+            .await
+            .unwrap()
+            .unwrap();
+        let inv = mutualis_billing::service::invoices_of(&ctx.db, alpha.id)
+            .await
+            .unwrap()
+            .remove(0);
+        let r = web_post(
+            &server,
+            &b,
+            &format!("/coop/billing/invoices/{}/approve", inv.id),
+            &[],
+        )
+        .await;
+        let year = chrono::Datelike::year(&mutualis_core::time::paris_today());
+        assert!(
+            follow(&server, &b, &r)
+                .await
+                .text()
+                .contains(&format!("{year}-000001"))
+        );
+        // The allocation table for the accountant.
+        let csv = web_get(&server, &b, "/coop/billing/periods/2026-03/allocation.csv").await;
+        assert_eq!(csv.status_code(), 200);
+        assert!(csv.text().contains("Association alpha;"), "{}", csv.text());
+        let xlsx = web_get(&server, &b, "/coop/billing/periods/2026-03/allocation.xlsx").await;
+        assert_eq!(&xlsx.as_bytes()[..2], b"PK");
+        // The member's director reads it, with the explanation and the mandatory mentions.
+        let dir = kit
+            .user("dir@alpha.test", Role::Director, Some(&alpha))
+            .await;
+        let d = kit.web(&dir).await;
+        let list = web_get(&server, &d, "/m/alpha/billing").await.text();
+        assert!(list.contains(&format!("{year}-000001")), "{list}");
+        let detail = web_get(
+            &server,
+            &d,
+            &format!("/m/alpha/billing/invoices/{}", inv.id),
+        )
+        .await;
+        assert_eq!(detail.status_code(), 200);
+        let detail = detail.text();
+        assert!(detail.contains("Exonération de TVA – article 261 B du CGI"));
+        assert!(detail.contains("Indemnité forfaitaire pour frais de recouvrement : 40"));
+        assert!(
+            detail.contains("Votre part"),
+            "the line's explanation is shown"
+        );
+        // Beta's invoice is not reachable from alpha's space, nor beta's page.
+        let beta = mutualis_core::member::find_by_slug(&ctx.db, "beta")
+            .await
+            .unwrap()
+            .unwrap();
+        let beta_inv = mutualis_billing::service::invoices_of(&ctx.db, beta.id)
+            .await
+            .unwrap()
+            .remove(0);
+        assert_eq!(
+            web_get(
+                &server,
+                &d,
+                &format!("/m/alpha/billing/invoices/{}", beta_inv.id)
+            )
+            .await
+            .status_code(),
+            404
+        );
+        assert_eq!(
+            web_get(&server, &d, "/m/beta/billing").await.status_code(),
+            404
+        );
+        // A director has no access to the cooperative's review.
+        assert_eq!(
+            web_get(&server, &d, "/coop/billing").await.status_code(),
+            403
+        );
+    })
+    .await;
+}

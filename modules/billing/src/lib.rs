@@ -7,6 +7,7 @@ pub mod charges;
 pub mod compute;
 pub mod engine;
 pub mod entities;
+pub mod export;
 pub mod notify;
 pub mod seed;
 pub mod service;

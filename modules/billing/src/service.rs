@@ -120,6 +120,17 @@ pub async fn close_period<C: ConnectionTrait + TransactionTrait>(
     actor: &Actor,
     month: Month,
 ) -> AppResult<Vec<billing_invoices::Model>> {
+    let current = Month::of(Utc::now());
+    if month >= current {
+        return Err(AppError::field(
+            "period",
+            format!(
+                "Le mois {} n’est pas terminé : il pourra être clôturé à partir du 1er {}.",
+                mutualis_core::web::views::month_label(month),
+                mutualis_core::web::views::month_label(month.next())
+            ),
+        ));
+    }
     // Check first, so that a refused close leaves the period open.
     preview(db, meters, month).await?;
     let txn = db.begin().await?;

@@ -50,6 +50,14 @@ pub fn routes() -> Routes {
             get(charges_page).post(create_charge),
         )
         .add("/coop/billing/periods/{period}/close", post(close))
+        .add(
+            "/coop/billing/periods/{period}/allocation.csv",
+            get(allocation_csv),
+        )
+        .add(
+            "/coop/billing/periods/{period}/allocation.xlsx",
+            get(allocation_xlsx),
+        )
         .add("/coop/billing/invoices/{id}", get(coop_invoice))
         .add("/coop/billing/invoices/{id}/approve", post(approve))
         .add("/coop/billing/invoices/{id}/paid", post(mark_paid))
@@ -150,6 +158,36 @@ pub async fn review(
             Err(e) => error = Some(e.message()),
         }
     } else {
+        let mut pool_totals: std::collections::BTreeMap<(String, String), (String, i64, i64)> =
+            std::collections::BTreeMap::new();
+        for i in &invoices {
+            for l in service::lines_of(&ctx.db, i)
+                .await?
+                .iter()
+                .filter(|l| l.charge_kind == "cost_pool")
+            {
+                let e = pool_totals
+                    .entry((l.module.clone(), l.charge_code.clone()))
+                    .or_insert_with(|| (l.label.clone(), l.pool_cents.unwrap_or_default(), 0));
+                e.2 += l.amount_cents;
+            }
+        }
+        pools = pool_totals
+            .iter()
+            .map(|((module, _), (label, pool, allocated))| {
+                json!({"label": label, "module": module_label(module), "amount": fr_money(euros(*pool)), "allocated": fr_money(euros(*allocated))})
+            })
+            .collect();
+        let mut invoices = invoices.clone();
+        invoices.sort_by(|a, b| {
+            let name = |i: &billing_invoices::Model| {
+                members
+                    .get(&i.member_id)
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default()
+            };
+            name(a).cmp(&name(b))
+        });
         for i in &invoices {
             let (label, kind) = status_badge(i);
             let m = members.get(&i.member_id);
@@ -189,6 +227,7 @@ pub async fn review(
                 "error": error,
                 "totals": {"subtotal": fr_money(sub), "vat": fr_money(vat), "total": fr_money(total)},
                 "can_close": can_close,
+                "closable": month < Month::of(chrono::Utc::now()),
                 "can_approve": can_approve,
                 "charges": in_effect,
             }),
@@ -266,7 +305,10 @@ async fn invoice_context(
         "issued_on": inv.issued_on.map(fr_date),
         "due_on": inv.due_on.map(fr_date),
         "paid_on": inv.paid_on.map(fr_date),
-        "exempt": inv.vat_cents == 0,
+        "exempt": m.is_none_or(|m| m.vat_status != "liable"),
+        "is_credit_note": inv.kind == "credit_note",
+        "reason": inv.reason,
+        "seller": crate::settings(ctx).seller,
     }))
 }
 
@@ -376,25 +418,49 @@ async fn charges_page_inner(
         .iter()
         .map(|c| c.id)
         .collect();
+    let meter_label = |code: &str| {
+        scope
+            .services()
+            .meters
+            .get(code)
+            .map_or_else(|| code.to_string(), |m| format!("« {} »", m.label))
+    };
     let rows: Vec<Value> = versions
         .iter()
         .rev()
         .map(|c| {
             let what = match &c.kind {
                 Kind::Subscription { fee } => format!("{} par mois, au prorata des jours", fr_money(*fee)),
-                Kind::UnitPrice { meter, tiers } if tiers.len() == 1 => {
-                    format!("{} par unité de {meter}", fr_money(tiers.first().map(|t| t.unit_price).unwrap_or_default()))
+                Kind::UnitPrice { meter, tiers } if tiers.len() == 1 => format!(
+                    "{} par unité de {}",
+                    fr_money(tiers.first().map(|t| t.unit_price).unwrap_or_default()),
+                    meter_label(meter)
+                ),
+                Kind::UnitPrice { meter, tiers } => {
+                    let mut from = Decimal::ZERO;
+                    let parts: Vec<String> = tiers
+                        .iter()
+                        .map(|t| {
+                            let s = match t.up_to {
+                                Some(u) => format!("de {} à {} : {}", fr_decimal(from), fr_decimal(u), fr_money(t.unit_price)),
+                                None => format!("au-delà de {} : {}", fr_decimal(from), fr_money(t.unit_price)),
+                            };
+                            from = t.up_to.unwrap_or(from);
+                            s
+                        })
+                        .collect();
+                    format!("{} par paliers ({})", meter_label(meter), parts.join(" ; "))
                 }
-                Kind::UnitPrice { meter, tiers } => format!("{} paliers sur {meter}", tiers.len()),
                 Kind::CostPool { amount, meter, fixed_share, .. } => format!(
-                    "{} par mois ; {} % fixe, le reste selon {meter}",
+                    "{} par mois ; {} % fixe, le reste selon {}",
                     fr_money(*amount),
-                    fr_decimal((*fixed_share * Decimal::from(100)).normalize())
+                    fr_decimal((*fixed_share * Decimal::from(100)).normalize()),
+                    meter_label(meter)
                 ),
             };
             json!({
                 "module": module_label(&c.module), "code": c.code, "label": c.label, "kind": c.kind.label(),
-                "from": views::month_label(c.effective_from), "active": c.active, "what": what,
+                "from": views::month_label(c.effective_from), "from_key": c.effective_from.to_string(), "active": c.active, "what": what,
                 "current": current.contains(&c.id), "vat_rate": format!("{} %", fr_decimal(c.vat_rate)),
             })
         })
@@ -586,11 +652,123 @@ pub async fn member_invoice(
     data["can_pay"] = json!(false);
     data["coop"] = json!(false);
     data["today"] = json!(paris_today().to_string());
-    let title = format!("Facture {}", inv.number.clone().unwrap_or_default());
+    let what = if inv.kind == "credit_note" {
+        "Avoir"
+    } else {
+        "Facture"
+    };
+    let title = format!("{what} {}", inv.number.clone().unwrap_or_default());
     Page::for_scope(&ctx, &scope, &title, &format!("/m/{}/billing", m.slug))
         .await?
         .crumb(&m.name, &format!("/m/{}", m.slug))
         .crumb("Facturation", &format!("/m/{}/billing", m.slug))
         .crumb(&title, "")
         .render(&ViewEngine(v), &jar, "billing/invoice.html", data)
+}
+
+/// The allocation table of a period: its invoices' lines once closed, else the preview.
+async fn allocation_rows(
+    ctx: &AppContext,
+    scope: &CoopScope,
+    month: Month,
+) -> Result<Vec<crate::export::AllocationRow>, PageError> {
+    use crate::export::AllocationRow;
+    let members = service::members_by_id(&ctx.db).await?;
+    let invoices = service::invoices_of_period(&ctx.db, month).await?;
+    let mut rows = Vec::new();
+    if invoices.is_empty() {
+        let c = service::preview(&ctx.db, &scope.services().meters, month).await?;
+        for d in &c.drafts {
+            let siren = members
+                .get(&d.member_id)
+                .map(|m| m.siren.clone())
+                .unwrap_or_default();
+            for l in &d.lines {
+                rows.push(AllocationRow {
+                    member: d.name.clone(),
+                    siren: siren.clone(),
+                    module: l.module.clone(),
+                    charge: l.label.clone(),
+                    kind: l.charge_kind.clone(),
+                    meter: l.meter.clone().unwrap_or_default(),
+                    quantity: l.quantity,
+                    unit: l.unit.clone(),
+                    share_pct: l.share_pct,
+                    pool: l.pool,
+                    amount: l.amount,
+                    vat: l.vat,
+                });
+            }
+        }
+    } else {
+        for i in &invoices {
+            let m = members.get(&i.member_id);
+            for l in service::lines_of(&ctx.db, i).await? {
+                rows.push(AllocationRow {
+                    member: m.map(|m| m.name.clone()).unwrap_or_default(),
+                    siren: m.map(|m| m.siren.clone()).unwrap_or_default(),
+                    module: l.module.clone(),
+                    charge: l.label.clone(),
+                    kind: l.charge_kind.clone(),
+                    meter: l.meter.clone().unwrap_or_default(),
+                    quantity: l.quantity.parse().unwrap_or_default(),
+                    unit: l.unit.clone(),
+                    share_pct: l.share_pct.as_deref().and_then(|s| s.parse().ok()),
+                    pool: l.pool_cents.map(euros),
+                    amount: euros(l.amount_cents),
+                    vat: euros(l.vat_cents),
+                });
+            }
+        }
+        rows.sort_by(|a, b| a.member.cmp(&b.member));
+    }
+    Ok(rows)
+}
+
+fn download(content_type: &str, filename: &str, body: Vec<u8>) -> Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /coop/billing/periods/{period}/allocation.csv`
+pub async fn allocation_csv(
+    State(ctx): State<AppContext>,
+    Path(period): Path<String>,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("billing.preview", "read").await?;
+    let month = Month::parse(&period)?;
+    let rows = allocation_rows(&ctx, &scope, month).await?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        &format!("repartition-{month}.csv"),
+        crate::export::csv(&rows)?,
+    ))
+}
+
+/// `GET /coop/billing/periods/{period}/allocation.xlsx`
+pub async fn allocation_xlsx(
+    State(ctx): State<AppContext>,
+    Path(period): Path<String>,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("billing.preview", "read").await?;
+    let month = Month::parse(&period)?;
+    let rows = allocation_rows(&ctx, &scope, month).await?;
+    let title = format!("Répartition des coûts — {}", views::month_label(month));
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("repartition-{month}.xlsx"),
+        crate::export::xlsx(&rows, &title)?,
+    ))
 }
