@@ -56,13 +56,20 @@ pub async fn load_inputs<C: ConnectionTrait>(
     meters: &Meters,
     month: Month,
 ) -> AppResult<PeriodInputs> {
+    // One query for every subscription (not one per member).
+    let mut subs: HashMap<i64, Vec<(String, chrono::NaiveDate, Option<chrono::NaiveDate>)>> =
+        HashMap::new();
+    for s in mutualis_core::entities::subscriptions::Entity::find()
+        .all(db)
+        .await?
+    {
+        subs.entry(s.member_id)
+            .or_default()
+            .push((s.module, s.start_date, s.end_date));
+    }
     let mut members = Vec::new();
     for m in member::list(db).await? {
-        let subscriptions = member::subscriptions(db, m.id)
-            .await?
-            .into_iter()
-            .map(|s| (s.module, s.start_date, s.end_date))
-            .collect();
+        let subscriptions = subs.remove(&m.id).unwrap_or_default();
         members.push(BilledMember {
             id: m.id,
             slug: m.slug,
@@ -131,21 +138,31 @@ pub async fn close_period<C: ConnectionTrait + TransactionTrait>(
             ),
         ));
     }
-    // Check first, so that a refused close leaves the period open.
-    preview(db, meters, month).await?;
+    // Freeze first, then compute once from the frozen usage; a refusal (missing
+    // charges) rolls the whole transaction back and leaves the period open.
     let txn = db.begin().await?;
     metering::close_period(&txn, month).await?;
-    let computed = preview(&txn, meters, month).await?;
+    let computed = match preview(&txn, meters, month).await {
+        Ok(c) => c,
+        Err(e) => {
+            txn.rollback().await?;
+            return Err(e);
+        }
+    };
     let now = Utc::now();
+    let key = draft_key(month);
+    let mut existing: HashMap<i64, billing_invoices::Model> = billing_invoices::Entity::find()
+        .filter(billing_invoices::Column::Period.eq(month.to_string()))
+        .filter(billing_invoices::Column::DraftKey.eq(key.as_str()))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|i| (i.member_id, i))
+        .collect();
     let mut out = Vec::new();
+    let mut all_lines = Vec::new();
     for d in &computed.drafts {
-        let key = draft_key(month);
-        let existing = billing_invoices::Entity::find()
-            .filter(billing_invoices::Column::MemberId.eq(d.member_id))
-            .filter(billing_invoices::Column::DraftKey.eq(key.as_str()))
-            .one(&txn)
-            .await?;
-        let invoice = match existing {
+        let invoice = match existing.remove(&d.member_id) {
             Some(inv) if inv.status != status::DRAFT => {
                 out.push(inv);
                 continue;
@@ -168,7 +185,7 @@ pub async fn close_period<C: ConnectionTrait + TransactionTrait>(
                     member_id: Set(d.member_id),
                     id: Set(new_id()),
                     kind: Set("invoice".to_string()),
-                    draft_key: Set(key),
+                    draft_key: Set(key.clone()),
                     period: Set(month.to_string()),
                     status: Set(status::DRAFT.to_string()),
                     number: Set(None),
@@ -188,11 +205,8 @@ pub async fn close_period<C: ConnectionTrait + TransactionTrait>(
                 .await?
             }
         };
-        let rows: Vec<_> = d
-            .lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| billing_invoice_lines::ActiveModel {
+        all_lines.extend(d.lines.iter().enumerate().map(|(i, l)| {
+            billing_invoice_lines::ActiveModel {
                 member_id: Set(d.member_id),
                 id: Set(new_id()),
                 invoice_id: Set(invoice.id),
@@ -211,14 +225,17 @@ pub async fn close_period<C: ConnectionTrait + TransactionTrait>(
                 vat_rate: Set(l.vat_rate.normalize().to_string()),
                 vat_cents: Set(cents(l.vat)),
                 explanation: Set(l.explanation.clone()),
-            })
-            .collect();
-        if !rows.is_empty() {
-            billing_invoice_lines::Entity::insert_many(rows)
-                .exec_without_returning(&txn)
-                .await?;
-        }
+            }
+        }));
         out.push(invoice);
+    }
+    // Lines in batches (SQLite allows 32 766 bound values per statement).
+    while !all_lines.is_empty() {
+        let rest = all_lines.split_off(all_lines.len().min(1000));
+        let batch = std::mem::replace(&mut all_lines, rest);
+        billing_invoice_lines::Entity::insert_many(batch)
+            .exec_without_returning(&txn)
+            .await?;
     }
     audit::record(
         &txn,
