@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod db;
+pub mod documents;
 pub mod entities;
 pub mod error;
 pub mod ids;

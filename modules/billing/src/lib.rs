@@ -9,6 +9,7 @@ pub mod engine;
 pub mod entities;
 pub mod export;
 pub mod notify;
+pub mod pdf;
 pub mod seed;
 pub mod service;
 pub mod web;
