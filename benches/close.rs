@@ -7,11 +7,7 @@
 
 use std::time::Instant;
 
-use loco_rs::{
-    app::Hooks,
-    boot::StartMode,
-    environment::Environment,
-};
+use loco_rs::{app::Hooks, boot::StartMode, environment::Environment};
 use mutualis::app::App;
 use mutualis_core::{
     audit::Actor,
@@ -30,19 +26,27 @@ fn meter_codes() -> Vec<&'static str> {
 }
 
 async fn exec(db: &impl ConnectionTrait, sql: &str) {
-    db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_string()))
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        sql.to_string(),
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let events: u64 = std::env::var("CLOSE_EVENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000_000);
+    let events: u64 = std::env::var("CLOSE_EVENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000_000);
     let dir = std::env::temp_dir().join(format!("mutualis-close-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut config = App::load_config(&Environment::Test).await.unwrap();
     config.database.uri = format!("sqlite://{}?mode=rwc", dir.join("bench.sqlite").display());
-    let boot = App::boot(StartMode::ServerOnly, &Environment::Test, config).await.unwrap();
+    let boot = App::boot(StartMode::ServerOnly, &Environment::Test, config)
+        .await
+        .unwrap();
     let db = boot.app_context.db.clone();
 
     // --- setup (not measured) ---------------------------------------------------
@@ -66,23 +70,50 @@ async fn main() {
     }))
     .unwrap();
     let actor = Actor::system("bench");
-    mutualis_billing::charges::create_version(&db, &meters, &actor, &mutualis_billing::charges::ChargeInput {
-        module: "billing".into(), code: "abonnement".into(), label: "Abonnement".into(), kind: "subscription".into(),
-        effective_from: "2026-01".into(), active: true, amount: "10.00".into(), ..Default::default()
-    })
+    mutualis_billing::charges::create_version(
+        &db,
+        &meters,
+        &actor,
+        &mutualis_billing::charges::ChargeInput {
+            module: "billing".into(),
+            code: "abonnement".into(),
+            label: "Abonnement".into(),
+            kind: "subscription".into(),
+            effective_from: "2026-01".into(),
+            active: true,
+            amount: "10.00".into(),
+            ..Default::default()
+        },
+    )
     .await
     .unwrap();
     for (i, code) in codes.iter().enumerate() {
-        mutualis_billing::charges::create_version(&db, &meters, &actor, &mutualis_billing::charges::ChargeInput {
-            module: "it".into(), code: format!("pool-{i:02}"), label: format!("Pool {i}"), kind: "cost_pool".into(),
-            effective_from: "2026-01".into(), active: true, amount: "12345.67".into(), meter: (*code).to_string(),
-            fixed_share: "20".into(), ..Default::default()
-        })
+        mutualis_billing::charges::create_version(
+            &db,
+            &meters,
+            &actor,
+            &mutualis_billing::charges::ChargeInput {
+                module: "it".into(),
+                code: format!("pool-{i:02}"),
+                label: format!("Pool {i}"),
+                kind: "cost_pool".into(),
+                effective_from: "2026-01".into(),
+                active: true,
+                amount: "12345.67".into(),
+                meter: (*code).to_string(),
+                fixed_share: "20".into(),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     }
     // Events in bulk, indexes built afterwards (as a restore would).
-    for idx in ["idx_usage_events_idempotency", "idx_usage_events_member_meter_time", "idx_usage_events_period"] {
+    for idx in [
+        "idx_usage_events_idempotency",
+        "idx_usage_events_member_meter_time",
+        "idx_usage_events_period",
+    ] {
         exec(&db, &format!("DROP INDEX {idx}")).await;
     }
     let chunk = 1_000_000u64;
@@ -101,13 +132,21 @@ async fn main() {
     }
     exec(&db, "CREATE UNIQUE INDEX idx_usage_events_idempotency ON usage_events (member_id, idempotency_key)").await;
     exec(&db, "CREATE INDEX idx_usage_events_member_meter_time ON usage_events (member_id, meter, occurred_at)").await;
-    exec(&db, "CREATE INDEX idx_usage_events_period ON usage_events (period, member_id, meter)").await;
+    exec(
+        &db,
+        "CREATE INDEX idx_usage_events_period ON usage_events (period, member_id, meter)",
+    )
+    .await;
     exec(&db, "ANALYZE").await;
     let setup = t.elapsed();
 
     // --- measured ---------------------------------------------------------------
     // Warm the page cache the same way for both: one full pass first.
-    exec(&db, "SELECT COUNT(*), SUM(quantity_micros) FROM usage_events").await;
+    exec(
+        &db,
+        "SELECT COUNT(*), SUM(quantity_micros) FROM usage_events",
+    )
+    .await;
     let t = Instant::now();
     let rows = db
         .query_all_raw(Statement::from_string(
@@ -120,9 +159,14 @@ async fn main() {
     assert_eq!(rows.len(), MEMBERS * METERS);
 
     let t = Instant::now();
-    let drafts = mutualis_billing::service::close_period(&db, &meters, &actor, Month::parse("2026-03").unwrap())
-        .await
-        .unwrap();
+    let drafts = mutualis_billing::service::close_period(
+        &db,
+        &meters,
+        &actor,
+        Month::parse("2026-03").unwrap(),
+    )
+    .await
+    .unwrap();
     let close = t.elapsed();
     assert_eq!(drafts.len(), MEMBERS);
     let total: i64 = drafts.iter().map(|d| d.total_cents).sum();
@@ -131,12 +175,26 @@ async fn main() {
 
     let ratio = close.as_secs_f64() / bare.as_secs_f64();
     println!();
-    println!("Period close on SQLite — {MEMBERS} members × {METERS} meters × {events} events ({} cores, release)", std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "Period close on SQLite — {MEMBERS} members × {METERS} meters × {events} events ({} cores, release)",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
     println!("| step | time | goal |");
     println!("|---|---:|---|");
-    println!("| setup: bulk load + indexes (not measured) | {:.1} s | |", setup.as_secs_f64());
-    println!("| bare `SELECT member, meter, SUM(quantity) GROUP BY` | {:.2} s | the floor |", bare.as_secs_f64());
-    println!("| `close_period` (freeze, aggregate, compute, store {} drafts / {} lines) | {:.2} s | ≤ 10 s |", drafts.len(), drafts.len() * (METERS + 1), close.as_secs_f64());
+    println!(
+        "| setup: bulk load + indexes (not measured) | {:.1} s | |",
+        setup.as_secs_f64()
+    );
+    println!(
+        "| bare `SELECT member, meter, SUM(quantity) GROUP BY` | {:.2} s | the floor |",
+        bare.as_secs_f64()
+    );
+    println!(
+        "| `close_period` (freeze, aggregate, compute, store {} drafts / {} lines) | {:.2} s | ≤ 10 s |",
+        drafts.len(),
+        drafts.len() * (METERS + 1),
+        close.as_secs_f64()
+    );
     println!("| ratio close / bare query | {ratio:.2} × | ≤ 1.5 × |");
     let _ = std::fs::remove_dir_all(&dir);
 }

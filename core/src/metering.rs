@@ -779,6 +779,32 @@ pub async fn usage_all_members<C: ConnectionTrait>(
     aggregate(db, meters, None, month).await
 }
 
+/// The events behind a quantity: one member's events of one meter in one period, newest
+/// first (at most `limit`), and how many there are in all.
+///
+/// # Errors
+/// Database errors.
+pub async fn events_for<C: ConnectionTrait>(
+    db: &C,
+    member_id: i64,
+    meter: &str,
+    month: Month,
+    limit: u64,
+) -> AppResult<(Vec<usage_events::Model>, u64)> {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    let q = usage_events::Entity::find()
+        .filter(usage_events::Column::MemberId.eq(member_id))
+        .filter(usage_events::Column::Meter.eq(meter))
+        .filter(usage_events::Column::Period.eq(month.to_string()));
+    let total = q.clone().count(db).await?;
+    let rows = q
+        .order_by_desc(usage_events::Column::OccurredAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -599,3 +599,74 @@ async fn the_board_reviews_and_approves_in_the_web_pages_and_the_member_reads_it
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_review_shows_the_chart_and_a_line_drills_down_to_its_events() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let (admin, _) = three_equal_members(&server, &kit).await;
+        server
+            .post("/api/coop/billing/periods/2026-03/close")
+            .add_header("authorization", admin.as_str())
+            .await;
+        let board = kit.user("ca@coop.test", Role::Board, None).await;
+        let b = kit.web(&board).await;
+        let page = web_get(&server, &b, "/coop/billing?period=2026-03")
+            .await
+            .text();
+        assert!(
+            page.contains("<svg") && page.contains("Support informatique"),
+            "the chart is in the page"
+        );
+        let events = web_get(
+            &server,
+            &b,
+            "/coop/billing/events?member=alpha&meter=it.support_hours&period=2026-03",
+        )
+        .await;
+        assert_eq!(events.status_code(), 200);
+        let text = events.text();
+        assert!(
+            text.contains("h-alpha") && text.contains("4\u{a0}heures") || text.contains("h-alpha"),
+            "{text}"
+        );
+        assert!(!text.contains("h-beta"), "only alpha's events");
+        // The member's director drills down into its own events only.
+        let alpha = mutualis_core::member::find_by_slug(&ctx.db, "alpha")
+            .await
+            .unwrap()
+            .unwrap();
+        let dir = kit
+            .user("dir@alpha.test", Role::Director, Some(&alpha))
+            .await;
+        let d = kit.web(&dir).await;
+        let own = web_get(
+            &server,
+            &d,
+            "/m/alpha/billing/events?meter=it.support_hours&period=2026-03",
+        )
+        .await;
+        assert!(own.text().contains("h-alpha"));
+        assert_eq!(
+            web_get(
+                &server,
+                &d,
+                "/m/beta/billing/events?meter=it.support_hours&period=2026-03"
+            )
+            .await
+            .status_code(),
+            404
+        );
+        assert_eq!(
+            web_get(
+                &server,
+                &d,
+                "/coop/billing/events?member=beta&meter=it.support_hours&period=2026-03"
+            )
+            .await
+            .status_code(),
+            403
+        );
+    })
+    .await;
+}

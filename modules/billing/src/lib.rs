@@ -4,6 +4,7 @@
 pub mod adjust;
 pub mod api;
 pub mod charges;
+pub mod chart;
 pub mod compute;
 pub mod engine;
 pub mod entities;

@@ -61,7 +61,9 @@ pub fn routes() -> Routes {
         .add("/coop/billing/invoices/{id}", get(coop_invoice))
         .add("/coop/billing/invoices/{id}/approve", post(approve))
         .add("/coop/billing/invoices/{id}/paid", post(mark_paid))
+        .add("/coop/billing/events", get(coop_events))
         .add("/m/{slug}/billing", get(member_billing))
+        .add("/m/{slug}/billing/events", get(member_events))
         .add("/m/{slug}/billing/invoices/{id}", get(member_invoice))
 }
 
@@ -204,6 +206,12 @@ pub async fn review(
             }));
         }
     }
+    let (months, series) = crate::chart::monthly_by_module(&ctx.db, None, month).await?;
+    let chart = crate::chart::stacked_bars_svg(
+        &months,
+        &series,
+        "Montants facturés par module (HT), 12 derniers mois",
+    );
     let can_close = scope.can("billing.close", "write").await?;
     let can_approve = scope.can("billing.approve", "write").await?;
     let in_effect: Vec<Value> = charges::in_effect(&charges::all_versions(&ctx.db).await?, month)
@@ -230,6 +238,8 @@ pub async fn review(
                 "closable": month < Month::of(chrono::Utc::now()),
                 "can_approve": can_approve,
                 "charges": in_effect,
+                "chart": chart,
+                "has_chart": !series.is_empty(),
             }),
         )
 }
@@ -274,6 +284,7 @@ fn line_json(l: &billing_invoice_lines::Model) -> Value {
         "vat": fr_money(euros(l.vat_cents)),
         "vat_rate": format!("{} %", fr_decimal(l.vat_rate.parse().unwrap_or_default())),
         "explanation": l.explanation,
+        "meter": l.meter,
     })
 }
 
@@ -615,6 +626,12 @@ pub async fn member_billing(
         },
         Err(e) => (Vec::new(), None, Some(e.message())),
     };
+    let (months, series) = crate::chart::monthly_by_module(&ctx.db, Some(m.id), month).await?;
+    let chart = crate::chart::stacked_bars_svg(
+        &months,
+        &series,
+        "Vos montants facturés par module (HT), 12 derniers mois",
+    );
     let path = format!("/m/{}/billing", m.slug);
     Page::for_scope(&ctx, &scope, &format!("Facturation — {}", m.name), &path)
         .await?
@@ -628,6 +645,7 @@ pub async fn member_billing(
                 "member": views::member(m), "invoices": invoices, "period": month.to_string(),
                 "period_label": views::month_label(month), "prev": month.prev().to_string(), "next": month.next().to_string(),
                 "lines": lines, "total": total, "error": error,
+                "chart": chart, "has_chart": !series.is_empty(),
             }),
         )
 }
@@ -771,4 +789,91 @@ pub async fn allocation_xlsx(
         &format!("repartition-{month}.xlsx"),
         crate::export::xlsx(&rows, &title)?,
     ))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct EventsQuery {
+    #[serde(default)]
+    pub member: String,
+    #[serde(default)]
+    pub meter: String,
+    #[serde(default)]
+    pub period: String,
+}
+
+async fn events_page(
+    ctx: &AppContext,
+    v: &ViewEngine<TeraView>,
+    jar: &CookieJar,
+    page: Page,
+    member: &mutualis_core::entities::members::Model,
+    q: &EventsQuery,
+    meters: &metering::Meters,
+) -> Result<Response, PageError> {
+    let month = Month::parse(&q.period)?;
+    let meter = meters.get(&q.meter).ok_or(AppError::NotFound)?;
+    let (rows, total) = metering::events_for(&ctx.db, member.id, meter.code, month, 500).await?;
+    let rows: Vec<Value> = rows
+        .iter()
+        .map(|e| {
+            json!({
+                "occurred_at": mutualis_core::time::fr_datetime(e.occurred_at),
+                "received_at": mutualis_core::time::fr_datetime(e.received_at),
+                "quantity": fr_decimal(metering::from_micros(e.quantity_micros)),
+                "key": e.idempotency_key, "source": e.source, "reason": e.reason,
+                "late": metering::period_of(e.occurred_at, &[]) != month,
+            })
+        })
+        .collect();
+    page.render(
+        v,
+        jar,
+        "billing/events.html",
+        json!({
+            "member": views::member(member), "meter": {"code": meter.code, "label": meter.label, "unit": meter.unit},
+            "period_label": views::month_label(month), "rows": rows, "total": total, "shown": rows.len(),
+        }),
+    )
+}
+
+/// `GET /coop/billing/events?member=&meter=&period=`: the usage events behind a line.
+pub async fn coop_events(
+    State(ctx): State<AppContext>,
+    v: ViewEngine<TeraView>,
+    jar: CookieJar,
+    Query(q): Query<EventsQuery>,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("billing.preview", "read").await?;
+    let member = mutualis_core::member::find_by_slug(&ctx.db, &q.member)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let page = Page::for_coop(&ctx, &scope, "Événements de consommation", "/coop/billing")
+        .await?
+        .crumb("Facturation", &format!("/coop/billing?period={}", q.period))
+        .crumb("Événements", "");
+    events_page(&ctx, &v, &jar, page, &member, &q, &scope.services().meters).await
+}
+
+/// `GET /m/{slug}/billing/events?meter=&period=`: the member's own events behind a line.
+pub async fn member_events(
+    State(ctx): State<AppContext>,
+    v: ViewEngine<TeraView>,
+    jar: CookieJar,
+    Query(q): Query<EventsQuery>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("billing.invoices", "read").await?;
+    let m = scope.member().clone();
+    let page = Page::for_scope(
+        &ctx,
+        &scope,
+        "Événements de consommation",
+        &format!("/m/{}/billing", m.slug),
+    )
+    .await?
+    .crumb(&m.name, &format!("/m/{}", m.slug))
+    .crumb("Facturation", &format!("/m/{}/billing", m.slug))
+    .crumb("Événements", "");
+    events_page(&ctx, &v, &jar, page, &m, &q, &scope.services().meters).await
 }
