@@ -670,3 +670,110 @@ async fn the_review_shows_the_chart_and_a_line_drills_down_to_its_events() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_unpaid_invoice_past_due_is_overdue_until_marked_paid() {
+    use sea_orm::{ActiveModelTrait, Set};
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let (admin, _) = three_equal_members(&server, &kit).await;
+        let board = kit.bearer(&kit.user("ca@coop.test", Role::Board, None).await);
+        let drafts: Value = server
+            .post("/api/coop/billing/periods/2026-03/close")
+            .add_header("authorization", admin.as_str())
+            .await
+            .json();
+        let inv = finalize_all(&server, &board, &drafts["invoices"])
+            .await
+            .remove(0);
+        let id: uuid::Uuid = inv["id"].as_str().unwrap().parse().unwrap();
+        let member = inv["member"].as_str().unwrap().to_string();
+        // Thirty-one days later…
+        let row = mutualis_billing::service::find_any(&ctx.db, id)
+            .await
+            .unwrap();
+        let mut am: mutualis_billing::entities::billing_invoices::ActiveModel = row.into();
+        am.due_on = Set(Some(
+            mutualis_core::time::paris_today() - chrono::Duration::days(1),
+        ));
+        am.update(&ctx.db).await.unwrap();
+        let list: Value = api_get(&server, &admin, &format!("/api/m/{member}/invoices"))
+            .await
+            .json();
+        let entry = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == inv["id"])
+            .unwrap()
+            .clone();
+        assert_eq!(entry["status"], "overdue");
+        // The coop admin records the payment; the board cannot.
+        let b = kit
+            .web(
+                &mutualis_core::auth::find_user_by_email(&ctx.db, "ca@coop.test")
+                    .await
+                    .unwrap()
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(
+            web_post(
+                &server,
+                &b,
+                &format!("/coop/billing/invoices/{id}/paid"),
+                &[("paid_on", "2026-04-20")]
+            )
+            .await
+            .status_code(),
+            403
+        );
+        let a = kit
+            .web(
+                &mutualis_core::auth::find_user_by_email(&ctx.db, "admin@coop.test")
+                    .await
+                    .unwrap()
+                    .unwrap(),
+            )
+            .await;
+        let r = web_post(
+            &server,
+            &a,
+            &format!("/coop/billing/invoices/{id}/paid"),
+            &[("paid_on", "2026-04-20")],
+        )
+        .await;
+        assert!(
+            follow(&server, &a, &r)
+                .await
+                .text()
+                .contains("Paiement enregistré au 20/04/2026")
+        );
+        let list: Value = api_get(&server, &admin, &format!("/api/m/{member}/invoices"))
+            .await
+            .json();
+        let entry = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == inv["id"])
+            .unwrap()
+            .clone();
+        assert_eq!(entry["status"], "paid");
+        // Paid twice: refused.
+        let r = web_post(
+            &server,
+            &a,
+            &format!("/coop/billing/invoices/{id}/paid"),
+            &[("paid_on", "2026-04-21")],
+        )
+        .await;
+        assert!(
+            follow(&server, &a, &r)
+                .await
+                .text()
+                .contains("Seule une facture finalisée")
+        );
+    })
+    .await;
+}
