@@ -777,3 +777,105 @@ async fn an_unpaid_invoice_past_due_is_overdue_until_marked_paid() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn invoice_documents_download_for_their_member_only() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let (admin, _) = three_equal_members(&server, &kit).await;
+        let board = kit.bearer(&kit.user("ca@coop.test", Role::Board, None).await);
+        let drafts: Value = server
+            .post("/api/coop/billing/periods/2026-03/close")
+            .add_header("authorization", admin.as_str())
+            .await
+            .json();
+        let invoices = finalize_all(&server, &board, &drafts["invoices"]).await;
+        let alpha_inv = invoices.iter().find(|i| i["member"] == "alpha").unwrap();
+        let number = alpha_inv["number"].as_str().unwrap();
+        let alpha = mutualis_core::member::find_by_slug(&ctx.db, "alpha")
+            .await
+            .unwrap()
+            .unwrap();
+        let dir = kit.bearer(
+            &kit.user("dir@alpha.test", Role::Director, Some(&alpha))
+                .await,
+        );
+        let pdf = api_get(
+            &server,
+            &dir,
+            &format!("/api/m/alpha/invoices/{number}.pdf"),
+        )
+        .await;
+        assert_eq!(pdf.status_code(), 200);
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        assert!(
+            pdf.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains(&format!("facture-{number}.pdf"))
+        );
+        assert_eq!(&pdf.as_bytes()[..5], b"%PDF-");
+        let xml = api_get(
+            &server,
+            &dir,
+            &format!("/api/m/alpha/invoices/{number}.xml"),
+        )
+        .await;
+        assert_eq!(xml.status_code(), 200);
+        let text = xml.text();
+        assert!(text.contains("CrossIndustryInvoice") && text.contains(number));
+        // Another member's number, an unknown extension, a draft: 404, never data.
+        let beta_number = invoices.iter().find(|i| i["member"] == "beta").unwrap()["number"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            api_get(
+                &server,
+                &dir,
+                &format!("/api/m/alpha/invoices/{beta_number}.pdf")
+            )
+            .await
+            .status_code(),
+            404
+        );
+        assert_eq!(
+            api_get(
+                &server,
+                &dir,
+                &format!("/api/m/beta/invoices/{beta_number}.pdf")
+            )
+            .await
+            .status_code(),
+            404
+        );
+        assert_eq!(
+            api_get(
+                &server,
+                &dir,
+                &format!("/api/m/alpha/invoices/{number}.doc")
+            )
+            .await
+            .status_code(),
+            404
+        );
+        // The web page offers the same downloads.
+        let web = kit
+            .web(
+                &mutualis_core::auth::find_user_by_email(&ctx.db, "dir@alpha.test")
+                    .await
+                    .unwrap()
+                    .unwrap(),
+            )
+            .await;
+        let id = alpha_inv["id"].as_str().unwrap();
+        let r = web_get(
+            &server,
+            &web,
+            &format!("/m/alpha/billing/invoices/{id}/document/pdf"),
+        )
+        .await;
+        assert_eq!(&r.as_bytes()[..5], b"%PDF-");
+    })
+    .await;
+}

@@ -6,6 +6,7 @@ mod access;
 mod audit;
 mod auth;
 mod billing;
+mod billing_cii;
 mod billing_pdf;
 mod browser;
 mod common;

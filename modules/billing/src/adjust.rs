@@ -213,21 +213,33 @@ pub async fn credit_note<C: ConnectionTrait + TransactionTrait>(
                     ),
                 ));
             }
-            let ratio = if inv.subtotal_cents == 0 {
-                Decimal::ZERO
-            } else {
-                euros(inv.vat_cents) / euros(inv.subtotal_cents)
-            };
-            vec![AdjustLine {
-                module: "billing".to_string(),
-                charge_code: "avoir".to_string(),
-                charge_kind: "credit".to_string(),
-                label: format!("Avoir partiel sur la facture n° {number}"),
-                amount: -a,
-                vat_rate: (ratio * Decimal::from(100)).round_dp(2),
-                vat: -engine::cents(a * ratio),
-                explanation: reason.to_string(),
-            }]
+            // Split across the invoice's VAT rates in proportion to their bases (to the
+            // cent), so that each part keeps its own rate.
+            let mut bases: BTreeMap<String, Decimal> = BTreeMap::new();
+            for l in service::lines_of(&txn, &inv).await? {
+                *bases.entry(l.vat_rate.clone()).or_default() += euros(l.amount_cents);
+            }
+            let weights: Vec<(String, Decimal)> = bases
+                .into_iter()
+                .filter(|(_, b)| *b > Decimal::ZERO)
+                .collect();
+            engine::largest_remainder(a, &weights)
+                .into_iter()
+                .filter(|(_, part)| !part.is_zero())
+                .map(|(rate, part)| {
+                    let r: Decimal = rate.parse().unwrap_or_default();
+                    AdjustLine {
+                        module: "billing".to_string(),
+                        charge_code: "avoir".to_string(),
+                        charge_kind: "credit".to_string(),
+                        label: format!("Avoir partiel sur la facture n° {number}"),
+                        amount: -part,
+                        vat_rate: r,
+                        vat: -engine::cents(part * r / Decimal::from(100)),
+                        explanation: reason.to_string(),
+                    }
+                })
+                .collect()
         }
     };
     let key = format!("credit:{}", new_id());

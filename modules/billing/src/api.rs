@@ -43,6 +43,7 @@ pub fn routes() -> Routes {
         .add("/coop/billing/years/{year}/true-up", post(true_up))
         .add("/m/{slug}/billing/preview", get(member_preview))
         .add("/m/{slug}/invoices", get(member_invoices))
+        .add("/m/{slug}/invoices/{file}", get(member_invoice_file))
 }
 
 fn api(e: AppError) -> PageError {
@@ -312,4 +313,23 @@ async fn true_up(
         })
         .collect();
     Ok(Json(json!({"year": year, "drafts": out})).into_response())
+}
+
+/// `GET /api/m/{slug}/invoices/{number}.pdf` and `.xml` (the EN 16931 CII data).
+async fn member_invoice_file(
+    State(ctx): State<AppContext>,
+    Path((_slug, file)): Path<(String, String)>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("billing.invoices", "read").await?;
+    let (number, ext) = file
+        .rsplit_once('.')
+        .ok_or_else(|| api(AppError::NotFound))?;
+    let format = crate::files::Format::from_ext(ext).ok_or_else(|| api(AppError::NotFound))?;
+    let inv = service::find_by_number(&ctx.db, scope.member_id(), number)
+        .await
+        .map_err(api)?;
+    crate::files::download(&ctx, scope.member(), &inv, format)
+        .await
+        .map_err(api)
 }

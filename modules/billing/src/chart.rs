@@ -115,6 +115,8 @@ pub fn stacked_bars_svg(
         let _ = chart
             .configure_mesh()
             .disable_x_mesh()
+            .light_line_style(WHITE)
+            .y_labels(6)
             .x_labels(months.len())
             .x_label_formatter(&|x| {
                 labels
@@ -156,6 +158,7 @@ pub fn stacked_bars_svg(
         let _ = chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
+            .margin(8)
             .background_style(WHITE.mix(0.9))
             .border_style(BLACK.mix(0.3))
             .draw();

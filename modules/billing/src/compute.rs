@@ -149,6 +149,50 @@ fn period_bounds(month: Month) -> (NaiveDate, NaiveDate) {
     (start, end)
 }
 
+struct PoolText {
+    amount: Decimal,
+    fixed_pct: Decimal,
+    equal: bool,
+    fixed: Decimal,
+    variable: Decimal,
+    usage: Decimal,
+    total_usage: Decimal,
+    unit: String,
+    share: Decimal,
+}
+
+/// How a member's part of a pool was obtained, in one French sentence.
+fn pool_explanation(t: &PoolText) -> String {
+    let consumption = format!(
+        "selon la consommation : {} {} sur {} {} au total, soit {}",
+        fr(t.usage),
+        t.unit,
+        fr(t.total_usage),
+        t.unit,
+        euros(t.variable)
+    );
+    let split = if t.fixed_pct.is_zero() {
+        format!("réparti entièrement {consumption}")
+    } else {
+        format!(
+            "{} % réparti {} ({}), {} % {consumption}",
+            fr(t.fixed_pct),
+            if t.equal {
+                "à parts égales entre les abonnés"
+            } else {
+                "selon un compteur"
+            },
+            euros(t.fixed),
+            fr(Decimal::from(100) - t.fixed_pct),
+        )
+    };
+    format!(
+        "Part du coût réel du module ({} pour le mois), {split}. Votre part : {} %.",
+        euros(t.amount),
+        fr(t.share)
+    )
+}
+
 /// Computes every member's draft for the period.
 ///
 /// # Errors
@@ -309,20 +353,17 @@ pub fn compute(inputs: &PeriodInputs) -> Result<Computed, ComputeError> {
                         amount: a.total,
                         vat_rate,
                         vat,
-                        explanation: format!(
-                            "Part du coût réel du module ({} pour le mois) : {} % réparti {} ({}), {} % selon la consommation ({} {} sur {} {} au total, soit {}). Votre part : {} %.",
-                            euros(*amount),
-                            fr(fixed_pct),
-                            if *fixed_basis == FixedBasis::Equal { "à parts égales entre les abonnés" } else { "selon un compteur" },
-                            euros(a.fixed),
-                            fr(Decimal::from(100) - fixed_pct),
-                            fr(q),
-                            unit_of(meter),
-                            fr(total_usage),
-                            unit_of(meter),
-                            euros(a.variable),
-                            fr(a.share_pct),
-                        ),
+                        explanation: pool_explanation(&PoolText {
+                            amount: *amount,
+                            fixed_pct,
+                            equal: *fixed_basis == FixedBasis::Equal,
+                            fixed: a.fixed,
+                            variable: a.variable,
+                            usage: q,
+                            total_usage,
+                            unit: unit_of(meter),
+                            share: a.share_pct,
+                        }),
                         ..base.clone()
                     });
                 }

@@ -60,11 +60,19 @@ pub fn routes() -> Routes {
         )
         .add("/coop/billing/invoices/{id}", get(coop_invoice))
         .add("/coop/billing/invoices/{id}/approve", post(approve))
+        .add(
+            "/coop/billing/invoices/{id}/document/{format}",
+            get(coop_invoice_file),
+        )
         .add("/coop/billing/invoices/{id}/paid", post(mark_paid))
         .add("/coop/billing/events", get(coop_events))
         .add("/m/{slug}/billing", get(member_billing))
         .add("/m/{slug}/billing/events", get(member_events))
         .add("/m/{slug}/billing/invoices/{id}", get(member_invoice))
+        .add(
+            "/m/{slug}/billing/invoices/{id}/document/{format}",
+            get(member_invoice_file),
+        )
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -876,4 +884,36 @@ pub async fn member_events(
     .crumb("Facturation", &format!("/m/{}/billing", m.slug))
     .crumb("Événements", "");
     events_page(&ctx, &v, &jar, page, &m, &q, &scope.services().meters).await
+}
+
+/// `GET /coop/billing/invoices/{id}/document/{pdf|xml}`
+pub async fn coop_invoice_file(
+    State(ctx): State<AppContext>,
+    Path((id, format)): Path<(Uuid, String)>,
+    access: CoopAccess,
+) -> Result<Response, PageError> {
+    access.authorize("billing.invoices", "read").await?;
+    let format = crate::files::Format::from_ext(&format).ok_or(AppError::NotFound)?;
+    let inv = service::find_any(&ctx.db, id).await?;
+    let member = service::members_by_id(&ctx.db)
+        .await?
+        .remove(&inv.member_id)
+        .ok_or(AppError::NotFound)?;
+    Ok(crate::files::download(&ctx, &member, &inv, format).await?)
+}
+
+/// `GET /m/{slug}/billing/invoices/{id}/document/{pdf|xml}`: the member's own only.
+pub async fn member_invoice_file(
+    State(ctx): State<AppContext>,
+    Path((_slug, id, format)): Path<(String, Uuid, String)>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("billing.invoices", "read").await?;
+    let format = crate::files::Format::from_ext(&format).ok_or(AppError::NotFound)?;
+    let inv = service::invoices_of(&ctx.db, scope.member_id())
+        .await?
+        .into_iter()
+        .find(|i| i.id == id && i.status != status::DRAFT)
+        .ok_or(AppError::NotFound)?;
+    Ok(crate::files::download(&ctx, scope.member(), &inv, format).await?)
 }
