@@ -87,7 +87,7 @@ pub async fn record<C: ConnectionTrait + TransactionTrait>(
     action: &str,
     details: serde_json::Value,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Taking the head row first serializes appends (row lock on PostgreSQL, write
     // lock on SQLite), so two writers never chain to the same previous row.
     txn.execute_raw(stmt(

@@ -411,7 +411,7 @@ pub async fn finish_password_reset<C: ConnectionTrait + TransactionTrait>(
     new_password: &str,
 ) -> AppResult<users::Model> {
     check_password_policy(new_password).map_err(|m| AppError::field("password", m))?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let now = Utc::now();
     let reset = password_resets::Entity::find_by_id(token_hash(token))
         .one(&txn)

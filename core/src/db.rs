@@ -66,3 +66,18 @@ pub fn stmt(
     };
     sea_orm::Statement::from_sql_and_values(backend, sql, values)
 }
+
+/// Begins a transaction that will write: `BEGIN IMMEDIATE` on SQLite, so the write lock
+/// is taken up front and `busy_timeout` applies. A deferred transaction that reads first
+/// is refused at once (`SQLITE_BUSY`) when it tries to write while another connection
+/// writes. Elsewhere (PostgreSQL, nested savepoints) a plain `BEGIN`.
+///
+/// # Errors
+/// Database errors.
+pub async fn begin_write<C: sea_orm::TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

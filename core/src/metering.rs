@@ -613,7 +613,7 @@ pub async fn ingest_batch<C: ConnectionTrait + TransactionTrait>(
             Err(error) => rejected.push(Rejected { index, error }),
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let accepted = if valid.is_empty() {
         0
     } else {

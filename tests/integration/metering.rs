@@ -498,3 +498,37 @@ async fn a_closed_period_never_changes_late_events_count_next_month() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_sources_are_all_accepted() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &[]).await;
+        let dir = kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
+        let meters = mutualis_core::scope::services(&ctx).unwrap().meters.clone();
+        let mut tasks = Vec::new();
+        // Four sources at once, five batches each, through the ingestion service that
+        // `POST /api/usage/events` calls: none may be refused by a busy database.
+        for s in 0..4 {
+            let db = ctx.db.clone();
+            let meters = meters.clone();
+            tasks.push(tokio::spawn(async move {
+                let actor = mutualis_core::audit::Actor::api_key(&format!("source {s}"));
+                for b in 0..5 {
+                    let events: Vec<Value> = (0..50)
+                        .map(|i| json!({"id": format!("s{s}-b{b}-{i}"), "member": "alpha", "meter": "it.tickets", "occurred_at": "2026-03-10T10:00:00Z"}))
+                        .collect();
+                    let batch = mutualis_core::metering::IncomingBatch { events };
+                    let out = mutualis_core::metering::ingest_batch(&db, &meters, &actor, "test", &batch).await.unwrap();
+                    assert_eq!(out.accepted, 50);
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let usage: Value = api_get(&server, &kit.bearer(&dir), "/api/m/alpha/usage?period=2026-03").await.json();
+        assert_eq!(quantity(&usage, "it.tickets"), "1000");
+    })
+    .await;
+}

@@ -170,7 +170,7 @@ pub async fn credit_note<C: ConnectionTrait + TransactionTrait>(
             "Indiquez le motif de l’avoir (il figure sur le document).",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = mutualis_core::db::begin_write(db).await?;
     let inv = service::find_any(&txn, invoice_id).await?;
     if inv.kind != "invoice" || !(inv.status == status::FINALIZED || inv.status == status::PAID) {
         return Err(AppError::Conflict(
@@ -437,7 +437,7 @@ pub async fn true_up<C: ConnectionTrait + TransactionTrait>(
             });
         }
     }
-    let txn = db.begin().await?;
+    let txn = mutualis_core::db::begin_write(db).await?;
     let mut out = Vec::new();
     let key = format!("trueup:{year}");
     let period = format!("{year}-12");

@@ -140,7 +140,7 @@ pub async fn close_period<C: ConnectionTrait + TransactionTrait>(
     }
     // Freeze first, then compute once from the frozen usage; a refusal (missing
     // charges) rolls the whole transaction back and leaves the period open.
-    let txn = db.begin().await?;
+    let txn = mutualis_core::db::begin_write(db).await?;
     metering::close_period(&txn, month).await?;
     let computed = match preview(&txn, meters, month).await {
         Ok(c) => c,
@@ -391,7 +391,7 @@ pub async fn approve<C: ConnectionTrait + TransactionTrait>(
     quorum: u64,
 ) -> AppResult<Approval> {
     let user_id = actor.user_id.ok_or(AppError::Unauthorized)?;
-    let txn = db.begin().await?;
+    let txn = mutualis_core::db::begin_write(db).await?;
     let inv = find_any(&txn, invoice_id).await?;
     if inv.status != status::DRAFT {
         return Err(AppError::Conflict(format!(
