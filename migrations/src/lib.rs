@@ -2,6 +2,8 @@
 //! the same on SQLite and PostgreSQL.
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
+
 mod m20261126_000001_core_foundation;
 mod m20261126_000002_core_usage_periods;
 mod m20261126_000003_billing;

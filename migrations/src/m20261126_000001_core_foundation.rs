@@ -5,60 +5,10 @@
 //! `(member_id, id)` with an application-generated UUIDv7 `id` (see ARCHITECTURE.md).
 use sea_orm_migration::prelude::*;
 
+use crate::columns::{a, big, pk_auto, text, text_null, ts, ts_null, uuid_col};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn ts(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn ts_null(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
-
-fn text(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .string()
-        .not_null()
-        .to_owned()
-}
-
-fn text_null(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).string().null().to_owned()
-}
-
-fn big(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .big_integer()
-        .not_null()
-        .to_owned()
-}
-
-fn pk_auto(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .big_integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .to_owned()
-}
-
-fn uuid_col(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .uuid()
-        .not_null()
-        .to_owned()
-}
-
-fn a(name: &str) -> Alias {
-    Alias::new(name)
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -2,39 +2,10 @@
 //! approvals, and the gapless counters of the numbering series.
 use sea_orm_migration::prelude::*;
 
+use crate::columns::{a, big, big_null, date_null, text, text_null, ts, ts_null};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn a(n: &str) -> Alias {
-    Alias::new(n)
-}
-fn text(n: &str) -> ColumnDef {
-    ColumnDef::new(a(n)).string().not_null().to_owned()
-}
-fn text_null(n: &str) -> ColumnDef {
-    ColumnDef::new(a(n)).string().null().to_owned()
-}
-fn big(n: &str) -> ColumnDef {
-    ColumnDef::new(a(n)).big_integer().not_null().to_owned()
-}
-fn big_null(n: &str) -> ColumnDef {
-    ColumnDef::new(a(n)).big_integer().null().to_owned()
-}
-fn ts(n: &str) -> ColumnDef {
-    ColumnDef::new(a(n))
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-fn ts_null(n: &str) -> ColumnDef {
-    ColumnDef::new(a(n))
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
-fn date_null(n: &str) -> ColumnDef {
-    ColumnDef::new(a(n)).date().null().to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
