@@ -173,6 +173,29 @@ async fn main() {
     // 20 pools of 12 345,67 € and 1,000 subscriptions of 10,00 €, to the cent.
     assert_eq!(total, 20 * 1_234_567 + 1000 * 1000);
 
+    // PDF rendering rate: the invoices just drafted, rendered one after the other.
+    let seller = mutualis_billing::Settings::default().seller;
+    let members = mutualis_billing::service::members_by_id(&db).await.unwrap();
+    let sample: Vec<_> = drafts.iter().take(300).collect();
+    let mut inputs = Vec::new();
+    for inv in &sample {
+        let lines = mutualis_billing::service::lines_of(&db, inv).await.unwrap();
+        inputs.push((
+            (*inv).clone(),
+            lines,
+            members.get(&inv.member_id).unwrap().clone(),
+        ));
+    }
+    let t = Instant::now();
+    let mut bytes = 0usize;
+    for (inv, lines, member) in &inputs {
+        bytes += mutualis_billing::pdf::invoice_pdf(&seller, member, inv, lines, None)
+            .unwrap()
+            .len();
+    }
+    let pdf = t.elapsed();
+    let pdf_rate = inputs.len() as f64 / pdf.as_secs_f64();
+
     let ratio = close.as_secs_f64() / bare.as_secs_f64();
     println!();
     println!(
@@ -196,5 +219,11 @@ async fn main() {
         close.as_secs_f64()
     );
     println!("| ratio close / bare query | {ratio:.2} × | ≤ 1.5 × |");
+    println!(
+        "| PDF rendering, {} invoices of {} lines, one core | {pdf_rate:.0} invoices/s ({} KB each) | ≥ 200 /s |",
+        inputs.len(),
+        METERS + 1,
+        bytes / inputs.len().max(1) / 1024
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

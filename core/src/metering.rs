@@ -679,18 +679,41 @@ async fn aggregate<C: ConnectionTrait>(
         None => ("", vec![]),
     };
     values.push(period.clone().into());
+    // Read from the covering index (period, member_id, meter, quantity_micros) alone.
     let sql = format!(
         "SELECT member_id, meter, \
                 CAST(SUM(quantity_micros) AS BIGINT) AS s, \
                 CAST(SUM(CASE WHEN quantity_micros < 0 THEN -1 ELSE 1 END) AS BIGINT) AS c, \
                 MAX(quantity_micros) AS mx, \
-                COUNT(DISTINCT unique_value) AS u, \
                 COUNT(*) AS n \
          FROM usage_events \
          WHERE {filter}period = ? \
          GROUP BY member_id, meter"
     );
-    let rows = db.query_all_raw(stmt(db, &sql, values)).await?;
+    let rows = db.query_all_raw(stmt(db, &sql, values.clone())).await?;
+    // Distinct values only for the meters that need them (a per-group set is costly).
+    let unique_meters: Vec<&str> = meters
+        .all()
+        .iter()
+        .filter(|m| matches!(m.aggregation, Aggregation::UniqueCount { .. }))
+        .map(|m| m.code)
+        .collect();
+    let mut uniques: HashMap<(i64, String), i64> = HashMap::new();
+    if !unique_meters.is_empty() {
+        let marks = vec!["?"; unique_meters.len()].join(", ");
+        let mut v = values;
+        v.extend(unique_meters.iter().map(|m| sea_orm::Value::from(*m)));
+        let sql = format!(
+            "SELECT member_id, meter, COUNT(DISTINCT unique_value) AS u FROM usage_events \
+             WHERE {filter}period = ? AND meter IN ({marks}) GROUP BY member_id, meter"
+        );
+        for r in db.query_all_raw(stmt(db, &sql, v)).await? {
+            uniques.insert(
+                (r.try_get("", "member_id")?, r.try_get("", "meter")?),
+                get_i64(&r, "u")?,
+            );
+        }
+    }
     let mut out = HashMap::with_capacity(rows.len());
     for r in &rows {
         let member: i64 = r.try_get("", "member_id")?;
@@ -702,7 +725,10 @@ async fn aggregate<C: ConnectionTrait>(
             sum: get_i64(r, "s")?,
             count: get_i64(r, "c")?,
             max: get_i64(r, "mx")?,
-            unique: get_i64(r, "u")?,
+            unique: uniques
+                .get(&(member, code.clone()))
+                .copied()
+                .unwrap_or_default(),
             events: get_i64(r, "n")?,
         };
         let quantity = match m.aggregation {

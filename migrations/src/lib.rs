@@ -7,6 +7,7 @@ mod columns;
 mod m20261126_000001_core_foundation;
 mod m20261126_000002_core_usage_periods;
 mod m20261126_000003_billing;
+mod m20261126_000004_core_usage_covering_index;
 
 /// Runs every migration in order.
 #[derive(Debug)]
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_core_foundation::Migration),
             Box::new(m20261126_000002_core_usage_periods::Migration),
             Box::new(m20261126_000003_billing::Migration),
+            Box::new(m20261126_000004_core_usage_covering_index::Migration),
         ]
     }
 }
