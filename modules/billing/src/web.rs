@@ -79,6 +79,9 @@ pub fn routes() -> Routes {
 pub struct PeriodQuery {
     #[serde(default)]
     pub period: String,
+    /// The member whose chart to show (all members when empty).
+    #[serde(default)]
+    pub member: String,
 }
 
 fn month_or_now(raw: &str) -> Result<Month, PageError> {
@@ -214,12 +217,24 @@ pub async fn review(
             }));
         }
     }
-    let (months, series) = crate::chart::monthly_by_module(&ctx.db, None, month).await?;
-    let chart = crate::chart::stacked_bars_svg(
-        &months,
-        &series,
-        "Montants facturés par module (HT), 12 derniers mois",
+    let chart_member = members.values().find(|m| m.slug == q.member);
+    let (months, series) =
+        crate::chart::monthly_by_module(&ctx.db, chart_member.map(|m| m.id), month).await?;
+    let chart_title = chart_member.map_or_else(
+        || "Tous les adhérents : montants facturés par module (HT), 12 derniers mois".to_string(),
+        |m| {
+            format!(
+                "{} : montants facturés par module (HT), 12 derniers mois",
+                m.name
+            )
+        },
     );
+    let chart = crate::chart::stacked_bars_svg(&months, &series, &chart_title);
+    let mut chart_members: Vec<Value> = members
+        .values()
+        .map(|m| json!({"value": m.slug, "label": m.name}))
+        .collect();
+    chart_members.sort_by(|a, b| a["label"].as_str().cmp(&b["label"].as_str()));
     let can_close = scope.can("billing.close", "write").await?;
     let can_approve = scope.can("billing.approve", "write").await?;
     let in_effect: Vec<Value> = charges::in_effect(&charges::all_versions(&ctx.db).await?, month)
@@ -247,7 +262,9 @@ pub async fn review(
                 "can_approve": can_approve,
                 "charges": in_effect,
                 "chart": chart,
-                "has_chart": !series.is_empty(),
+                "has_chart": !series.is_empty() || chart_member.is_some(),
+                "chart_members": chart_members,
+                "chart_member": chart_member.map(|m| m.slug.clone()).unwrap_or_default(),
             }),
         )
 }
