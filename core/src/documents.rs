@@ -910,8 +910,8 @@ impl Doc {
         pdf.metadata.info.modification_date = now;
         pdf.metadata.info.metadata_date = now;
         let [used_regular, used_bold] = &used;
-        let regular = pdf.add_font(&subset(&fonts.regular, used_regular));
-        let bold = pdf.add_font(&subset(&fonts.bold, used_bold));
+        let regular = pdf.add_font(&cached_subset(&fonts.regular, false, used_regular));
+        let bold = pdf.add_font(&cached_subset(&fonts.bold, true, used_bold));
         let pages: Vec<PdfPage> = self
             .pages
             .iter()
@@ -978,6 +978,32 @@ impl Doc {
             });
         }
     }
+}
+
+/// Subsets already made, by face and character set: invoices of one cooperative use
+/// nearly the same characters, so most documents skip the subsetting (a few ms each).
+static SUBSETS: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<(bool, String), ParsedFont>>,
+> = std::sync::LazyLock::new(|| std::sync::Mutex::new(std::collections::HashMap::new()));
+
+/// Bound of the subset cache (cleared when full).
+const SUBSET_CACHE: usize = 64;
+
+fn cached_subset(face: &Face, bold: bool, chars: &BTreeSet<char>) -> ParsedFont {
+    let key = (bold, chars.iter().collect::<String>());
+    if let Ok(cache) = SUBSETS.lock()
+        && let Some(f) = cache.get(&key)
+    {
+        return f.clone();
+    }
+    let f = subset(face, chars);
+    if let Ok(mut cache) = SUBSETS.lock() {
+        if cache.len() >= SUBSET_CACHE {
+            cache.clear();
+        }
+        cache.insert(key, f.clone());
+    }
+    f
 }
 
 /// The face reduced to the glyphs of `chars` (the whole face if subsetting fails).
