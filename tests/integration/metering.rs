@@ -532,3 +532,55 @@ async fn concurrent_sources_are_all_accepted() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_pooled_sqlite_connection_has_the_pragmas() {
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    run(|_server, ctx| async move {
+        if ctx.db.get_database_backend() != sea_orm::DbBackend::Sqlite {
+            // PostgreSQL has no per-connection pragmas; this test is about SQLite's pool.
+            return;
+        }
+        // Hold several transactions open at once: each one pins a different pooled
+        // connection, and each must have been configured (loco's `run_on_start` only
+        // reaches the first one).
+        let mut txns = Vec::new();
+        for _ in 0..4 {
+            txns.push(ctx.db.begin().await.unwrap());
+        }
+        for t in &txns {
+            let get =
+                |sql: &str| Statement::from_string(sea_orm::DbBackend::Sqlite, sql.to_string());
+            let mode: String = t
+                .query_one_raw(get("PRAGMA journal_mode"))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index(0)
+                .unwrap();
+            let sync: i64 = t
+                .query_one_raw(get("PRAGMA synchronous"))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index(0)
+                .unwrap();
+            let fk: i64 = t
+                .query_one_raw(get("PRAGMA foreign_keys"))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index(0)
+                .unwrap();
+            let busy: i64 = t
+                .query_one_raw(get("PRAGMA busy_timeout"))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index(0)
+                .unwrap();
+            assert_eq!((mode.as_str(), sync, fk, busy), ("wal", 2, 1, 5000));
+        }
+    })
+    .await;
+}
