@@ -149,6 +149,28 @@ fn period_bounds(month: Month) -> (NaiveDate, NaiveDate) {
     (start, end)
 }
 
+/// `4 tickets par paliers : 3 × 0,00 €, puis 1 × 15,00 €.`
+fn tiers_explanation(q: Decimal, unit: &str, tiers: &[crate::engine::Tier]) -> String {
+    let mut parts = Vec::new();
+    let mut from = Decimal::ZERO;
+    for t in tiers {
+        if q <= from {
+            break;
+        }
+        let upto = t.up_to.map_or(q, |u| u.min(q));
+        let slice = upto - from;
+        if slice > Decimal::ZERO {
+            parts.push(format!("{} × {}", fr(slice), euros(t.unit_price)));
+        }
+        from = t.up_to.unwrap_or(q);
+    }
+    if parts.is_empty() {
+        format!("{} {unit} : rien à facturer.", fr(q))
+    } else {
+        format!("{} {unit} par paliers : {}.", fr(q), parts.join(", puis "))
+    }
+}
+
 struct PoolText {
     amount: Decimal,
     fixed_pct: Decimal,
@@ -308,7 +330,7 @@ pub fn compute(inputs: &PeriodInputs) -> Result<Computed, ComputeError> {
                                 euros(tiers.first().map(|t| t.unit_price).unwrap_or_default())
                             )
                         } else {
-                            format!("{} {} au tarif par paliers.", fr(q), unit_of(meter))
+                            tiers_explanation(q, &unit_of(meter), tiers)
                         },
                         ..base.clone()
                     });
@@ -543,6 +565,10 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(c.drafts[0].total, Decimal::from(56));
+        assert_eq!(
+            c.drafts[0].lines[0].explanation,
+            "12 bulletins par paliers : 10 × 5,00\u{a0}€, puis 2 × 3,00\u{a0}€."
+        );
         assert_eq!(c.drafts[0].lines[0].unit, "bulletins");
     }
 
