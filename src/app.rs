@@ -86,7 +86,7 @@ impl Hooks for App {
             .map_err(to_loco)?;
         if ctx.environment == Environment::Development {
             let svc = core::scope::services(ctx).map_err(to_loco)?;
-            core::seed::demo(&ctx.db, &svc.authz, &svc.meters)
+            core::seed::demo(&ctx.db, &svc.authz)
                 .await
                 .map_err(to_loco)?;
             mutualis_billing::seed::demo(&ctx.db, &svc.meters)
@@ -131,7 +131,7 @@ impl Hooks for App {
             .await
             .map_err(to_loco)?;
         let svc = core::scope::services(ctx).map_err(to_loco)?;
-        core::seed::demo(&ctx.db, &svc.authz, &svc.meters)
+        core::seed::demo(&ctx.db, &svc.authz)
             .await
             .map_err(to_loco)?;
         mutualis_billing::seed::demo(&ctx.db, &svc.meters)

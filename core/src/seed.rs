@@ -12,7 +12,7 @@ use crate::{
     entities::members,
     error::AppResult,
     member::{self, MemberInput},
-    metering::{self, Meters, NewEvent},
+    metering::{self, NewEvent},
     team,
     time::{Month, paris_today},
 };
@@ -112,11 +112,7 @@ const MEMBERS: [DemoMember; 5] = [
 ///
 /// # Errors
 /// Database errors.
-pub async fn demo(
-    db: &sea_orm::DatabaseConnection,
-    authz: &Authz,
-    meters: &Meters,
-) -> AppResult<bool> {
+pub async fn demo(db: &sea_orm::DatabaseConnection, authz: &Authz) -> AppResult<bool> {
     if members::Entity::find().count(db).await? > 0 {
         return Ok(false);
     }
@@ -274,7 +270,6 @@ pub async fn demo(
             }
         }
     }
-    let _ = meters;
     metering::insert_events(db, &events).await?;
     tracing::info!(
         members = MEMBERS.len(),

@@ -32,12 +32,11 @@ pub struct WebSession {
 
 /// Builders over a booted test app.
 #[derive(Clone, Copy)]
-#[allow(missing_debug_implementations)]
 pub struct TestKit<'a> {
     pub ctx: &'a AppContext,
 }
 
-#[allow(clippy::expect_used)]
+#[expect(clippy::expect_used, reason = "a test kit fails loudly")]
 impl<'a> TestKit<'a> {
     #[must_use]
     pub fn new(ctx: &'a AppContext) -> Self {

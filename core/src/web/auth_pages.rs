@@ -8,7 +8,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use loco_rs::{
     app::AppContext,
     controller::views::{ViewEngine, engines::TeraView},
-    mailer::{Args, Mailer},
+    mailer::Mailer,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -214,13 +214,9 @@ pub async fn forgot(
             "Bonjour {},\n\nPour choisir un nouveau mot de passe Mutualis, ouvrez ce lien (valable une heure) :\n{link}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message.\n",
             user.name
         );
-        let args = Args {
-            to: user.email.clone(),
-            ..Default::default()
-        };
         let email = loco_rs::mailer::Email {
             from: Some("Mutualis <ne-pas-repondre@mutualis.example>".to_string()),
-            to: args.to,
+            to: user.email.clone(),
             reply_to: None,
             subject: "Réinitialisation de votre mot de passe Mutualis".to_string(),
             text: text.clone(),

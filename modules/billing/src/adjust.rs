@@ -43,7 +43,7 @@ pub struct AdjustLine {
 }
 
 /// Stores (or replaces, while still a draft) an adjustment draft.
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "one draft is all these fields")]
 async fn store_draft<C: ConnectionTrait>(
     txn: &C,
     member_id: i64,
@@ -62,19 +62,17 @@ async fn store_draft<C: ConnectionTrait>(
     let subtotal: Decimal = lines.iter().map(|l| l.amount).sum();
     let vat: Decimal = lines.iter().map(|l| l.vat).sum();
     let now = Utc::now();
-    let inv = match existing {
-        Some(inv) if inv.status != status::DRAFT => return Ok(Some(inv)),
-        Some(inv) => {
-            billing_invoices::Entity::delete_many()
-                .filter(billing_invoices::Column::MemberId.eq(inv.member_id))
-                .filter(billing_invoices::Column::Id.eq(inv.id))
-                .exec(txn)
-                .await?;
-            None
+    // A finalized adjustment stays; a draft is replaced by the new computation.
+    if let Some(inv) = existing {
+        if inv.status != status::DRAFT {
+            return Ok(Some(inv));
         }
-        None => None,
-    };
-    let _: Option<()> = inv;
+        billing_invoices::Entity::delete_many()
+            .filter(billing_invoices::Column::MemberId.eq(inv.member_id))
+            .filter(billing_invoices::Column::Id.eq(inv.id))
+            .exec(txn)
+            .await?;
+    }
     if lines.is_empty() {
         return Ok(None);
     }

@@ -269,7 +269,6 @@ impl ChargeInput {
     ///
     /// # Errors
     /// One `FieldError` per invalid field, in French.
-    #[allow(clippy::too_many_lines)]
     pub fn validate(&self, meters: &Meters) -> Result<ValidCharge, Vec<FieldError>> {
         let mut errors = Vec::new();
         let module = self.module.trim();

@@ -219,7 +219,6 @@ fn pool_explanation(t: &PoolText) -> String {
 ///
 /// # Errors
 /// `MissingCharges` when a subscribed module has no charge in effect.
-#[allow(clippy::too_many_lines)]
 pub fn compute(inputs: &PeriodInputs) -> Result<Computed, ComputeError> {
     let (start, end) = period_bounds(inputs.month);
     let days_in_period = Decimal::from((end - start).num_days() + 1);
