@@ -109,6 +109,9 @@ impl Hooks for App {
         for r in mutualis_billing::routes() {
             routes = routes.add_route(r);
         }
+        for r in mutualis_hr::routes() {
+            routes = routes.add_route(r);
+        }
         routes
     }
 

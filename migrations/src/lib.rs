@@ -8,6 +8,7 @@ mod m20261126_000001_core_foundation;
 mod m20261126_000002_core_usage_periods;
 mod m20261126_000003_billing;
 mod m20261126_000004_core_usage_covering_index;
+mod m20261126_000005_hr_employees;
 
 /// Runs every migration in order.
 #[derive(Debug)]
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_core_usage_periods::Migration),
             Box::new(m20261126_000003_billing::Migration),
             Box::new(m20261126_000004_core_usage_covering_index::Migration),
+            Box::new(m20261126_000005_hr_employees::Migration),
         ]
     }
 }

@@ -10,5 +10,6 @@ mod billing_cii;
 mod billing_pdf;
 mod browser;
 mod common;
+mod hr;
 mod members;
 mod metering;

@@ -1,0 +1,292 @@
+//! Employees: creation with every field validated, the list (NIR masked), the record
+//! (full NIR, each view written to the audit log). Every query is scoped by the member.
+use chrono::{NaiveDate, Utc};
+use mutualis_core::{
+    audit,
+    entities::establishments,
+    error::{AppError, AppResult, FieldError, is_unique_violation},
+    ids::new_id,
+    scope::Scope,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{entities::hr_employees, nir::Nir};
+
+/// The JSON body or form to create an employee. Never carries a member id.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct EmployeeInput {
+    #[serde(default)]
+    pub matricule: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    /// `F` or `M`.
+    #[serde(default)]
+    pub sex: String,
+    /// `YYYY-MM-DD` (or `DD/MM/YYYY`).
+    #[serde(default)]
+    pub birth_date: String,
+    #[serde(default)]
+    pub nationality: String,
+    #[serde(default)]
+    pub nir: String,
+    #[serde(default)]
+    pub entry_date: String,
+    /// The establishment's NIC (last 5 digits of its SIRET); empty for none.
+    #[serde(default)]
+    pub establishment: String,
+}
+
+fn date(field: &str, label: &str, raw: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        errors.push(FieldError::new(field, format!("{label} est obligatoire.")));
+        return None;
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(raw, "%d/%m/%Y"))
+        .map_err(|_| {
+            errors.push(FieldError::new(
+                field,
+                format!("{label} : date « {raw} » invalide (JJ/MM/AAAA)."),
+            ))
+        })
+        .ok()
+}
+
+/// A validated employee (before storage).
+#[derive(Debug, Clone)]
+pub struct ValidEmployee {
+    pub matricule: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub sex: String,
+    pub birth_date: NaiveDate,
+    pub nationality: String,
+    pub nir: Nir,
+    pub entry_date: NaiveDate,
+    pub establishment_nic: Option<String>,
+}
+
+impl EmployeeInput {
+    /// Validates every field, collecting all errors; the NIR must agree with the sex
+    /// and the birth year and month.
+    ///
+    /// # Errors
+    /// One `FieldError` per invalid field, in French.
+    pub fn validate(&self) -> Result<ValidEmployee, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let matricule = self.matricule.trim().to_string();
+        if matricule.is_empty() || matricule.len() > 20 {
+            errors.push(FieldError::new(
+                "matricule",
+                "Le matricule est obligatoire (20 caractères au plus).",
+            ));
+        }
+        let first_name = self.first_name.trim().to_string();
+        if first_name.is_empty() {
+            errors.push(FieldError::new("first_name", "Le prénom est obligatoire."));
+        }
+        let last_name = self.last_name.trim().to_string();
+        if last_name.is_empty() {
+            errors.push(FieldError::new("last_name", "Le nom est obligatoire."));
+        }
+        let sex = match self.sex.trim().to_uppercase().as_str() {
+            "F" => Some("F"),
+            "M" | "H" => Some("M"),
+            _ => {
+                errors.push(FieldError::new(
+                    "sex",
+                    "Le sexe est F ou M (registre du personnel).",
+                ));
+                None
+            }
+        };
+        let birth_date = date(
+            "birth_date",
+            "La date de naissance",
+            &self.birth_date,
+            &mut errors,
+        );
+        let nationality = self.nationality.trim().to_string();
+        if nationality.is_empty() {
+            errors.push(FieldError::new(
+                "nationality",
+                "La nationalité est obligatoire (registre du personnel).",
+            ));
+        }
+        let nir = Nir::parse(&self.nir)
+            .map_err(|m| errors.push(FieldError::new("nir", m)))
+            .ok();
+        if let (Some(n), Some(s), Some(b)) = (&nir, sex, birth_date) {
+            let digit = &n.as_str()[..1];
+            let sex_ok = matches!((s, digit), ("M", "1" | "3" | "7") | ("F", "2" | "4" | "8"));
+            if !sex_ok {
+                errors.push(FieldError::new(
+                    "nir",
+                    "Le premier chiffre du NIR ne correspond pas au sexe indiqué.",
+                ));
+            }
+            let yy = &n.as_str()[1..3];
+            if yy != b.format("%y").to_string() {
+                errors.push(FieldError::new(
+                    "nir",
+                    "L’année de naissance du NIR ne correspond pas à la date de naissance.",
+                ));
+            }
+        }
+        let entry_date = date(
+            "entry_date",
+            "La date d’entrée",
+            &self.entry_date,
+            &mut errors,
+        );
+        let nic = self.establishment.trim();
+        let establishment_nic = if nic.is_empty() {
+            None
+        } else if nic.len() == 5 && nic.chars().all(|c| c.is_ascii_digit()) {
+            Some(nic.to_string())
+        } else {
+            errors.push(FieldError::new(
+                "establishment",
+                "L’établissement se désigne par son NIC (5 derniers chiffres du SIRET).",
+            ));
+            None
+        };
+        match (sex, birth_date, nir, entry_date) {
+            (Some(sex), Some(birth_date), Some(nir), Some(entry_date)) if errors.is_empty() => {
+                Ok(ValidEmployee {
+                    matricule,
+                    first_name,
+                    last_name,
+                    sex: sex.to_string(),
+                    birth_date,
+                    nationality,
+                    nir,
+                    entry_date,
+                    establishment_nic,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Creates an employee of the scope's member and audits it (without the NIR).
+///
+/// # Errors
+/// 422 with every invalid field (a taken matricule, an unknown establishment); database
+/// errors.
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    scope: &Scope,
+    input: &EmployeeInput,
+) -> AppResult<hr_employees::Model> {
+    let v = input.validate().map_err(AppError::Validation)?;
+    let establishment_id = match &v.establishment_nic {
+        None => None,
+        Some(nic) => Some(
+            establishments::Entity::find()
+                .filter(establishments::Column::MemberId.eq(scope.member_id()))
+                .filter(establishments::Column::Nic.eq(nic.as_str()))
+                .one(db)
+                .await?
+                .ok_or_else(|| {
+                    AppError::field(
+                        "establishment",
+                        format!("Aucun établissement de l’association n’a le NIC {nic}."),
+                    )
+                })?
+                .id,
+        ),
+    };
+    let now = Utc::now();
+    let row = hr_employees::ActiveModel {
+        member_id: Set(scope.member_id()),
+        id: Set(new_id()),
+        matricule: Set(v.matricule),
+        first_name: Set(v.first_name),
+        last_name: Set(v.last_name.to_uppercase()),
+        sex: Set(v.sex),
+        birth_date: Set(v.birth_date),
+        nationality: Set(v.nationality),
+        nir: Set(v.nir.as_str().to_string()),
+        establishment_id: Set(establishment_id),
+        entry_date: Set(v.entry_date),
+        exit_date: Set(None),
+        email: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::field(
+                "matricule",
+                "Ce matricule est déjà attribué à un autre salarié de l’association.",
+            )
+        } else {
+            e.into()
+        }
+    })?;
+    audit::record(
+        db,
+        &scope.actor(),
+        Some(scope.member_id()),
+        "employee",
+        &row.id.to_string(),
+        "create",
+        serde_json::json!({"matricule": row.matricule}),
+    )
+    .await?;
+    Ok(row)
+}
+
+/// The member's employees, by name.
+///
+/// # Errors
+/// Database errors.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+) -> AppResult<Vec<hr_employees::Model>> {
+    Ok(hr_employees::Entity::find()
+        .filter(hr_employees::Column::MemberId.eq(scope.member_id()))
+        .order_by_asc(hr_employees::Column::LastName)
+        .order_by_asc(hr_employees::Column::FirstName)
+        .all(db)
+        .await?)
+}
+
+/// One employee's record with the full NIR: the view is written to the audit log.
+///
+/// # Errors
+/// 404 when the employee is not the member's; database errors.
+pub async fn record<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: Uuid,
+) -> AppResult<hr_employees::Model> {
+    let e = hr_employees::Entity::find_by_id((scope.member_id(), id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    audit::record(
+        db,
+        &scope.actor(),
+        Some(scope.member_id()),
+        "employee",
+        &e.id.to_string(),
+        "read_nir",
+        serde_json::json!({"matricule": e.matricule}),
+    )
+    .await?;
+    Ok(e)
+}

@@ -1,0 +1,2 @@
+//! Database entities of the HR tables.
+pub mod hr_employees;
