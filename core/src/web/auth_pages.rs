@@ -302,10 +302,7 @@ pub async fn reset(
             "Mot de passe modifié. Connectez-vous avec le nouveau mot de passe.",
         )),
         Err(AppError::Validation(errs)) => {
-            let errors: serde_json::Map<String, serde_json::Value> = errs
-                .into_iter()
-                .map(|e| (e.field, e.message.into()))
-                .collect();
+            let errors = crate::web::views::errors_map(errs);
             let csrf = jar
                 .get(crate::web::forms::CSRF_COOKIE)
                 .map(|c| c.value().to_string())

@@ -15,14 +15,14 @@ use loco_rs::{
 use rust_decimal::Decimal;
 use sea_orm::{EntityTrait, QueryOrder};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::{
     audit::{self, ChainReport},
     auth::{self, NewUser},
     authz::Role,
     entities::{api_keys, users},
-    error::{AppError, FieldError},
+    error::AppError,
     member::{self, MemberInput, module_label},
     metering,
     scope::CoopAccess,
@@ -35,14 +35,6 @@ use crate::{
         views,
     },
 };
-
-fn errors_map(errs: Vec<FieldError>) -> Value {
-    let m: Map<String, Value> = errs
-        .into_iter()
-        .map(|e| (e.field, Value::String(e.message)))
-        .collect();
-    Value::Object(m)
-}
 
 /// `GET /coop`
 pub async fn dashboard(
@@ -150,7 +142,7 @@ pub async fn create_member(
                 &jar,
                 &scope,
                 &form.value,
-                errors_map(errs),
+                views::errors_map(errs),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -441,7 +433,7 @@ pub async fn create_user(
                 &jar,
                 &scope,
                 f,
-                errors_map(errs),
+                views::errors_map(errs),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -677,7 +669,8 @@ pub async fn create_api_key(
     match auth::create_api_key(&ctx.db, &scope.actor(), &form.value.name).await {
         Ok((_, key)) => api_keys_page(&ctx, &v, &jar, &scope, Some(key), json!({})).await,
         Err(AppError::Validation(errs)) => {
-            let mut res = api_keys_page(&ctx, &v, &jar, &scope, None, errors_map(errs)).await?;
+            let mut res =
+                api_keys_page(&ctx, &v, &jar, &scope, None, views::errors_map(errs)).await?;
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }

@@ -263,17 +263,14 @@ pub async fn add_user(
             &format!("Rôle « {} » attribué à {}.", role.label(), user.email),
         )),
         Err(AppError::Validation(errs)) => {
-            let errors: serde_json::Map<String, serde_json::Value> = errs
-                .into_iter()
-                .map(|e| (e.field, e.message.into()))
-                .collect();
+            let errors = crate::web::views::errors_map(errs);
             users_page(
                 &ctx,
                 &v,
                 &jar,
                 &scope,
                 &form.value,
-                errors.into(),
+                errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await

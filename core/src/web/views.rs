@@ -37,6 +37,17 @@ pub fn month_label(m: Month) -> String {
     format!("{name} {}", m.year)
 }
 
+/// Validation errors as the map the form components read (`field → message`; the first
+/// message of a field wins).
+#[must_use]
+pub fn errors_map(errs: Vec<crate::error::FieldError>) -> Value {
+    let mut m = serde_json::Map::new();
+    for e in errs {
+        m.entry(e.field).or_insert(Value::String(e.message));
+    }
+    Value::Object(m)
+}
+
 /// Options for a role `<select>`.
 #[must_use]
 pub fn role_options(roles: &[Role]) -> Vec<Value> {

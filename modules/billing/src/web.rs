@@ -587,17 +587,14 @@ pub async fn create_charge(
             ),
         )),
         Err(AppError::Validation(errs)) => {
-            let map: serde_json::Map<String, Value> = errs
-                .into_iter()
-                .map(|e| (e.field, Value::String(e.message)))
-                .collect();
+            let map = mutualis_core::web::views::errors_map(errs);
             charges_page_inner(
                 &ctx,
                 &v,
                 &jar,
                 &scope,
                 &form.value,
-                Value::Object(map),
+                map,
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await

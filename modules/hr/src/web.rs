@@ -125,17 +125,14 @@ pub async fn create(
             &format!("Salarié {} {} enregistré.", e.first_name, e.last_name),
         )),
         Err(AppError::Validation(errs)) => {
-            let map: serde_json::Map<String, Value> = errs
-                .into_iter()
-                .map(|e| (e.field, Value::String(e.message)))
-                .collect();
+            let map = mutualis_core::web::views::errors_map(errs);
             home_page(
                 &ctx,
                 &v,
                 &jar,
                 &scope,
                 &form.value,
-                Value::Object(map),
+                map,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
