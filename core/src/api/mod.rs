@@ -146,9 +146,16 @@ async fn ingest(
         &batch,
     )
     .await?;
-    let mut am: crate::entities::api_keys::ActiveModel = api_key.into();
-    am.last_used_at = Set(Some(chrono::Utc::now()));
-    am.update(&ctx.db).await?;
+    // "Last used" to the minute: not a second committed write (and fsync) per batch.
+    let now = chrono::Utc::now();
+    if api_key
+        .last_used_at
+        .is_none_or(|t| now - t > chrono::Duration::minutes(1))
+    {
+        let mut am: crate::entities::api_keys::ActiveModel = api_key.into();
+        am.last_used_at = Set(Some(now));
+        am.update(&ctx.db).await?;
+    }
     Ok(Json(outcome).into_response())
 }
 

@@ -307,14 +307,13 @@ pub async fn reset(
                 .get(crate::web::forms::CSRF_COOKIE)
                 .map(|c| c.value().to_string())
                 .unwrap_or_default();
-            let mut res = Page::anonymous("Nouveau mot de passe", &csrf).render(
+            Page::anonymous("Nouveau mot de passe", &csrf).render_with_status(
                 &ViewEngine(v),
                 &jar,
                 "auth/reset.html",
                 json!({"token": f.token, "errors": errors}),
-            )?;
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
         Err(e) => Err(e.into()),
     }

@@ -84,9 +84,9 @@ async fn members_page(
         row["modules"] = json!(modules.join(", "));
         rows.push(row);
     }
-    let mut res = Page::for_coop(ctx, scope, "Adhérents", "/coop/members")
+    Page::for_coop(ctx, scope, "Adhérents", "/coop/members")
         .await?
-        .render(
+        .render_with_status(
             v,
             jar,
             "coop/members.html",
@@ -100,9 +100,8 @@ async fn members_page(
                     {"value": "liable", "label": "Assujetti à la TVA"},
                 ],
             }),
-        )?;
-    *res.status_mut() = status;
-    Ok(res)
+            status,
+        )
 }
 
 /// `GET /coop/members`
@@ -375,16 +374,13 @@ async fn users_page(
             json!({"id": u.id, "name": u.name, "email": u.email, "roles": roles.join(" · "), "disabled": u.disabled_at.is_some()})
         })
         .collect();
-    let mut res = Page::for_coop(ctx, scope, "Utilisateurs et rôles", "/coop/users")
+    Page::for_coop(ctx, scope, "Utilisateurs et rôles", "/coop/users")
         .await?
-        .render(
+        .render_with_status(
             v,
             jar,
             "coop/users.html",
-            json!({"rows": rows, "form": form, "errors": errors, "can_admin": scope.can("coop.users", "write").await?}),
-        )?;
-    *res.status_mut() = status;
-    Ok(res)
+            json!({"rows": rows, "form": form, "errors": errors, "can_admin": scope.can("coop.users", "write").await?}), status)
 }
 
 /// `GET /coop/users`

@@ -197,11 +197,11 @@ async fn users_page(
     }
     let can_manage = scope.can("member.users", "write").await?;
     let path = format!("/m/{}/users", m.slug);
-    let mut res = Page::for_scope(ctx, scope, &format!("Utilisateurs — {}", m.name), &path)
+    Page::for_scope(ctx, scope, &format!("Utilisateurs — {}", m.name), &path)
         .await?
         .crumb(&m.name, &format!("/m/{}", m.slug))
         .crumb("Utilisateurs", "")
-        .render(
+        .render_with_status(
             v,
             jar,
             "member/users.html",
@@ -213,9 +213,8 @@ async fn users_page(
                 "form": {"email": form.email, "name": form.name, "role": form.role},
                 "errors": errors,
             }),
-        )?;
-    *res.status_mut() = status;
-    Ok(res)
+            status,
+        )
 }
 
 /// `GET /m/{slug}/users`: who holds which role in this member.

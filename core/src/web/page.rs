@@ -265,6 +265,23 @@ impl Page {
         &self.csrf
     }
 
+    /// Renders with another status than 200 (a form re-shown with its errors: 422).
+    ///
+    /// # Errors
+    /// Template errors.
+    pub fn render_with_status(
+        self,
+        v: &ViewEngine<TeraView>,
+        jar: &CookieJar,
+        template: &str,
+        data: Value,
+        status: axum::http::StatusCode,
+    ) -> Result<Response, PageError> {
+        let mut res = self.render(v, jar, template, data)?;
+        *res.status_mut() = status;
+        Ok(res)
+    }
+
     /// Renders `template` with the layout context merged with `data`; consumes the
     /// pending flash message.
     ///

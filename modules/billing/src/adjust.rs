@@ -350,6 +350,7 @@ pub async fn true_up<C: ConnectionTrait + TransactionTrait>(
     let mut labels: HashMap<(String, String), String> = HashMap::new();
     let mut usage_cache: HashMap<String, HashMap<(i64, String), metering::MeterUsage>> =
         HashMap::new();
+    let all_lines = service::lines_of_many(db, &invoices).await?;
     for inv in &invoices {
         let Ok(month) = Month::parse(&inv.period) else {
             continue;
@@ -362,9 +363,10 @@ pub async fn true_up<C: ConnectionTrait + TransactionTrait>(
         }
         let usage = usage_cache.get(&inv.period);
         let in_effect = crate::charges::in_effect(&versions, month);
-        for l in service::lines_of(db, inv)
-            .await?
-            .iter()
+        for l in all_lines
+            .get(&inv.id)
+            .into_iter()
+            .flatten()
             .filter(|l| l.charge_kind == "cost_pool")
         {
             let Some(charge) = in_effect

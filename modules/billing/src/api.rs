@@ -150,6 +150,9 @@ async fn close(
         .await
         .map_err(api)?;
     let members = service::members_by_id(&ctx.db).await.map_err(api)?;
+    let all_lines = service::lines_of_many(&ctx.db, &drafts)
+        .await
+        .map_err(api)?;
     let mut out = Vec::new();
     for inv in &drafts {
         let slug = members
@@ -157,9 +160,10 @@ async fn close(
             .map(|m| m.slug.clone())
             .unwrap_or_default();
         let mut v = invoice_json(inv, &slug);
-        let lines = service::lines_of(&ctx.db, inv).await.map_err(api)?;
-        v["lines"] = lines
-            .iter()
+        v["lines"] = all_lines
+            .get(&inv.id)
+            .into_iter()
+            .flatten()
             .map(|l| json!({"module": l.module, "charge": l.charge_code, "meter": l.meter, "quantity": l.quantity, "share": l.share_pct, "amount": euros(l.amount_cents).to_string()}))
             .collect();
         out.push(v);

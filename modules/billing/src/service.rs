@@ -328,6 +328,32 @@ pub async fn lines_of<C: ConnectionTrait>(
         .await?)
 }
 
+/// The lines of many invoices at once (one query per 500 invoices, not one per
+/// invoice), by invoice id, in position order.
+///
+/// # Errors
+/// Database errors.
+pub async fn lines_of_many<C: ConnectionTrait>(
+    db: &C,
+    invoices: &[billing_invoices::Model],
+) -> AppResult<HashMap<Uuid, Vec<billing_invoice_lines::Model>>> {
+    let mut out: HashMap<Uuid, Vec<billing_invoice_lines::Model>> = HashMap::new();
+    for chunk in invoices.chunks(500) {
+        let ids: Vec<Uuid> = chunk.iter().map(|i| i.id).collect();
+        let members: Vec<i64> = chunk.iter().map(|i| i.member_id).collect();
+        let rows = billing_invoice_lines::Entity::find()
+            .filter(billing_invoice_lines::Column::MemberId.is_in(members))
+            .filter(billing_invoice_lines::Column::InvoiceId.is_in(ids))
+            .order_by_asc(billing_invoice_lines::Column::Position)
+            .all(db)
+            .await?;
+        for l in rows {
+            out.entry(l.invoice_id).or_default().push(l);
+        }
+    }
+    Ok(out)
+}
+
 /// Takes the next number of a series for a year, in the caller's transaction: a counter
 /// row updated in place (never a sequence), so a rollback gives the number back.
 ///

@@ -145,7 +145,7 @@ pub async fn review(
     let closed = metering::is_closed(&ctx.db, month).await?;
     let members = service::members_by_id(&ctx.db).await?;
     let previous = totals_of(&ctx, &scope, month.prev()).await;
-    let invoices = service::invoices_of_period(&ctx.db, month).await?;
+    let mut invoices = service::invoices_of_period(&ctx.db, month).await?;
     let mut rows = Vec::new();
     let mut error = None;
     let mut pools = Vec::new();
@@ -173,17 +173,16 @@ pub async fn review(
     } else {
         let mut pool_totals: std::collections::BTreeMap<(String, String), (String, i64, i64)> =
             std::collections::BTreeMap::new();
-        for i in &invoices {
-            for l in service::lines_of(&ctx.db, i)
-                .await?
-                .iter()
-                .filter(|l| l.charge_kind == "cost_pool")
-            {
-                let e = pool_totals
-                    .entry((l.module.clone(), l.charge_code.clone()))
-                    .or_insert_with(|| (l.label.clone(), l.pool_cents.unwrap_or_default(), 0));
-                e.2 += l.amount_cents;
-            }
+        let all_lines = service::lines_of_many(&ctx.db, &invoices).await?;
+        for l in all_lines
+            .values()
+            .flatten()
+            .filter(|l| l.charge_kind == "cost_pool")
+        {
+            let e = pool_totals
+                .entry((l.module.clone(), l.charge_code.clone()))
+                .or_insert_with(|| (l.label.clone(), l.pool_cents.unwrap_or_default(), 0));
+            e.2 += l.amount_cents;
         }
         pools = pool_totals
             .iter()
@@ -191,7 +190,6 @@ pub async fn review(
                 json!({"label": label, "module": module_label(module), "amount": fr_money(euros(*pool)), "allocated": fr_money(euros(*allocated))})
             })
             .collect();
-        let mut invoices = invoices.clone();
         invoices.sort_by(|a, b| {
             let name = |i: &billing_invoices::Model| {
                 members
@@ -512,11 +510,11 @@ async fn charges_page_inner(
         .iter()
         .map(|m| json!({"value": m, "label": module_label(m)}))
         .collect();
-    let mut res = Page::for_coop(ctx, scope, "Tarifs", "/coop/billing")
+    Page::for_coop(ctx, scope, "Tarifs", "/coop/billing")
         .await?
         .crumb("Facturation", "/coop/billing")
         .crumb("Tarifs", "")
-        .render(
+        .render_with_status(
             v,
             jar,
             "billing/charges.html",
@@ -529,10 +527,7 @@ async fn charges_page_inner(
                 ],
                 "bases": [{"value": "equal", "label": "À parts égales"}, {"value": "meter", "label": "Selon un compteur"}],
                 "can_edit": scope.can("billing.charges", "write").await?,
-            }),
-        )?;
-    *res.status_mut() = status_code;
-    Ok(res)
+            }), status_code)
 }
 
 /// `GET /coop/billing/charges`
@@ -741,9 +736,10 @@ async fn allocation_rows(
             }
         }
     } else {
+        let all_lines = service::lines_of_many(&ctx.db, &invoices).await?;
         for i in &invoices {
             let m = members.get(&i.member_id);
-            for l in service::lines_of(&ctx.db, i).await? {
+            for l in all_lines.get(&i.id).into_iter().flatten() {
                 rows.push(AllocationRow {
                     member: m.map(|m| m.name.clone()).unwrap_or_default(),
                     siren: m.map(|m| m.siren.clone()).unwrap_or_default(),

@@ -72,21 +72,18 @@ async fn home_page(
         .map(|s| json!({"value": s.nic, "label": format!("{} (NIC {})", s.name, s.nic)}))
         .collect();
     let path = format!("/m/{}/hr", m.slug);
-    let mut res = Page::for_scope(ctx, scope, &format!("Salariés — {}", m.name), &path)
+    Page::for_scope(ctx, scope, &format!("Salariés — {}", m.name), &path)
         .await?
         .crumb(&m.name, &format!("/m/{}", m.slug))
         .crumb("Ressources humaines", "")
-        .render(
+        .render_with_status(
             v,
             jar,
             "hr/employees.html",
             json!({
                 "member": views::member(m), "rows": rows, "form": form, "errors": errors, "sites": sites,
                 "can_edit": scope.can("hr.employees", "write").await?,
-            }),
-        )?;
-    *res.status_mut() = status;
-    Ok(res)
+            }), status)
 }
 
 /// `GET /m/{slug}/hr`: the member's employees (NIR masked).
