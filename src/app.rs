@@ -29,8 +29,16 @@ pub struct App;
 /// The meters the modules declare (core's own are added by core).
 #[must_use]
 pub fn module_meters() -> Vec<core::metering::Meter> {
-    // Modules add theirs here as they are built (e.g. `mutualis_hr::METERS`).
-    Vec::new()
+    mutualis_hr::meter::METERS.to_vec()
+}
+
+/// The cooperative's navigation entries the modules add.
+#[must_use]
+pub fn coop_nav() -> Vec<core::scope::NavEntry> {
+    mutualis_billing::coop_nav()
+        .into_iter()
+        .chain(mutualis_hr::coop_nav())
+        .collect()
 }
 
 /// Adds the Tera view engine (templates in `assets/views/`).
@@ -80,8 +88,7 @@ impl Hooks for App {
     /// Once migrated: role policies, enforcer, meters; the demo cooperative on an
     /// empty development database.
     async fn before_run(ctx: &AppContext) -> Result<()> {
-        // Modules add their meters here as they are built.
-        core::init_services(ctx, module_meters(), mutualis_billing::coop_nav())
+        core::init_services(ctx, module_meters(), coop_nav())
             .await
             .map_err(to_loco)?;
         if ctx.environment == Environment::Development {
@@ -90,6 +97,9 @@ impl Hooks for App {
                 .await
                 .map_err(to_loco)?;
             mutualis_billing::seed::demo(&ctx.db, &svc.meters)
+                .await
+                .map_err(to_loco)?;
+            mutualis_hr::seed::demo(&ctx.db, &svc.authz)
                 .await
                 .map_err(to_loco)?;
         }
@@ -123,6 +133,7 @@ impl Hooks for App {
         tasks.register(tasks::audit_verify::AuditVerify);
         tasks.register(tasks::create_admin::CreateAdmin);
         tasks.register(tasks::close_period::ClosePeriod);
+        tasks.register(tasks::hr_monthly::HrMonthly);
     }
 
     async fn truncate(_ctx: &AppContext) -> Result<()> {
@@ -130,7 +141,7 @@ impl Hooks for App {
     }
 
     async fn seed(ctx: &AppContext, _base: &Path) -> Result<()> {
-        core::init_services(ctx, module_meters(), mutualis_billing::coop_nav())
+        core::init_services(ctx, module_meters(), coop_nav())
             .await
             .map_err(to_loco)?;
         let svc = core::scope::services(ctx).map_err(to_loco)?;
@@ -138,6 +149,9 @@ impl Hooks for App {
             .await
             .map_err(to_loco)?;
         mutualis_billing::seed::demo(&ctx.db, &svc.meters)
+            .await
+            .map_err(to_loco)?;
+        mutualis_hr::seed::demo(&ctx.db, &svc.authz)
             .await
             .map_err(to_loco)?;
         Ok(())

@@ -126,8 +126,16 @@ impl Role {
                 ("audit", "read"),
                 ("usage", "read"),
             ],
+            // Everything of HR but approving leave (the director decides).
             Self::HrOfficer => &[
-                ("hr.*", "*"),
+                ("hr.employees", "*"),
+                ("hr.contracts", "*"),
+                ("hr.leave", "*"),
+                ("hr.register", "*"),
+                ("hr.imports", "*"),
+                ("hr.skills", "*"),
+                ("hr.settings", "read"),
+                ("hr.own_leave", "*"),
                 ("payroll.entry", "*"),
                 ("payroll.*", "read"),
                 ("legal.*", "read"),
@@ -174,6 +182,8 @@ impl Role {
                 ("billing.payments", "*"),
                 ("legal.*", "*"),
                 ("practices.*", "*"),
+                // The collective agreements' point values are cooperative configuration.
+                ("hr.point_values", "*"),
             ],
         }
     }

@@ -351,6 +351,9 @@ pub struct Usage<'a> {
     pub idempotency_key: &'a str,
     /// Needed by `unique_count` meters (e.g. `{"employee": "…"}`).
     pub properties: serde_json::Value,
+    /// When the usage happened; now when not set (a monthly task sets a day of the
+    /// month it measures).
+    pub occurred_at: Option<DateTime<Utc>>,
 }
 
 impl<'a> Usage<'a> {
@@ -361,7 +364,14 @@ impl<'a> Usage<'a> {
             quantity,
             idempotency_key,
             properties: serde_json::json!({}),
+            occurred_at: None,
         }
+    }
+
+    #[must_use]
+    pub fn at(mut self, occurred_at: DateTime<Utc>) -> Self {
+        self.occurred_at = Some(occurred_at);
+        self
     }
 
     #[must_use]
@@ -419,7 +429,7 @@ pub async fn record_usage_for<C: ConnectionTrait>(
         member_id,
         meter: m.code.to_string(),
         quantity_micros: q,
-        occurred_at: Utc::now().trunc_subsecs(6),
+        occurred_at: usage.occurred_at.unwrap_or_else(Utc::now).trunc_subsecs(6),
         idempotency_key: usage.idempotency_key.to_string(),
         source: m.module.to_string(),
         unique_value,

@@ -2,3 +2,4 @@
 pub mod audit_verify;
 pub mod close_period;
 pub mod create_admin;
+pub mod hr_monthly;

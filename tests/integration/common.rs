@@ -155,6 +155,8 @@ pub async fn follow(server: &TestServer, s: &WebSession, res: &TestResponse) -> 
         .to_str()
         .unwrap()
         .to_string();
+    // A browser keeps the fragment to itself.
+    let to = to.split('#').next().unwrap_or_default().to_string();
     let mut cookie = s.cookie.clone();
     for v in res.headers().get_all("set-cookie") {
         if let Some(pair) = v.to_str().unwrap().split(';').next() {

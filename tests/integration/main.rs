@@ -11,5 +11,7 @@ mod billing_pdf;
 mod browser;
 mod common;
 mod hr;
+mod hr_records;
+mod hr_skills;
 mod members;
 mod metering;

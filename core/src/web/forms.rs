@@ -94,6 +94,23 @@ impl<T: DeserializeOwned + Send> FromRequest<AppContext> for WebForm<T> {
     }
 }
 
+/// Checks the CSRF token of a form the extractors cannot read (a multipart upload).
+///
+/// # Errors
+/// 403 with the "form expired" page when the token is not the session's.
+pub fn check_csrf(identity: &Identity, token: &str, path: &str) -> Result<(), PageError> {
+    let expected = identity
+        .session
+        .as_ref()
+        .map(|s| s.csrf_token.as_str())
+        .unwrap_or_default();
+    if expected.is_empty() || !constant_eq(token, expected) {
+        tracing::warn!(user_id = identity.user.id, path, "CSRF token mismatch");
+        return Err(expired(path));
+    }
+    Ok(())
+}
+
 /// A form posted by an anonymous visitor, checked against the CSRF cookie.
 #[derive(Debug)]
 pub struct AnonForm<T> {

@@ -1,21 +1,34 @@
-//! `/api/m/{slug}/hr/…`
+//! `/api/m/{slug}/hr/…`: the same rules as the pages, in JSON.
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::{DefaultBodyLimit, Multipart, Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
 };
 use loco_rs::{app::AppContext, controller::Routes};
-use mutualis_core::{error::AppError, scope::MemberAccess, web::error::PageError};
+use mutualis_core::{
+    error::AppError,
+    scope::{MemberAccess, Scope},
+    time::Month,
+    web::error::PageError,
+};
+use rust_decimal::Decimal;
+use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
+    contracts::{self, ContractInput},
     employees::{self, EmployeeInput},
-    entities::hr_employees,
-    nir,
+    entities::{hr_contracts, hr_employees, hr_imports, hr_leave_requests},
+    import,
+    leave::days,
+    ledger, nir, register, register_docs,
 };
+
+/// The largest spreadsheet accepted (a 100,000-row xlsx is about 7 MB).
+pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
 
 /// The module's API routes.
 #[must_use]
@@ -24,6 +37,26 @@ pub fn routes() -> Routes {
         .prefix("/api/m/{slug}/hr")
         .add("/employees", get(list).post(create))
         .add("/employees/{id}", get(one))
+        .add(
+            "/employees/{id}/contracts",
+            get(employee_contracts).post(create_contract),
+        )
+        .add("/contracts/{id}/versions", post(amend_contract))
+        .add("/employees/{id}/leave", get(employee_leave))
+        .add("/leave/requests", get(leave_requests).post(create_request))
+        .add("/leave/requests/{id}/approve", post(approve))
+        .add("/leave/requests/{id}/refuse", post(refuse))
+        .add("/leave/accruals", post(run_accruals))
+        .add(
+            "/imports",
+            post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+        .add("/imports/template.xlsx", get(template))
+        .add("/imports/{id}", get(import_status))
+        .add("/imports/{id}/confirm", post(confirm))
+        .add("/register.pdf", get(register_pdf))
+        .add("/register.xlsx", get(register_xlsx))
+        .add("/register", get(register_json))
 }
 
 fn api(e: AppError) -> PageError {
@@ -79,4 +112,450 @@ async fn one(
     let scope = access.authorize("hr.employees", "read").await?;
     let e = employees::record(&ctx.db, &scope, id).await.map_err(api)?;
     Ok(Json(employee_json(&e, true)).into_response())
+}
+
+fn version_json(v: &hr_contracts::Model) -> Value {
+    json!({
+        "id": v.id, "contract_id": v.contract_id, "version": v.version, "valid_from": v.valid_from,
+        "kind": v.kind, "start_date": v.start_date, "end_date": v.end_date, "cdd_reason": v.cdd_reason,
+        "trial_end": v.trial_end, "weekly_hours": v.weekly_hours, "agreement": v.agreement,
+        "position": v.position, "qualification": v.qualification, "coefficient": v.coefficient,
+        "step": v.step, "quarterly_leave": v.quarterly_leave, "reason": v.reason,
+        "created_by": v.created_by, "created_at": v.created_at,
+    })
+}
+
+/// `GET /api/m/{slug}/hr/employees/{id}/contracts`: each contract with its versions.
+async fn employee_contracts(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.contracts", "read").await?;
+    let cs = contracts::of_employee(&ctx.db, &scope, id)
+        .await
+        .map_err(api)?;
+    let out: Vec<Value> = cs
+        .iter()
+        .map(|c| {
+            json!({
+                "contract_id": c.versions.first().map(|v| v.contract_id),
+                "versions": c.versions.iter().map(version_json).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(Json(out).into_response())
+}
+
+/// `POST /api/m/{slug}/hr/employees/{id}/contracts` → 201 `{"contract_id", "id", "version"}`.
+async fn create_contract(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    access: MemberAccess,
+    Json(input): Json<ContractInput>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.contracts", "write").await?;
+    let v = contracts::create(&ctx.db, &scope, id, &input)
+        .await
+        .map_err(api)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"contract_id": v.contract_id, "id": v.id, "version": v.version})),
+    )
+        .into_response())
+}
+
+/// `POST /api/m/{slug}/hr/contracts/{contract_id}/versions`: an amendment (the full new
+/// terms, `valid_from` and `reason`) → 201 `{"contract_id", "id", "version"}`.
+async fn amend_contract(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    access: MemberAccess,
+    Json(input): Json<ContractInput>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.contracts", "write").await?;
+    let v = contracts::amend(&ctx.db, &scope, id, &input)
+        .await
+        .map_err(api)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"contract_id": v.contract_id, "id": v.id, "version": v.version})),
+    )
+        .into_response())
+}
+
+fn dec(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// `GET /api/m/{slug}/hr/employees/{id}/leave`: balances by type and period, and the
+/// ledger's movements.
+async fn employee_leave(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.leave", "read").await?;
+    let entries = ledger::entries(&ctx.db, &scope, id).await.map_err(api)?;
+    let balances: Vec<Value> = ledger::balances_of(&entries)
+        .iter()
+        .map(|b| {
+            json!({"leave_type": b.leave_type, "period": b.period, "accrued": dec(b.accrued),
+                   "taken": dec(b.taken), "adjusted": dec(b.adjusted), "expired": dec(b.expired),
+                   "carried_over": dec(b.carried), "balance": dec(b.balance)})
+        })
+        .collect();
+    let movements: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            json!({"id": e.id, "leave_type": e.leave_type, "kind": e.kind, "days": dec(days(e.days_micros)),
+                   "period": e.period, "effective_date": e.effective_date, "note": e.note,
+                   "request_id": e.request_id, "created_by": e.created_by, "created_at": e.created_at})
+        })
+        .collect();
+    Ok(Json(json!({"balances": balances, "entries": movements})).into_response())
+}
+
+fn request_json(r: &hr_leave_requests::Model) -> Value {
+    json!({"id": r.id, "employee_id": r.employee_id, "leave_type": r.leave_type,
+           "start_date": r.start_date, "end_date": r.end_date, "days": dec(days(r.days_micros)),
+           "status": r.status, "comment": r.comment, "requested_by": r.requested_by,
+           "decided_by": r.decided_by, "decided_at": r.decided_at, "decision_note": r.decision_note})
+}
+
+#[derive(Debug, Deserialize)]
+struct NewRequest {
+    employee_id: Uuid,
+    #[serde(flatten)]
+    input: ledger::RequestInput,
+}
+
+/// `POST /api/m/{slug}/hr/leave/requests` `{"employee_id", "leave_type", "start_date",
+/// "end_date", "comment"}` → 201 with the request (`pending`, or `approved` for an
+/// absence recorded by HR).
+async fn create_request(
+    State(ctx): State<AppContext>,
+    access: MemberAccess,
+    Json(body): Json<NewRequest>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.leave", "write").await?;
+    let r = ledger::request(&ctx.db, &scope, body.employee_id, &body.input, false)
+        .await
+        .map_err(api)?;
+    Ok((StatusCode::CREATED, Json(request_json(&r))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct RequestFilter {
+    employee_id: Option<Uuid>,
+    status: Option<String>,
+}
+
+/// `GET /api/m/{slug}/hr/leave/requests?employee_id=&status=`
+async fn leave_requests(
+    State(ctx): State<AppContext>,
+    Query(f): Query<RequestFilter>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.leave", "read").await?;
+    let all = ledger::requests(&ctx.db, &scope, f.employee_id)
+        .await
+        .map_err(api)?;
+    Ok(Json(
+        all.iter()
+            .filter(|r| f.status.as_ref().is_none_or(|s| *s == r.status))
+            .map(request_json)
+            .collect::<Vec<_>>(),
+    )
+    .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Decision {
+    #[serde(default)]
+    note: String,
+}
+
+async fn decide(
+    ctx: &AppContext,
+    access: MemberAccess,
+    id: Uuid,
+    approve: bool,
+    body: Option<Json<Decision>>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.leave_approve", "write").await?;
+    let note = body.map(|b| b.0.note).unwrap_or_default();
+    let r = ledger::decide(&ctx.db, &scope, id, approve, &note)
+        .await
+        .map_err(api)?;
+    Ok(Json(request_json(&r)).into_response())
+}
+
+/// `POST /api/m/{slug}/hr/leave/requests/{id}/approve` (director).
+async fn approve(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    access: MemberAccess,
+    body: Option<Json<Decision>>,
+) -> Result<Response, PageError> {
+    decide(&ctx, access, id, true, body).await
+}
+
+/// `POST /api/m/{slug}/hr/leave/requests/{id}/refuse` (director).
+async fn refuse(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    access: MemberAccess,
+    body: Option<Json<Decision>>,
+) -> Result<Response, PageError> {
+    decide(&ctx, access, id, false, body).await
+}
+
+#[derive(Debug, Deserialize)]
+struct AccrualBody {
+    month: String,
+}
+
+/// `POST /api/m/{slug}/hr/leave/accruals` `{"month": "YYYY-MM"}`: runs the month's
+/// accrual for this member (idempotent) → the report.
+async fn run_accruals(
+    State(ctx): State<AppContext>,
+    access: MemberAccess,
+    Json(body): Json<AccrualBody>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.leave", "write").await?;
+    let month = Month::parse(&body.month).map_err(api)?;
+    let r = ledger::run_accruals(&ctx.db, scope.member_id(), month, &scope.actor())
+        .await
+        .map_err(api)?;
+    Ok(Json(json!({"month": r.month, "employees": r.employees, "entries": r.entries, "days": dec(r.days)})).into_response())
+}
+
+/// Reads the `file` part of a multipart upload: (file name, bytes, other text fields).
+///
+/// # Errors
+/// 422 when no file was sent.
+pub async fn read_upload(
+    mut mp: Multipart,
+) -> Result<(String, Vec<u8>, Vec<(String, String)>), AppError> {
+    let mut file = None;
+    let mut fields = Vec::new();
+    loop {
+        let field = mp.next_field().await.map_err(|e| {
+            AppError::BadRequest(format!(
+                "Envoi interrompu ou trop volumineux ({} Mo au plus) : {e}",
+                MAX_UPLOAD / 1024 / 1024
+            ))
+        })?;
+        let Some(field) = field else { break };
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let filename = field.file_name().unwrap_or("fichier").to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(format!("Envoi du fichier interrompu : {e}")))?;
+            file = Some((filename, bytes.to_vec()));
+        } else {
+            let text = field.text().await.unwrap_or_default();
+            fields.push((name, text));
+        }
+    }
+    match file {
+        Some((name, bytes)) if !bytes.is_empty() => Ok((name, bytes, fields)),
+        _ => Err(AppError::field(
+            "file",
+            "Choisissez un fichier (.xlsx, .ods, .xls ou .csv).",
+        )),
+    }
+}
+
+fn import_json(i: &hr_imports::Model) -> Value {
+    json!({
+        "id": i.id, "rows": i.rows, "valid": i.valid, "errors": import::errors_of(i),
+        "status": i.status, "imported": i.imported, "filename": i.filename,
+    })
+}
+
+/// `POST /api/m/{slug}/hr/imports` (multipart `file`) → 201 `{"id", "rows", "valid",
+/// "errors": [{"row", "column", "message"}]}`; nothing is imported before the confirm.
+async fn upload(
+    State(ctx): State<AppContext>,
+    access: MemberAccess,
+    mp: Multipart,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.imports", "write").await?;
+    let (name, bytes, _) = read_upload(mp).await.map_err(api)?;
+    let i = import::stage(&ctx.db, &scope, &name, &bytes)
+        .await
+        .map_err(api)?;
+    Ok((StatusCode::CREATED, Json(import_json(&i))).into_response())
+}
+
+/// `GET /api/m/{slug}/hr/imports/{id}`: the staged import and its report.
+async fn import_status(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.imports", "read").await?;
+    let i = import::get(&ctx.db, &scope, id).await.map_err(api)?;
+    Ok(Json(import_json(&i)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ConfirmQuery {
+    #[serde(default)]
+    strict: Option<bool>,
+}
+
+/// `POST /api/m/{slug}/hr/imports/{id}/confirm[?strict=true]` (or body `{"strict": true}`)
+/// → `{"id", "imported", "status"}`; in strict mode a file with errors imports nothing (422).
+async fn confirm(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Query(q): Query<ConfirmQuery>,
+    access: MemberAccess,
+    body: Option<Json<ConfirmQuery>>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.imports", "write").await?;
+    let strict = q.strict.or(body.and_then(|b| b.0.strict)).unwrap_or(false);
+    let i = import::confirm(&ctx.db, &scope, id, strict)
+        .await
+        .map_err(api)?;
+    Ok(Json(json!({"id": i.id, "imported": i.imported, "status": i.status})).into_response())
+}
+
+/// The file's bytes with its type and download name.
+#[must_use]
+pub fn download(content_type: &str, filename: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The XLSX content type.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// `GET /api/m/{slug}/hr/imports/template.xlsx`
+async fn template(access: MemberAccess) -> Result<Response, PageError> {
+    access.authorize("hr.imports", "read").await?;
+    let bytes = import::template_xlsx().map_err(api)?;
+    Ok(download(XLSX, "modele-import-salaries.xlsx", bytes))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RegisterQuery {
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub establishment: Option<String>,
+}
+
+/// The register's date (today by default) and establishment from the query.
+///
+/// # Errors
+/// 422 on an invalid date or an unknown establishment.
+pub async fn register_of(
+    ctx: &AppContext,
+    scope: &Scope,
+    q: &RegisterQuery,
+) -> Result<register_docs::Register, AppError> {
+    let at = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => register::today(),
+        Some(d) => contracts::parse_date(d).ok_or_else(|| {
+            AppError::field(
+                "date",
+                format!("Date « {d} » invalide : AAAA-MM-JJ ou JJ/MM/AAAA."),
+            )
+        })?,
+    };
+    let site = match q
+        .establishment
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(nic) => Some(
+            mutualis_core::member::establishments(&ctx.db, scope.member_id())
+                .await?
+                .into_iter()
+                .find(|s| s.nic == nic || s.id.to_string() == nic)
+                .ok_or_else(|| {
+                    AppError::field(
+                        "establishment",
+                        format!("Aucun établissement de l’association n’a le NIC {nic}."),
+                    )
+                })?
+                .id,
+        ),
+    };
+    register::at(&ctx.db, scope, at, site).await
+}
+
+/// `GET /api/m/{slug}/hr/register.pdf?date=YYYY-MM-DD[&establishment=NIC]`
+async fn register_pdf(
+    State(ctx): State<AppContext>,
+    Query(q): Query<RegisterQuery>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.register", "read").await?;
+    let r = register_of(&ctx, &scope, &q).await.map_err(api)?;
+    let bytes = register_docs::register_pdf(&r)
+        .map_err(|e| api(AppError::Unexpected(anyhow::anyhow!(e.to_string()))))?;
+    Ok(download(
+        "application/pdf",
+        &format!("registre-du-personnel-{}-{}.pdf", scope.member().slug, r.at),
+        bytes,
+    ))
+}
+
+/// `GET /api/m/{slug}/hr/register.xlsx?date=YYYY-MM-DD[&establishment=NIC]`
+async fn register_xlsx(
+    State(ctx): State<AppContext>,
+    Query(q): Query<RegisterQuery>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.register", "read").await?;
+    let r = register_of(&ctx, &scope, &q).await.map_err(api)?;
+    let bytes = register_docs::register_xlsx(&r).map_err(api)?;
+    Ok(download(
+        XLSX,
+        &format!(
+            "registre-du-personnel-{}-{}.xlsx",
+            scope.member().slug,
+            r.at
+        ),
+        bytes,
+    ))
+}
+
+/// `GET /api/m/{slug}/hr/register?date=`: the register's lines in JSON.
+async fn register_json(
+    State(ctx): State<AppContext>,
+    Query(q): Query<RegisterQuery>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.register", "read").await?;
+    let r = register_of(&ctx, &scope, &q).await.map_err(api)?;
+    let lines: Vec<Value> = r
+        .lines
+        .iter()
+        .map(|l| {
+            json!({"matricule": l.matricule, "last_name": l.last_name, "first_name": l.first_name,
+                   "nationality": l.nationality, "birth_date": l.birth_date, "sex": l.sex, "job": l.job,
+                   "qualification": l.qualification, "entry_date": l.entry_date, "exit_date": l.exit_date,
+                   "permit": l.permit, "mentions": l.mentions})
+        })
+        .collect();
+    Ok(Json(json!({"date": r.at, "lines": lines})).into_response())
 }

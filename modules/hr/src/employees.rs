@@ -41,6 +41,9 @@ pub struct EmployeeInput {
     /// The establishment's NIC (last 5 digits of its SIRET); empty for none.
     #[serde(default)]
     pub establishment: String,
+    /// Optional: links a staff account with the same e-mail to this record (own leave).
+    #[serde(default)]
+    pub email: String,
 }
 
 fn date(field: &str, label: &str, raw: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
@@ -72,6 +75,7 @@ pub struct ValidEmployee {
     pub nir: Nir,
     pub entry_date: NaiveDate,
     pub establishment_nic: Option<String>,
+    pub email: Option<String>,
 }
 
 impl EmployeeInput {
@@ -159,6 +163,13 @@ impl EmployeeInput {
             ));
             None
         };
+        let email = if self.email.trim().is_empty() {
+            None
+        } else {
+            mutualis_core::member::email(&self.email)
+                .map_err(|m| errors.push(FieldError::new("email", m)))
+                .ok()
+        };
         match (sex, birth_date, nir, entry_date) {
             (Some(sex), Some(birth_date), Some(nir), Some(entry_date)) if errors.is_empty() => {
                 Ok(ValidEmployee {
@@ -171,6 +182,7 @@ impl EmployeeInput {
                     nir,
                     entry_date,
                     establishment_nic,
+                    email,
                 })
             }
             _ => Err(errors),
@@ -220,7 +232,12 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         establishment_id: Set(establishment_id),
         entry_date: Set(v.entry_date),
         exit_date: Set(None),
-        email: Set(None),
+        email: Set(v.email),
+        address: Set(None),
+        phone: Set(None),
+        permit_type: Set(None),
+        permit_number: Set(None),
+        permit_expiry: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -289,4 +306,20 @@ pub async fn record<C: ConnectionTrait + TransactionTrait>(
     )
     .await?;
     Ok(e)
+}
+
+/// The member's employee whose e-mail is `email` (a staff member's own record).
+///
+/// # Errors
+/// Database errors.
+pub async fn by_email<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    email: &str,
+) -> AppResult<Option<hr_employees::Model>> {
+    Ok(hr_employees::Entity::find()
+        .filter(hr_employees::Column::MemberId.eq(scope.member_id()))
+        .filter(hr_employees::Column::Email.eq(email.trim().to_lowercase()))
+        .one(db)
+        .await?)
 }

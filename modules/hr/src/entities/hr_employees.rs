@@ -20,6 +20,12 @@ pub struct Model {
     pub entry_date: Date,
     pub exit_date: Option<Date>,
     pub email: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    /// Work permit of a foreign worker (register): type, number, expiry.
+    pub permit_type: Option<String>,
+    pub permit_number: Option<String>,
+    pub permit_expiry: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

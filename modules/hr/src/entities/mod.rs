@@ -1,2 +1,12 @@
-//! Database entities of the HR tables.
+pub mod hr_accrual_runs;
+pub mod hr_contracts;
+pub mod hr_employee_skills;
 pub mod hr_employees;
+pub mod hr_imports;
+pub mod hr_interviews;
+pub mod hr_leave_entries;
+pub mod hr_leave_requests;
+pub mod hr_point_values;
+pub mod hr_settings;
+pub mod hr_skills;
+pub mod hr_trainings;

@@ -1,0 +1,22 @@
+//! A professional interview held.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "hr_interviews")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub member_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub employee_id: Uuid,
+    pub kind: String,
+    pub held_on: Date,
+    pub notes: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

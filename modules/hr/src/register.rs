@@ -1,0 +1,160 @@
+//! The registre unique du personnel (L1221-13, D1221-23) at any date: every employee
+//! hired on or before that date, in order of entry; those who left stay listed five
+//! years after their exit. The job, the qualification and the mentions come from the
+//! contract in force on that date (or the last one before the exit).
+use chrono::{Months, NaiveDate};
+use mutualis_core::{
+    error::AppResult,
+    member,
+    scope::Scope,
+    time::{fr_datetime, paris_today},
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::{
+    contracts::{self, Contract, parse_hours, time_label},
+    entities::hr_employees,
+    register_docs::{Register, RegisterLine},
+};
+
+/// How long an employee stays in the register after the exit.
+pub const KEPT_MONTHS_AFTER_EXIT: u32 = 60;
+
+/// Whether an employee belongs in the register on `at`.
+#[must_use]
+pub fn listed(entry: NaiveDate, exit: Option<NaiveDate>, at: NaiveDate) -> bool {
+    entry <= at
+        && exit.is_none_or(|x| {
+            x > at
+                || x.checked_add_months(Months::new(KEPT_MONTHS_AFTER_EXIT))
+                    .is_none_or(|kept| kept >= at)
+        })
+}
+
+/// The D1221-23 mentions of a contract version.
+#[must_use]
+pub fn mentions(v: &crate::entities::hr_contracts::Model) -> Vec<String> {
+    let mut out = Vec::new();
+    match v.kind.as_str() {
+        "CDD" => out.push("CDD".to_string()),
+        "APPRENTISSAGE" => out.push("Apprenti".to_string()),
+        "CONTRAT_AIDE" => out.push("Contrat aidé".to_string()),
+        "INTERIM" => out.push(match &v.agency {
+            Some(a) => format!("Intérimaire — agence {a}"),
+            None => "Intérimaire".to_string(),
+        }),
+        _ => {}
+    }
+    if let Some(h) = parse_hours(&v.weekly_hours) {
+        let t = time_label(h);
+        if t != "Temps plein" {
+            out.push(t);
+        }
+    }
+    out
+}
+
+fn line(e: &hr_employees::Model, cs: &[Contract], at: NaiveDate) -> RegisterLine {
+    let exit = e.exit_date.filter(|x| *x <= at);
+    let day = exit.unwrap_or(at);
+    // The contract in force on that day, else the latest one started before it.
+    let version = cs
+        .iter()
+        .filter(|c| c.active_on(day))
+        .find_map(|c| c.at(day))
+        .or_else(|| {
+            cs.iter()
+                .filter_map(|c| c.at(day))
+                .max_by_key(|v| v.start_date)
+        });
+    RegisterLine {
+        matricule: e.matricule.clone(),
+        last_name: e.last_name.clone(),
+        first_name: e.first_name.clone(),
+        nationality: e.nationality.clone(),
+        birth_date: e.birth_date,
+        sex: e.sex.clone(),
+        job: version.map(|v| v.position.clone()).unwrap_or_default(),
+        qualification: version
+            .and_then(|v| v.qualification.clone())
+            .unwrap_or_default(),
+        entry_date: e.entry_date,
+        exit_date: exit,
+        permit: match (&e.permit_type, &e.permit_number) {
+            (Some(t), Some(n)) => Some(format!("{t} n° {n}")),
+            (Some(t), None) => Some(t.clone()),
+            _ => None,
+        },
+        mentions: version.map(mentions).unwrap_or_default(),
+    }
+}
+
+/// The register of the scope's member on `at`, optionally for one establishment.
+///
+/// # Errors
+/// Database errors.
+pub async fn at<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    at: NaiveDate,
+    establishment: Option<Uuid>,
+) -> AppResult<Register> {
+    let m = scope.member();
+    let mut q = hr_employees::Entity::find()
+        .filter(hr_employees::Column::MemberId.eq(m.id))
+        .filter(hr_employees::Column::EntryDate.lte(at));
+    if let Some(site) = establishment {
+        q = q.filter(hr_employees::Column::EstablishmentId.eq(site));
+    }
+    let mut employees: Vec<_> = q
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|e| listed(e.entry_date, e.exit_date, at))
+        .collect();
+    employees.sort_by(|a, b| (a.entry_date, &a.matricule).cmp(&(b.entry_date, &b.matricule)));
+    let contracts = contracts::all_by_employee(db, scope).await?;
+    let site = match establishment {
+        Some(id) => member::establishments(db, m.id)
+            .await?
+            .into_iter()
+            .find(|s| s.id == id)
+            .map(|s| format!("{} — SIRET {}", s.name, s.siret)),
+        None => None,
+    };
+    Ok(Register {
+        member_name: m.name.clone(),
+        member_siren: m.siren.clone(),
+        establishment: site,
+        at,
+        generated_at: fr_datetime(chrono::Utc::now()).replacen(' ', " à ", 1),
+        lines: employees
+            .iter()
+            .map(|e| line(e, contracts.get(&e.id).map_or(&[], Vec::as_slice), at))
+            .collect(),
+    })
+}
+
+/// Today in Paris (the register's default date).
+#[must_use]
+pub fn today() -> NaiveDate {
+    paris_today()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn leavers_stay_five_years() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let entry = d(2015, 1, 5);
+        assert!(!listed(entry, None, d(2014, 12, 31)));
+        assert!(listed(entry, None, d(2015, 1, 5)));
+        let exit = Some(d(2020, 6, 30));
+        assert!(listed(entry, exit, d(2025, 6, 30)));
+        assert!(!listed(entry, exit, d(2025, 7, 1)));
+    }
+}

@@ -1,0 +1,84 @@
+//! `cargo loco task hr_monthly [month=YYYY-MM]` (the previous month by default): for
+//! every member subscribing to HR that month, runs the leave accrual and records the
+//! `hr.active_employees` meter. Idempotent: a re-run adds nothing. Each member's run is
+//! recorded (visible on its leave page); any failure is printed and makes the task fail.
+use loco_rs::prelude::*;
+use migration::MigratorTrait;
+use mutualis_core::{
+    audit::Actor,
+    member,
+    metering::Meters,
+    time::{Month, paris_today},
+};
+
+/// The task.
+#[derive(Debug)]
+pub struct HrMonthly;
+
+#[async_trait]
+impl Task for HrMonthly {
+    fn task(&self) -> TaskInfo {
+        TaskInfo {
+            name: "hr_monthly".to_string(),
+            detail: "Leave accrual and the hr.active_employees meter for a finished month: month=YYYY-MM (default: last month)".to_string(),
+        }
+    }
+
+    async fn run(&self, ctx: &AppContext, vars: &task::Vars) -> Result<()> {
+        let to_err = |e: mutualis_core::AppError| Error::string(&e.message());
+        let month = match vars.cli_arg("month") {
+            Ok(m) => Month::parse(m).map_err(to_err)?,
+            Err(_) => Month::of(chrono::Utc::now()).prev(),
+        };
+        migration::Migrator::up(&ctx.db, None).await?;
+        let meters = Meters::new(
+            mutualis_core::metering::CORE_METERS
+                .into_iter()
+                .chain(crate::app::module_meters()),
+        )
+        .map_err(to_err)?;
+        let actor = Actor::system("hr_monthly");
+        let last_day = month
+            .next()
+            .first_day()
+            .pred_opt()
+            .unwrap_or_else(paris_today);
+        let mut failures = Vec::new();
+        for m in member::list(&ctx.db).await.map_err(to_err)? {
+            let modules = member::active_modules(&ctx.db, m.id, last_day)
+                .await
+                .map_err(to_err)?;
+            if !modules.iter().any(|x| x == "hr") {
+                continue;
+            }
+            match mutualis_hr::ledger::run_accruals(&ctx.db, m.id, month, &actor).await {
+                Ok(r) => println!(
+                    "{} {month}: accrual ok, {} movements for {} employees",
+                    m.slug, r.entries, r.employees
+                ),
+                Err(e) => {
+                    println!("{} {month}: accrual FAILED: {}", m.slug, e.message());
+                    failures.push(format!("{} (congés)", m.slug));
+                }
+            }
+            match mutualis_hr::meter::record_active_employees(&ctx.db, &meters, m.id, month).await {
+                Ok((active, new)) => println!(
+                    "{} {month}: {active} employees under contract, {new} new usage events",
+                    m.slug
+                ),
+                Err(e) => {
+                    println!("{} {month}: meter FAILED: {}", m.slug, e.message());
+                    failures.push(format!("{} (compteur)", m.slug));
+                }
+            }
+        }
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::string(&format!(
+                "hr_monthly {month}: failed for {}",
+                failures.join(", ")
+            )))
+        }
+    }
+}
