@@ -84,7 +84,7 @@ pub fn routes() -> Routes {
 }
 
 /// The HR section's tabs the user may open.
-async fn tabs(scope: &Scope, current: &str) -> Result<Vec<Value>, PageError> {
+pub(crate) async fn tabs(scope: &Scope, current: &str) -> Result<Vec<Value>, PageError> {
     let slug = &scope.member().slug;
     let mut out = Vec::new();
     for (key, label, href, obj) in [
@@ -1073,7 +1073,7 @@ async fn imports_list(
         json!({
             "member": views::member(m), "tabs": tabs(scope, "imports").await?, "rows": rows,
             "error": error, "can_import": scope.can("hr.imports", "write").await?,
-            "max_rows": import::MAX_ROWS,
+            "max_rows": fr_decimal(Decimal::from(import::MAX_ROWS)),
         }),
         status,
     )
