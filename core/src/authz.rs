@@ -128,6 +128,7 @@ impl Role {
             ],
             // Everything of HR but approving leave (the director decides).
             Self::HrOfficer => &[
+                ("hr.home", "read"),
                 ("hr.employees", "*"),
                 ("hr.contracts", "*"),
                 ("hr.leave", "*"),

@@ -312,3 +312,168 @@ async fn a_coop_admin_creates_a_member_in_the_browser() {
     browser.stop().await;
     ctx.db.close_by_ref().await.ok();
 }
+
+#[tokio::test]
+async fn staff_ask_for_leave_and_the_director_approves_it_in_the_browser() {
+    use sea_orm::{ActiveModelTrait, Set};
+    let _one = BROWSER.lock().await;
+    let (boot, _db) = boot().await;
+    let ctx = boot.app_context.clone();
+    let kit = TestKit::new(&ctx);
+    let a = kit.member("alpha", &["hr"]).await;
+    kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
+    kit.user("claire@alpha.test", Role::Staff, Some(&a)).await;
+    // Claire's employee record, her contract since June 2025, three months accrued.
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let id = mutualis_core::ids::new_id();
+    let now = chrono::Utc::now();
+    mutualis_hr::entities::hr_employees::ActiveModel {
+        member_id: Set(a.id),
+        id: Set(id),
+        matricule: Set("A1".into()),
+        first_name: Set("Claire".into()),
+        last_name: Set("MARTIN".into()),
+        sex: Set("F".into()),
+        birth_date: Set(day(1984, 3, 12)),
+        nationality: Set("française".into()),
+        nir: Set("284037511234593".into()),
+        establishment_id: Set(None),
+        entry_date: Set(day(2025, 6, 2)),
+        exit_date: Set(None),
+        email: Set(Some("claire@alpha.test".into())),
+        address: Set(None),
+        phone: Set(None),
+        permit_type: Set(None),
+        permit_number: Set(None),
+        permit_expiry: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&ctx.db)
+    .await
+    .unwrap();
+    let terms = mutualis_hr::contracts::ContractInput {
+        kind: "CDI".into(),
+        start_date: "2025-06-01".into(),
+        weekly_hours: "35".into(),
+        agreement: "Autre".into(),
+        position: "Secrétaire".into(),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    mutualis_hr::contracts::insert_new(&ctx.db, a.id, id, &terms, "test")
+        .await
+        .unwrap();
+    for m in ["2025-06", "2025-07", "2025-08"] {
+        mutualis_hr::ledger::run_accruals(
+            &ctx.db,
+            a.id,
+            mutualis_core::time::Month::parse(m).unwrap(),
+            &mutualis_core::audit::Actor::system("test"),
+        )
+        .await
+        .unwrap();
+    }
+    let base = serve(boot.router.clone().unwrap()).await;
+
+    // Claire asks for Monday 7 to Wednesday 9 December 2026: 3 jours ouvrables.
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    login(c, &base, "claire@alpha.test").await;
+    let nav = c
+        .find(Locator::Css("nav.sidenav"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        nav.contains("Mes congés") && !nav.contains("Ressources humaines"),
+        "{nav}"
+    );
+    c.goto(&format!("{base}/m/alpha/hr/me")).await.unwrap();
+    assert_eq!(h1(c).await, "Mes congés — Association alpha");
+    c.find(Locator::Css("#champ-leave_type"))
+        .await
+        .unwrap()
+        .select_by_value("CP")
+        .await
+        .unwrap();
+    c.execute(
+        "document.querySelector('#champ-start_date').value = '2026-12-07';
+         document.querySelector('#champ-end_date').value = '2026-12-09';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Css("#demande button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let flash = c
+        .wait()
+        .for_element(Locator::Css(".flash"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        flash.contains("Demande envoyée") && flash.contains("3 j"),
+        "{flash}"
+    );
+    browser.stop().await;
+
+    // The director sees it waiting, approves it, and the balance drops from 7,5 to 4,5.
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    login(c, &base, "dir@alpha.test").await;
+    c.goto(&format!("{base}/m/alpha/hr/leave")).await.unwrap();
+    let row = c
+        .find(Locator::Css("main table tbody tr"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        row.contains("MARTIN Claire") && row.contains("07/12/2026"),
+        "{row}"
+    );
+    c.find(Locator::Css("button[name=decision][value=approve]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let flash = c
+        .wait()
+        .for_element(Locator::Css(".flash"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(flash.contains("Demande approuvée"), "{flash}");
+    let body = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("Aucune demande en attente."), "{body}");
+    let cell = c
+        .find(Locator::Css("td[data-label='Congés payés']"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(cell, "4,5");
+    browser.stop().await;
+    ctx.db.close_by_ref().await.ok();
+}

@@ -190,6 +190,9 @@ impl Page {
         for module in access.active_modules() {
             if access.can(&format!("{module}.home"), "read").await? {
                 items.push(item(module_label(module), format!("{base}/{module}"), path));
+            } else if module == "hr" && access.can("hr.own_leave", "read").await? {
+                // A staff member sees only their own leave.
+                items.push(item("Mes congés", format!("{base}/hr/me"), path));
             }
         }
         let extra = [

@@ -23,7 +23,10 @@ use sea_orm::{
 
 use crate::{
     contracts::{self, Terms},
-    entities::{hr_contracts, hr_employees, hr_point_values},
+    entities::{
+        hr_contracts, hr_employee_skills, hr_employees, hr_interviews, hr_point_values, hr_skills,
+        hr_trainings,
+    },
     ledger::{self, RequestInput},
 };
 
@@ -315,6 +318,7 @@ pub async fn demo(db: &DatabaseConnection, authz: &Authz) -> AppResult<bool> {
             };
             ledger::request_for(db, d.member.id, &actor, *id, &input, false).await?;
         }
+        gpec(db, d.member.id, &ids, &actor.label).await?;
         // Accruals since the previous reference period began.
         let (start, _) = crate::calendar::reference_period(today);
         let mut month = Month::parse(&format!("{}-06", start.year() - 1))?;
@@ -368,4 +372,112 @@ pub async fn demo(db: &DatabaseConnection, authz: &Authz) -> AppResult<bool> {
         team::grant(db, authz, &actor, u.id, Role::Staff, Some(d.member.id)).await?;
     }
     Ok(true)
+}
+
+/// Skills, training and interviews: most employees had their interview on time, a few
+/// are due, a first-aid certificate expires soon.
+async fn gpec(
+    db: &DatabaseConnection,
+    member_id: i64,
+    ids: &[(uuid::Uuid, NaiveDate, Option<NaiveDate>, usize)],
+    by: &str,
+) -> AppResult<()> {
+    let today = paris_today();
+    let now = Utc::now();
+    let mut skills = Vec::new();
+    for (name, category) in [
+        ("Bientraitance", "Accompagnement"),
+        ("Sauveteur secouriste du travail", "Sécurité"),
+        ("Écrits professionnels", "Communication"),
+        (
+            "Accompagnement des troubles du spectre autistique",
+            "Accompagnement",
+        ),
+        ("Manutention des personnes", "Sécurité"),
+    ] {
+        let id = new_id();
+        hr_skills::ActiveModel {
+            member_id: Set(member_id),
+            id: Set(id),
+            name: Set(name.to_string()),
+            category: Set(Some(category.to_string())),
+            created_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        skills.push(id);
+    }
+    for (employee_id, entry, exit, i) in ids {
+        if exit.is_some() {
+            continue;
+        }
+        for (k, skill) in skills.iter().enumerate().filter(|(k, _)| (i + k) % 3 == 0) {
+            hr_employee_skills::ActiveModel {
+                member_id: Set(member_id),
+                id: Set(new_id()),
+                employee_id: Set(*employee_id),
+                skill_id: Set(*skill),
+                level: Set(1 + i32::try_from((i + k) % 4).unwrap_or(0)),
+                assessed_on: Set(today - Duration::days(100 + 30 * i64::try_from(k).unwrap_or(0))),
+                created_by: Set(by.to_string()),
+                created_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+        }
+        if i % 3 != 2 {
+            let start = today - Duration::days(300 + 45 * i64::try_from(*i).unwrap_or(0));
+            let start = start.max(*entry);
+            hr_trainings::ActiveModel {
+                member_id: Set(member_id),
+                id: Set(new_id()),
+                employee_id: Set(*employee_id),
+                title: Set("Sauveteur secouriste du travail".to_string()),
+                provider: Set(Some("INRS — organisme habilité".to_string())),
+                start_date: Set(start),
+                end_date: Set(Some(start + Duration::days(1))),
+                hours: Set(Some("14".to_string())),
+                certificate: Set(Some("Certificat SST".to_string())),
+                certificate_expiry: Set(Some(start + Duration::days(730))),
+                created_by: Set(by.to_string()),
+                created_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+        }
+        // Interviews held on time for most; every fifth is due or late.
+        if i % 5 != 1 {
+            let mut held = *entry + Duration::days(330);
+            while held + Duration::days(4 * 365) < today {
+                hr_interviews::ActiveModel {
+                    member_id: Set(member_id),
+                    id: Set(new_id()),
+                    employee_id: Set(*employee_id),
+                    kind: Set("parcours".to_string()),
+                    held_on: Set(held),
+                    notes: Set(None),
+                    created_by: Set(by.to_string()),
+                    created_at: Set(now),
+                }
+                .insert(db)
+                .await?;
+                held += Duration::days(4 * 365 - 20);
+            }
+            if held < today {
+                hr_interviews::ActiveModel {
+                    member_id: Set(member_id),
+                    id: Set(new_id()),
+                    employee_id: Set(*employee_id),
+                    kind: Set("parcours".to_string()),
+                    held_on: Set(held),
+                    notes: Set(None),
+                    created_by: Set(by.to_string()),
+                    created_at: Set(now),
+                }
+                .insert(db)
+                .await?;
+            }
+        }
+    }
+    Ok(())
 }
