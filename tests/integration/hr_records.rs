@@ -547,3 +547,61 @@ async fn hr_records_stay_with_hr_roles_of_their_member() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_exit_ends_running_contracts_and_alsace_moselle_changes_the_count() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &["hr"]).await;
+        let rh = kit.bearer(&kit.user("rh@alpha.test", Role::HrOfficer, Some(&a)).await);
+        let dir = kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
+        let e = hire(&server, &rh, "X1", "Sortant", "2024-01-08").await;
+        contract(&server, &rh, &e, cdi("2024-01-08", "35")).await;
+        for m in ["2025-06", "2025-07", "2025-08"] {
+            accrue(&server, &rh, m).await;
+        }
+        // The exit needs its reason; then the CDI ends that day, as a new version.
+        let (status, v) = post_json(&server, &rh, &format!("/api/m/alpha/hr/employees/{e}/exit"), json!({"exit_date": "2025-12-31"})).await;
+        assert_eq!((status, v["errors"][0]["field"].as_str()), (422, Some("reason")));
+        let (status, v) = post_json(&server, &rh, &format!("/api/m/alpha/hr/employees/{e}/exit"), json!({"exit_date": "2025-12-31", "reason": "Démission"})).await;
+        assert_eq!((status, v["exit_date"].as_str()), (200, Some("2025-12-31")));
+        let cs: Value = api_get(&server, &rh, &format!("/api/m/alpha/hr/employees/{e}/contracts")).await.json();
+        let versions = cs[0]["versions"].as_array().unwrap();
+        assert_eq!(versions.len(), 2);
+        assert_eq!((versions[0]["end_date"].clone(), versions[1]["end_date"].as_str()), (Value::Null, Some("2025-12-31")));
+        let reg: Value = api_get(&server, &rh, "/api/m/alpha/hr/register?date=2026-01-05").await.json();
+        assert_eq!(reg["lines"][0]["exit_date"], "2025-12-31");
+        let meters = mutualis_core::metering::Meters::new(
+            mutualis_core::metering::CORE_METERS.into_iter().chain(mutualis::app::module_meters()),
+        )
+        .unwrap();
+        let jan = mutualis_core::time::Month::parse("2026-01").unwrap();
+        assert_eq!(mutualis_hr::meter::record_active_employees(&ctx.db, &meters, a.id, jan).await.unwrap().0, 0);
+
+        // Monday 30 March to Saturday 4 April 2026: 6 jours ouvrables, 5 in Alsace-Moselle
+        // (Good Friday, 3 April).
+        let other = hire(&server, &rh, "X2", "Alsacien", "2024-01-08").await;
+        contract(&server, &rh, &other, cdi("2024-01-08", "35")).await;
+        for m in ["2025-06", "2025-07", "2025-08"] {
+            accrue(&server, &rh, m).await;
+        }
+        let ask = json!({"employee_id": other, "leave_type": "CP", "start_date": "2026-03-30", "end_date": "2026-04-04"});
+        let (_, v) = post_json(&server, &rh, "/api/m/alpha/hr/leave/requests", ask.clone()).await;
+        assert_eq!(v["days"], "6");
+        let s = kit.web(&dir).await;
+        let r = web_post(&server, &s, "/m/alpha/hr/settings", &[("alsace_moselle", "on"), ("first_interview_months", "12"), ("interview_every_years", "4"), ("review_every_years", "8"), ("reminder_days", "60")]).await;
+        assert_eq!(r.status_code(), 303);
+        let (_, v) = post_json(&server, &rh, "/api/m/alpha/hr/leave/requests", json!({"employee_id": other, "leave_type": "RTT", "start_date": "2026-03-30", "end_date": "2026-04-04"})).await;
+        assert!(v.to_string().contains("couvre déjà"), "the first request still stands: {v}");
+        let (_, v) = post_json(&server, &rh, "/api/m/alpha/hr/leave/requests", json!({"employee_id": other, "leave_type": "EVT", "start_date": "2027-03-08", "end_date": "2027-03-13"})).await;
+        assert_eq!(v["days"], "6", "no holiday that week");
+        let (_, v) = post_json(&server, &rh, "/api/m/alpha/hr/leave/requests", json!({"employee_id": e, "leave_type": "EVT", "start_date": "2025-04-14", "end_date": "2025-04-19"})).await;
+        // Good Friday 2025 is 18 April: 5 jours ouvrables in Alsace-Moselle.
+        assert_eq!(v["days"], "5", "{v}");
+        // The HR officer reads the settings but does not change them.
+        let rh_web = kit.web(&mutualis_core::auth::find_user_by_email(&ctx.db, "rh@alpha.test").await.unwrap().unwrap()).await;
+        let r = web_post(&server, &rh_web, "/m/alpha/hr/settings", &[("first_interview_months", "12"), ("interview_every_years", "4"), ("review_every_years", "8"), ("reminder_days", "60")]).await;
+        assert_eq!(r.status_code(), 403);
+    })
+    .await;
+}

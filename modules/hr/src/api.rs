@@ -37,6 +37,7 @@ pub fn routes() -> Routes {
         .prefix("/api/m/{slug}/hr")
         .add("/employees", get(list).post(create))
         .add("/employees/{id}", get(one))
+        .add("/employees/{id}/exit", post(exit))
         .add(
             "/employees/{id}/contracts",
             get(employee_contracts).post(create_contract),
@@ -112,6 +113,29 @@ async fn one(
     let scope = access.authorize("hr.employees", "read").await?;
     let e = employees::record(&ctx.db, &scope, id).await.map_err(api)?;
     Ok(Json(employee_json(&e, true)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct ExitBody {
+    #[serde(default)]
+    exit_date: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /api/m/{slug}/hr/employees/{id}/exit` `{"exit_date", "reason"}`: the exit date,
+/// and running contracts end that day (new versions).
+async fn exit(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    access: MemberAccess,
+    Json(body): Json<ExitBody>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.employees", "write").await?;
+    let e = employees::record_exit(&ctx.db, &scope, id, &body.exit_date, &body.reason)
+        .await
+        .map_err(api)?;
+    Ok(Json(employee_json(&e, false)).into_response())
 }
 
 fn version_json(v: &hr_contracts::Model) -> Value {

@@ -10,7 +10,7 @@ use mutualis_core::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    TransactionSession, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -44,6 +44,17 @@ pub struct EmployeeInput {
     /// Optional: links a staff account with the same e-mail to this record (own leave).
     #[serde(default)]
     pub email: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub phone: String,
+    /// Work permit of a foreign worker (register): type, number, expiry.
+    #[serde(default)]
+    pub permit_type: String,
+    #[serde(default)]
+    pub permit_number: String,
+    #[serde(default)]
+    pub permit_expiry: String,
 }
 
 fn date(field: &str, label: &str, raw: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
@@ -76,6 +87,11 @@ pub struct ValidEmployee {
     pub entry_date: NaiveDate,
     pub establishment_nic: Option<String>,
     pub email: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub permit_type: Option<String>,
+    pub permit_number: Option<String>,
+    pub permit_expiry: Option<NaiveDate>,
 }
 
 impl EmployeeInput {
@@ -170,6 +186,23 @@ impl EmployeeInput {
                 .map_err(|m| errors.push(FieldError::new("email", m)))
                 .ok()
         };
+        let opt = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        let permit_expiry = if self.permit_expiry.trim().is_empty() {
+            None
+        } else {
+            date(
+                "permit_expiry",
+                "L’expiration du titre de travail",
+                &self.permit_expiry,
+                &mut errors,
+            )
+        };
+        if opt(&self.permit_number).is_some() && opt(&self.permit_type).is_none() {
+            errors.push(FieldError::new(
+                "permit_type",
+                "Indiquez le type du titre de travail (carte de séjour, autorisation de travail…).",
+            ));
+        }
         match (sex, birth_date, nir, entry_date) {
             (Some(sex), Some(birth_date), Some(nir), Some(entry_date)) if errors.is_empty() => {
                 Ok(ValidEmployee {
@@ -183,6 +216,11 @@ impl EmployeeInput {
                     entry_date,
                     establishment_nic,
                     email,
+                    address: opt(&self.address),
+                    phone: opt(&self.phone),
+                    permit_type: opt(&self.permit_type),
+                    permit_number: opt(&self.permit_number),
+                    permit_expiry,
                 })
             }
             _ => Err(errors),
@@ -233,11 +271,11 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         entry_date: Set(v.entry_date),
         exit_date: Set(None),
         email: Set(v.email),
-        address: Set(None),
-        phone: Set(None),
-        permit_type: Set(None),
-        permit_number: Set(None),
-        permit_expiry: Set(None),
+        address: Set(v.address),
+        phone: Set(v.phone),
+        permit_type: Set(v.permit_type),
+        permit_number: Set(v.permit_number),
+        permit_expiry: Set(v.permit_expiry),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -322,4 +360,76 @@ pub async fn by_email<C: ConnectionTrait>(
         .filter(hr_employees::Column::Email.eq(email.trim().to_lowercase()))
         .one(db)
         .await?)
+}
+
+/// Records an employee's exit: the exit date on the record, and every contract still
+/// running then ends that day (a new version, the history kept). Audited.
+///
+/// # Errors
+/// 422 for a date before the entry; 404; database errors.
+pub async fn record_exit<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: Uuid,
+    exit: &str,
+    reason: &str,
+) -> AppResult<hr_employees::Model> {
+    let e = hr_employees::Entity::find_by_id((scope.member_id(), id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = Vec::new();
+    let day = date("exit_date", "La date de sortie", exit, &mut errors);
+    let Some(day) = day else {
+        return Err(AppError::Validation(errors));
+    };
+    if day < e.entry_date {
+        return Err(AppError::field(
+            "exit_date",
+            "La date de sortie précède la date d’entrée.",
+        ));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::field(
+            "reason",
+            "Indiquez le motif de la sortie (fin de CDD, démission, licenciement, retraite…).",
+        ));
+    }
+    let txn = mutualis_core::db::begin_write(db).await?;
+    let contracts = crate::contracts::by_employee_for(&txn, scope.member_id())
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    for c in &contracts {
+        let Some(last) = c.latest() else { continue };
+        if last.start_date > day || last.end_date.is_some_and(|end| end <= day) {
+            continue;
+        }
+        let mut v: crate::entities::hr_contracts::ActiveModel = last.clone().into();
+        v.id = Set(new_id());
+        v.version = Set(last.version + 1);
+        v.valid_from = Set(day.max(last.valid_from));
+        v.end_date = Set(Some(day));
+        v.reason = Set(Some(format!("Sortie du salarié : {reason}")));
+        v.created_by = Set(scope.actor().label);
+        v.created_at = Set(Utc::now());
+        v.insert(&txn).await?;
+    }
+    let mut a: hr_employees::ActiveModel = e.into();
+    a.exit_date = Set(Some(day));
+    a.updated_at = Set(Utc::now());
+    let e = a.update(&txn).await?;
+    audit::record(
+        &txn,
+        &scope.actor(),
+        Some(scope.member_id()),
+        "employee",
+        &e.id.to_string(),
+        "exit",
+        serde_json::json!({"matricule": e.matricule, "exit": day, "reason": reason}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(e)
 }

@@ -1036,3 +1036,45 @@ mod tests {
         );
     }
 }
+
+/// An employee back from sickness or a work accident, who must be told within a month
+/// of the return how many days of leave they have and until when to take them (loi
+/// 2024-364, art. L3141-19-3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnNotice {
+    pub employee_id: Uuid,
+    pub back_on: NaiveDate,
+    pub deadline: NaiveDate,
+}
+
+/// The returns of the last month, by deadline.
+///
+/// # Errors
+/// Database errors.
+pub async fn return_notices<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    today: NaiveDate,
+) -> AppResult<Vec<ReturnNotice>> {
+    let since = today - chrono::Duration::days(31);
+    let mut out: Vec<ReturnNotice> = hr_leave_requests::Entity::find()
+        .filter(hr_leave_requests::Column::MemberId.eq(scope.member_id()))
+        .filter(hr_leave_requests::Column::Status.eq("approved"))
+        .filter(hr_leave_requests::Column::LeaveType.is_in(["MAL", "AT"]))
+        .filter(hr_leave_requests::Column::EndDate.gte(since))
+        .filter(hr_leave_requests::Column::EndDate.lt(today))
+        .all(db)
+        .await?
+        .iter()
+        .filter_map(|r| {
+            let back_on = r.end_date.succ_opt()?;
+            Some(ReturnNotice {
+                employee_id: r.employee_id,
+                back_on,
+                deadline: back_on.checked_add_months(chrono::Months::new(1))?,
+            })
+        })
+        .collect();
+    out.sort_by_key(|n| n.deadline);
+    Ok(out)
+}

@@ -55,6 +55,8 @@ pub fn routes() -> Routes {
         .add("/m/{slug}/hr/employees/{id}", get(record))
         .add("/m/{slug}/hr/employees/{id}/contracts", post(new_contract))
         .add("/m/{slug}/hr/employees/{id}/leave/adjust", post(adjust))
+        .add("/m/{slug}/hr/employees/{id}/exit", post(record_exit))
+        .add("/m/{slug}/hr/settings", post(save_settings))
         .add(
             "/m/{slug}/hr/contracts/{id}/amend",
             get(amend_form).post(amend),
@@ -418,6 +420,7 @@ async fn record_page(
                 "nationality": e.nationality, "nir": nir::format(&e.nir), "entry": fr_date(e.entry_date),
                 "exit": e.exit_date.map(fr_date), "site": site,
                 "permit": e.permit_type.as_ref().map(|t| format!("{t} {}", e.permit_number.clone().unwrap_or_default())),
+                "permit_expiry": e.permit_expiry.map(fr_date), "email": e.email, "phone": e.phone, "address": e.address,
             },
             "contracts": cs, "form": forms.contract, "errors": forms.contract_errors,
             "kinds": options(&KINDS), "agreements": options(&AGREEMENTS),
@@ -726,6 +729,18 @@ async fn leave_overview(
         .map(|e| json!({"value": e.id.to_string(), "label": format!("{} ({})", names.get(&e.id).cloned().unwrap_or_default(), e.matricule)}))
         .collect();
     let settings = ledger::settings(&ctx.db, m.id).await?;
+    let notices: Vec<Value> = ledger::return_notices(&ctx.db, scope, today)
+        .await?
+        .iter()
+        .map(|n| {
+            json!({
+                "employee_id": n.employee_id.to_string(),
+                "employee": names.get(&n.employee_id).cloned().unwrap_or_default(),
+                "back_on": fr_date(n.back_on), "deadline": fr_date(n.deadline),
+                "left": crate::skills::time_left(n.deadline, today),
+            })
+        })
+        .collect();
     let path = format!("/m/{}/hr/leave", m.slug);
     let month = last_month();
     hr_page(
@@ -751,7 +766,13 @@ async fn leave_overview(
             "can_request": scope.can("hr.leave", "write").await?,
             "can_approve": scope.can("hr.leave_approve", "write").await?,
             "month": month.to_string(), "month_label": month_label(month),
-            "alsace_moselle": settings.alsace_moselle,
+            "alsace_moselle": settings.alsace_moselle, "notices": notices,
+            "settings": {
+                "alsace_moselle": settings.alsace_moselle, "first_interview_months": settings.first_interview_months,
+                "interview_every_years": settings.interview_every_years, "review_every_years": settings.review_every_years,
+                "reminder_days": settings.reminder_days,
+            },
+            "can_settings": scope.can("hr.settings", "write").await?,
         }),
         status,
     )
@@ -1465,4 +1486,92 @@ pub async fn add_point_value(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The exit form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ExitForm {
+    pub exit_date: String,
+    pub reason: String,
+}
+
+/// `POST /m/{slug}/hr/employees/{id}/exit`: records the exit and ends running contracts.
+pub async fn record_exit(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    access: MemberAccess,
+    form: WebForm<ExitForm>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.employees", "write").await?;
+    let back = format!("/m/{}/hr/employees/{id}#sortie", scope.member().slug);
+    match employees::record_exit(
+        &ctx.db,
+        &scope,
+        id,
+        &form.value.exit_date,
+        &form.value.reason,
+    )
+    .await
+    {
+        Ok(e) => Ok(redirect_with_flash(
+            &back,
+            "success",
+            &format!(
+                "Sortie enregistrée au {} ; le salarié reste au registre du personnel cinq ans.",
+                e.exit_date.map(fr_date).unwrap_or_default()
+            ),
+        )),
+        Err(e @ AppError::Validation(_)) => Ok(redirect_with_flash(&back, "error", &e.message())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The HR settings form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    pub alsace_moselle: String,
+    pub first_interview_months: String,
+    pub interview_every_years: String,
+    pub review_every_years: String,
+    pub reminder_days: String,
+}
+
+/// `POST /m/{slug}/hr/settings` (director): calendar and interview schedule.
+pub async fn save_settings(
+    State(ctx): State<AppContext>,
+    access: MemberAccess,
+    form: WebForm<SettingsForm>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.settings", "write").await?;
+    let back = format!("/m/{}/hr/leave#parametres", scope.member().slug);
+    let f = &form.value;
+    let num = |raw: &str, range: std::ops::RangeInclusive<i32>| {
+        raw.trim().parse::<i32>().ok().filter(|v| range.contains(v))
+    };
+    let (Some(first), Some(every), Some(review), Some(reminder)) = (
+        num(&f.first_interview_months, 1..=60),
+        num(&f.interview_every_years, 0..=10),
+        num(&f.review_every_years, 0..=20),
+        num(&f.reminder_days, 0..=365),
+    ) else {
+        return Ok(redirect_with_flash(
+            &back,
+            "error",
+            "Paramètres non enregistrés : le premier entretien entre 1 et 60 mois, les entretiens tous les 0 à 10 ans, le bilan tous les 0 à 20 ans, le rappel 0 à 365 jours avant.",
+        ));
+    };
+    let mut s = ledger::settings(&ctx.db, scope.member_id()).await?;
+    s.alsace_moselle = matches!(f.alsace_moselle.as_str(), "on" | "true" | "1");
+    s.first_interview_months = first;
+    s.interview_every_years = every;
+    s.review_every_years = review;
+    s.reminder_days = reminder;
+    ledger::save_settings(&ctx.db, &scope, &s).await?;
+    Ok(redirect_with_flash(
+        &back,
+        "success",
+        "Paramètres RH enregistrés.",
+    ))
 }
