@@ -318,7 +318,7 @@ async fn accrual_runs_apply_each_rule_once_and_approval_takes_from_the_balance()
         // Every run is visible on the leave page.
         let s = kit.web(&mutualis_core::auth::find_user_by_email(&ctx.db, "dir@alpha.test").await.unwrap().unwrap()).await;
         let page = web_get(&server, &s, "/m/alpha/hr/leave").await.text();
-        assert!(page.contains("Derniers calculs") && page.contains("septembre 2025"));
+        assert!(page.contains("Derniers calculs") && page.contains("septembre 2025"), "{page}");
     })
     .await;
 }

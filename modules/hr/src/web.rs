@@ -768,9 +768,9 @@ async fn leave_overview(
             "month": month.to_string(), "month_label": month_label(month),
             "alsace_moselle": settings.alsace_moselle, "notices": notices,
             "settings": {
-                "alsace_moselle": settings.alsace_moselle, "first_interview_months": settings.first_interview_months,
-                "interview_every_years": settings.interview_every_years, "review_every_years": settings.review_every_years,
-                "reminder_days": settings.reminder_days,
+                "alsace_moselle": settings.alsace_moselle, "first_interview_months": settings.first_interview_months.to_string(),
+                "interview_every_years": settings.interview_every_years.to_string(), "review_every_years": settings.review_every_years.to_string(),
+                "reminder_days": settings.reminder_days.to_string(),
             },
             "can_settings": scope.can("hr.settings", "write").await?,
         }),
