@@ -184,6 +184,7 @@ async fn mutualis_import(path: &Path, dir: &Path, round: usize) -> (Duration, i6
         .await;
     assert_eq!(r.status_code(), 201, "{}", r.text());
     let staged: Value = r.json();
+    let upload = t.elapsed();
     let id = staged["id"].as_str().unwrap().to_string();
     let r = server
         .post(&format!("/api/m/bench/hr/imports/{id}/confirm"))
@@ -191,6 +192,11 @@ async fn mutualis_import(path: &Path, dir: &Path, round: usize) -> (Duration, i6
         .await;
     assert_eq!(r.status_code(), 200, "{}", r.text());
     let elapsed = t.elapsed();
+    println!(
+        "  upload + staging {:.2} s, confirm {:.2} s",
+        upload.as_secs_f64(),
+        (elapsed - upload).as_secs_f64()
+    );
     let imported = r.json::<Value>()["imported"].as_i64().unwrap();
     ctx.db.close_by_ref().await.ok();
     (elapsed, imported)
