@@ -30,6 +30,11 @@ impl Task for HrMonthly {
             Ok(m) => Month::parse(m).map_err(to_err)?,
             Err(_) => Month::of(chrono::Utc::now()).prev(),
         };
+        if month >= Month::of(chrono::Utc::now()) {
+            return Err(Error::string(&format!(
+                "hr_monthly: {month} is not finished yet; run it for a past month"
+            )));
+        }
         migration::Migrator::up(&ctx.db, None).await?;
         let meters = Meters::new(
             mutualis_core::metering::CORE_METERS

@@ -499,6 +499,8 @@ async fn the_monthly_meter_counts_employees_under_contract_once() {
         assert_eq!(new, 0, "idempotent");
         let october = mutualis_core::time::Month::parse("2025-10").unwrap();
         assert_eq!(mutualis_hr::meter::record_active_employees(&ctx.db, &meters, a.id, october).await.unwrap().0, 1);
+        let unfinished = mutualis_core::time::Month::of(chrono::Utc::now());
+        assert!(mutualis_hr::meter::record_active_employees(&ctx.db, &meters, a.id, unfinished).await.is_err(), "a month not finished is not counted");
         let dir = kit.bearer(&kit.user("dir@alpha.test", Role::Director, Some(&a)).await);
         let usage: Value = api_get(&server, &dir, "/api/m/alpha/usage?period=2025-09").await.json();
         let line = usage["meters"].as_array().unwrap().iter().find(|m| m["meter"] == "hr.active_employees").unwrap().clone();

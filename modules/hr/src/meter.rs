@@ -29,13 +29,22 @@ pub const METERS: [Meter; 1] = [ACTIVE_EMPLOYEES];
 /// the month's last day, noon in Paris). Returns (employees under contract, events new).
 ///
 /// # Errors
-/// Database errors (nothing recorded).
+/// 422 for a month not finished yet; database errors (nothing recorded).
 pub async fn record_active_employees<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     meters: &Meters,
     member_id: i64,
     month: Month,
 ) -> AppResult<(usize, usize)> {
+    if month >= Month::of(chrono::Utc::now()) {
+        return Err(mutualis_core::error::AppError::field(
+            "month",
+            format!(
+                "Le mois {} n’est pas terminé : les salariés sous contrat se comptent sur un mois échu.",
+                mutualis_core::web::views::month_label(month)
+            ),
+        ));
+    }
     let Some((first, last)) = calendar::month_bounds(month.year, month.month) else {
         return Ok((0, 0));
     };
