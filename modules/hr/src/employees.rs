@@ -257,6 +257,8 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         ),
     };
     let now = Utc::now();
+    // The record and its audit row commit together.
+    let txn = mutualis_core::db::begin_write(db).await?;
     let row = hr_employees::ActiveModel {
         member_id: Set(scope.member_id()),
         id: Set(new_id()),
@@ -279,7 +281,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(db)
+    .insert(&txn)
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
@@ -292,7 +294,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         }
     })?;
     audit::record(
-        db,
+        &txn,
         &scope.actor(),
         Some(scope.member_id()),
         "employee",
@@ -301,6 +303,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         serde_json::json!({"matricule": row.matricule}),
     )
     .await?;
+    txn.commit().await?;
     Ok(row)
 }
 
