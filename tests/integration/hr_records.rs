@@ -460,7 +460,16 @@ async fn imports_report_bad_rows_by_number_and_column_and_write_nothing_half_way
         let list: Value = api_get(&server, &rh, "/api/m/alpha/hr/employees").await.json();
         let imported = list.as_array().unwrap().iter().find(|e| e["matricule"] == "I1").unwrap();
         let cs: Value = api_get(&server, &rh, &format!("/api/m/alpha/hr/employees/{}/contracts", imported["id"].as_str().unwrap())).await.json();
-        assert_eq!(cs[0]["versions"][0]["coefficient"], 411);
+        let v = &cs[0]["versions"][0];
+        assert_eq!(
+            (v["coefficient"].as_i64(), v["kind"].as_str(), v["start_date"].as_str(), v["valid_from"].as_str(), v["weekly_hours"].as_str(), v["reason"].as_str(), v["quarterly_leave"].as_bool(), v["created_by"].as_str()),
+            (Some(411), Some("CDI"), Some("2025-01-06"), Some("2025-01-06"), Some("35"), Some("Import"), Some(true), Some("rh@alpha.test"))
+        );
+        let one: Value = api_get(&server, &rh, &format!("/api/m/alpha/hr/employees/{}", imported["id"].as_str().unwrap())).await.json();
+        assert_eq!(
+            (one["last_name"].as_str(), one["birth_date"].as_str(), one["nir"].as_str(), one["entry_date"].as_str(), one["exit_date"].clone()),
+            (Some("MARTIN"), Some("1990-01-15"), Some(good.as_str()), Some("2025-01-06"), Value::Null)
+        );
         let (status, _) = post_json(&server, &rh, &format!("/api/m/alpha/hr/imports/{id}/confirm"), json!({})).await;
         assert_eq!(status, 409);
         // The xlsx template is itself a valid file; a file without the NIR column is
