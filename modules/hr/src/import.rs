@@ -420,6 +420,13 @@ pub async fn stage<C: ConnectionTrait + TransactionTrait>(
     let payload = serde_json::to_string(&st.valid).map_err(|e| AppError::Unexpected(e.into()))?;
     let errors = serde_json::to_string(&st.errors).map_err(|e| AppError::Unexpected(e.into()))?;
     let txn = begin_write(db).await?;
+    // Files staged and never confirmed are dropped after a week.
+    hr_imports::Entity::delete_many()
+        .filter(hr_imports::Column::MemberId.eq(scope.member_id()))
+        .filter(hr_imports::Column::Status.eq("staged"))
+        .filter(hr_imports::Column::CreatedAt.lt(Utc::now() - Duration::days(7)))
+        .exec(&txn)
+        .await?;
     let row = hr_imports::ActiveModel {
         member_id: Set(scope.member_id()),
         id: Set(new_id()),
@@ -577,7 +584,8 @@ pub async fn confirm<C: ConnectionTrait + TransactionTrait>(
     Ok(imp)
 }
 
-const EMPLOYEE_COLUMNS: [&str; 20] = [
+/// The columns an import fills (the others stay NULL).
+const EMPLOYEE_COLUMNS: [&str; 13] = [
     "member_id",
     "id",
     "matricule",
@@ -589,18 +597,11 @@ const EMPLOYEE_COLUMNS: [&str; 20] = [
     "nir",
     "establishment_id",
     "entry_date",
-    "exit_date",
-    "email",
-    "address",
-    "phone",
-    "permit_type",
-    "permit_number",
-    "permit_expiry",
     "created_at",
     "updated_at",
 ];
 
-const CONTRACT_COLUMNS: [&str; 22] = [
+const CONTRACT_COLUMNS: [&str; 20] = [
     "member_id",
     "id",
     "employee_id",
@@ -611,7 +612,6 @@ const CONTRACT_COLUMNS: [&str; 22] = [
     "start_date",
     "end_date",
     "cdd_reason",
-    "trial_end",
     "weekly_hours",
     "agreement",
     "position",
@@ -619,7 +619,6 @@ const CONTRACT_COLUMNS: [&str; 22] = [
     "coefficient",
     "step",
     "quarterly_leave",
-    "agency",
     "reason",
     "created_by",
     "created_at",
@@ -717,13 +716,6 @@ fn employee_row(
             .and_then(|n| nics.get(n).copied())
             .into(),
         e.entry_date.into(),
-        Option::<NaiveDate>::None.into(),
-        e.email.clone().into(),
-        e.address.clone().into(),
-        e.phone.clone().into(),
-        e.permit_type.clone().into(),
-        e.permit_number.clone().into(),
-        e.permit_expiry.into(),
         now.into(),
         now.into(),
     ]
@@ -747,7 +739,6 @@ fn contract_row(
         t.start_date.into(),
         t.end_date.into(),
         t.cdd_reason.clone().into(),
-        t.trial_end.into(),
         t.weekly_hours.to_string().into(),
         t.agreement.clone().into(),
         t.position.clone().into(),
@@ -755,7 +746,6 @@ fn contract_row(
         t.coefficient.into(),
         t.step.into(),
         t.quarterly_leave.into(),
-        t.agency.clone().into(),
         Some("Import".to_string()).into(),
         by.to_string().into(),
         now.into(),
