@@ -616,3 +616,47 @@ async fn an_exit_ends_running_contracts_and_alsace_moselle_changes_the_count() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_cancelled_leave_gives_its_days_back_and_staff_withdraw_only_their_pending_requests() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &["hr"]).await;
+        let rh = kit.bearer(&kit.user("rh@alpha.test", Role::HrOfficer, Some(&a)).await);
+        let dir = kit.bearer(&kit.user("dir@alpha.test", Role::Director, Some(&a)).await);
+        let e = hire(&server, &rh, "K1", "Annule", "2025-01-06").await;
+        contract(&server, &rh, &e, cdi("2025-01-06", "35")).await;
+        for m in ["2025-06", "2025-07", "2025-08", "2025-09"] {
+            accrue(&server, &rh, m).await;
+        }
+        let total = |b: Vec<(String, String)>| b.iter().map(|(_, v)| v.parse::<rust_decimal::Decimal>().unwrap()).sum::<rust_decimal::Decimal>();
+        assert_eq!(total(balance(&server, &rh, &e, "CP").await).to_string(), "10");
+        let (_, r) = post_json(&server, &rh, "/api/m/alpha/hr/leave/requests", json!({"employee_id": e, "leave_type": "CP", "start_date": "2026-12-07", "end_date": "2026-12-12"})).await;
+        let id = r["id"].as_str().unwrap().to_string();
+        post_json(&server, &dir, &format!("/api/m/alpha/hr/leave/requests/{id}/approve"), json!({})).await;
+        assert_eq!(total(balance(&server, &rh, &e, "CP").await).to_string(), "4");
+        // HR cancels the approved leave: the six days come back, as new movements.
+        let (status, v) = post_json(&server, &rh, &format!("/api/m/alpha/hr/leave/requests/{id}/cancel"), json!({})).await;
+        assert_eq!((status, v["status"].as_str()), (200, Some("cancelled")));
+        assert_eq!(total(balance(&server, &rh, &e, "CP").await).to_string(), "10");
+        let ledger: Value = api_get(&server, &rh, &format!("/api/m/alpha/hr/employees/{e}/leave")).await.json();
+        let takings = ledger["entries"].as_array().unwrap().iter().filter(|m| m["kind"] == "taking").count();
+        assert_eq!(takings, 2, "the taking and its reversal both stay in the ledger");
+        let (status, _) = post_json(&server, &rh, &format!("/api/m/alpha/hr/leave/requests/{id}/cancel"), json!({})).await;
+        assert_eq!(status, 409);
+        // A staff member withdraws their own pending request, not an approved one.
+        let staff = kit.user("annule@alpha.test", Role::Staff, Some(&a)).await;
+        let s = kit.web(&staff).await;
+        let (_, p) = post_json(&server, &rh, "/api/m/alpha/hr/leave/requests", json!({"employee_id": e, "leave_type": "CP", "start_date": "2027-01-04", "end_date": "2027-01-05"})).await;
+        let (_, q) = post_json(&server, &rh, "/api/m/alpha/hr/leave/requests", json!({"employee_id": e, "leave_type": "CP", "start_date": "2027-02-01", "end_date": "2027-02-02"})).await;
+        post_json(&server, &dir, &format!("/api/m/alpha/hr/leave/requests/{}/approve", q["id"].as_str().unwrap()), json!({})).await;
+        let r = web_post(&server, &s, &format!("/m/alpha/hr/me/leave/{}/cancel", q["id"].as_str().unwrap()), &[]).await;
+        assert!(follow(&server, &s, &r).await.text().contains("déjà approuvé"));
+        let r = web_post(&server, &s, &format!("/m/alpha/hr/me/leave/{}/cancel", p["id"].as_str().unwrap()), &[]).await;
+        assert!(follow(&server, &s, &r).await.text().contains("Demande retirée"));
+        let list: Value = api_get(&server, &rh, &format!("/api/m/alpha/hr/leave/requests?employee_id={e}")).await.json();
+        let status_of = |id: &Value| list.as_array().unwrap().iter().find(|r| r["id"] == *id).unwrap()["status"].clone();
+        assert_eq!((status_of(&p["id"]), status_of(&q["id"])), (json!("cancelled"), json!("approved")));
+    })
+    .await;
+}

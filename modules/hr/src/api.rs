@@ -47,6 +47,7 @@ pub fn routes() -> Routes {
         .add("/leave/requests", get(leave_requests).post(create_request))
         .add("/leave/requests/{id}/approve", post(approve))
         .add("/leave/requests/{id}/refuse", post(refuse))
+        .add("/leave/requests/{id}/cancel", post(cancel))
         .add("/leave/accruals", post(run_accruals))
         .add(
             "/imports",
@@ -333,6 +334,20 @@ async fn refuse(
     body: Option<Json<Decision>>,
 ) -> Result<Response, PageError> {
     decide(&ctx, access, id, false, body).await
+}
+
+/// `POST /api/m/{slug}/hr/leave/requests/{id}/cancel` (HR): a pending request ends, an
+/// approved one is given back to the balance.
+async fn cancel(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    access: MemberAccess,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.leave", "write").await?;
+    let r = ledger::cancel(&ctx.db, &scope, id, None)
+        .await
+        .map_err(api)?;
+    Ok(Json(request_json(&r)).into_response())
 }
 
 #[derive(Debug, Deserialize)]

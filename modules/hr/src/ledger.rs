@@ -528,6 +528,91 @@ pub async fn decide_for<C: ConnectionTrait + TransactionTrait>(
     Ok(r)
 }
 
+/// Cancels a request. A pending one simply ends; an approved one is reversed: its
+/// takings are given back by new ledger movements (nothing is deleted), and an absence
+/// no longer counts at the next accrual run (which books the difference). `only_own`
+/// restricts it to a pending request of that employee (a staff member's own).
+///
+/// # Errors
+/// 404; 409 when already refused or cancelled, or (for `only_own`) approved; database
+/// errors.
+pub async fn cancel<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    scope: &Scope,
+    request_id: Uuid,
+    only_own: Option<Uuid>,
+) -> AppResult<hr_leave_requests::Model> {
+    let member_id = scope.member_id();
+    let actor = scope.actor();
+    let txn = begin_write(db).await?;
+    let r = hr_leave_requests::Entity::find_by_id((member_id, request_id))
+        .one(&txn)
+        .await?
+        .filter(|r| only_own.is_none_or(|e| e == r.employee_id))
+        .ok_or(AppError::NotFound)?;
+    match r.status.as_str() {
+        "pending" => {}
+        "approved" if only_own.is_none() => {}
+        "approved" => {
+            return Err(AppError::Conflict(
+                "Ce congé est déjà approuvé : demandez au service RH de l’annuler.".to_string(),
+            ));
+        }
+        _ => {
+            return Err(AppError::Conflict(
+                "Cette demande est déjà refusée ou annulée.".to_string(),
+            ));
+        }
+    }
+    let now = Utc::now();
+    let takings = hr_leave_entries::Entity::find()
+        .filter(hr_leave_entries::Column::MemberId.eq(member_id))
+        .filter(hr_leave_entries::Column::RequestId.eq(r.id))
+        .all(&txn)
+        .await?;
+    for t in &takings {
+        hr_leave_entries::ActiveModel {
+            member_id: Set(member_id),
+            id: Set(new_id()),
+            employee_id: Set(t.employee_id),
+            leave_type: Set(t.leave_type.clone()),
+            kind: Set("taking".to_string()),
+            days_micros: Set(-t.days_micros),
+            period: Set(t.period.clone()),
+            effective_date: Set(t.effective_date),
+            source_key: Set(None),
+            request_id: Set(Some(r.id)),
+            note: Set(Some(format!(
+                "Annulation du congé du {} au {}",
+                fr_date(r.start_date),
+                fr_date(r.end_date)
+            ))),
+            created_by: Set(actor.label.clone()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let was = r.status.clone();
+    let mut a: hr_leave_requests::ActiveModel = r.into();
+    a.status = Set("cancelled".to_string());
+    a.decided_by = Set(Some(actor.label.clone()));
+    a.decided_at = Set(Some(now));
+    let r = a.update(&txn).await?;
+    audit::record(
+        &txn,
+        &actor,
+        Some(member_id),
+        "leave_request",
+        &r.id.to_string(),
+        "cancel",
+        serde_json::json!({"type": r.leave_type, "was": was, "days_given_back": takings.len()}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(r)
+}
+
 /// A manual adjustment (positive or negative), with its reason.
 ///
 /// # Errors

@@ -64,6 +64,11 @@ pub fn routes() -> Routes {
         .add("/m/{slug}/hr/leave", get(leave_page))
         .add("/m/{slug}/hr/leave/requests", post(new_request))
         .add("/m/{slug}/hr/leave/requests/{id}/decide", post(decide))
+        .add(
+            "/m/{slug}/hr/leave/requests/{id}/cancel",
+            post(cancel_request),
+        )
+        .add("/m/{slug}/hr/me/leave/{id}/cancel", post(cancel_mine))
         .add("/m/{slug}/hr/leave/accruals", post(run_accruals))
         .add("/m/{slug}/hr/register", get(register_page))
         .add("/m/{slug}/hr/register.pdf", get(register_pdf))
@@ -646,7 +651,7 @@ fn request_view(r: &hr_leave_requests::Model, names: Option<&HashMap<Uuid, Strin
         "employee": names.and_then(|n| n.get(&r.employee_id).cloned()).unwrap_or_default(),
         "type": leave_label(&r.leave_type), "start": fr_date(r.start_date), "end": fr_date(r.end_date),
         "start_sort": r.start_date.to_string(), "days": fr_days(days(r.days_micros)), "status": status_badge(&r.status),
-        "pending": r.status == "pending", "comment": r.comment, "requested_by": r.requested_by,
+        "pending": r.status == "pending", "approved": r.status == "approved", "comment": r.comment, "requested_by": r.requested_by,
         "decided_by": r.decided_by, "decided_at": r.decided_at.map(fr_datetime), "decision_note": r.decision_note,
     })
 }
@@ -1574,4 +1579,62 @@ pub async fn save_settings(
         "success",
         "Paramètres RH enregistrés.",
     ))
+}
+
+/// An empty form (the CSRF token only).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Empty {}
+
+/// `POST /m/{slug}/hr/leave/requests/{id}/cancel` (HR): cancels a request, giving an
+/// approved leave back to the balance.
+pub async fn cancel_request(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    access: MemberAccess,
+    _form: WebForm<Empty>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.leave", "write").await?;
+    let back = format!("/m/{}/hr/leave", scope.member().slug);
+    match ledger::cancel(&ctx.db, &scope, id, None).await {
+        Ok(r) => Ok(redirect_with_flash(
+            &format!(
+                "/m/{}/hr/employees/{}#conges",
+                scope.member().slug,
+                r.employee_id
+            ),
+            "success",
+            &format!(
+                "{} du {} au {} annulé{}.",
+                leave_label(&r.leave_type),
+                fr_date(r.start_date),
+                fr_date(r.end_date),
+                if leave::leave_type(&r.leave_type).is_some_and(|t| t.balance) {
+                    " ; les jours sont rendus au compteur"
+                } else {
+                    ""
+                }
+            ),
+        )),
+        Err(AppError::Conflict(msg)) => Ok(redirect_with_flash(&back, "error", &msg)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /m/{slug}/hr/me/leave/{id}/cancel`: a staff member withdraws a pending request.
+pub async fn cancel_mine(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    access: MemberAccess,
+    _form: WebForm<Empty>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.own_leave", "write").await?;
+    let me = own_employee(&ctx, &scope)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let back = format!("/m/{}/hr/me", scope.member().slug);
+    match ledger::cancel(&ctx.db, &scope, id, Some(me.id)).await {
+        Ok(_) => Ok(redirect_with_flash(&back, "success", "Demande retirée.")),
+        Err(AppError::Conflict(msg)) => Ok(redirect_with_flash(&back, "error", &msg)),
+        Err(e) => Err(e.into()),
+    }
 }
