@@ -1,6 +1,7 @@
 //! `cargo loco task hr_monthly [month=YYYY-MM]` (the previous month by default): for
 //! every member subscribing to HR that month, runs the leave accrual and records the
-//! `hr.active_employees` meter. Idempotent: a re-run adds nothing. Each member's run is
+//! `hr.active_employees` meter, and e-mails the directors and HR officers the interviews
+//! and certificates due. Idempotent for the ledger and the meter: a re-run adds nothing. Each member's run is
 //! recorded (visible on its leave page); any failure is printed and makes the task fail.
 use loco_rs::prelude::*;
 use migration::MigratorTrait;
@@ -43,6 +44,9 @@ impl Task for HrMonthly {
         )
         .map_err(to_err)?;
         let actor = Actor::system("hr_monthly");
+        let authz = mutualis_core::authz::Authz::init(&ctx.db)
+            .await
+            .map_err(to_err)?;
         let last_day = month
             .next()
             .first_day()
@@ -64,6 +68,16 @@ impl Task for HrMonthly {
                 Err(e) => {
                     println!("{} {month}: accrual FAILED: {}", m.slug, e.message());
                     failures.push(format!("{} (congés)", m.slug));
+                }
+            }
+            match mutualis_hr::notify::send_reminders(ctx, &authz, &m, paris_today()).await {
+                Ok(n) => println!(
+                    "{} {month}: {n} reminder e-mails (interviews, certificates)",
+                    m.slug
+                ),
+                Err(e) => {
+                    println!("{} {month}: reminders FAILED: {}", m.slug, e.message());
+                    failures.push(format!("{} (rappels)", m.slug));
                 }
             }
             match mutualis_hr::meter::record_active_employees(&ctx.db, &meters, m.id, month).await {

@@ -660,3 +660,43 @@ async fn a_cancelled_leave_gives_its_days_back_and_staff_withdraw_only_their_pen
     })
     .await;
 }
+
+#[tokio::test]
+async fn directors_and_hr_officers_are_emailed_what_is_due() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &["hr"]).await;
+        let rh = kit.bearer(&kit.user("rh@alpha.test", Role::HrOfficer, Some(&a)).await);
+        kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
+        kit.user("dpo@alpha.test", Role::Dpo, Some(&a)).await;
+        let today = mutualis_core::time::paris_today();
+        let svc = mutualis_core::scope::services(&ctx).unwrap();
+        // Nobody is due: no e-mail.
+        assert_eq!(
+            mutualis_hr::notify::send_reminders(&ctx, &svc.authz, &a, today)
+                .await
+                .unwrap(),
+            0
+        );
+        // Hired 13 months ago, never interviewed: overdue.
+        let entry = (today - chrono::Duration::days(396)).to_string();
+        hire(&server, &rh, "D1", "Oublie", &entry).await;
+        let sent = mutualis_hr::notify::send_reminders(&ctx, &svc.authz, &a, today)
+            .await
+            .unwrap();
+        assert_eq!(sent, 2, "the director and the HR officer, not the DPO");
+        let mails = ctx.mailer.as_ref().unwrap().deliveries();
+        let all = mails.messages.join("\n").replace("=\r\n", "");
+        assert!(
+            all.contains("dir@alpha.test")
+                && all.contains("rh@alpha.test")
+                && !all.contains("dpo@alpha.test"),
+            "{all}"
+        );
+        assert!(
+            all.contains("OUBLIE Camille") && all.contains("en retard"),
+            "{all}"
+        );
+    })
+    .await;
+}

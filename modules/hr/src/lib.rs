@@ -12,6 +12,7 @@ pub mod leave;
 pub mod ledger;
 pub mod meter;
 pub mod nir;
+pub mod notify;
 pub mod register;
 pub mod register_docs;
 pub mod seed;

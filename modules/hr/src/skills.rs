@@ -1035,7 +1035,18 @@ pub async fn overview<C: ConnectionTrait>(
     scope: &Scope,
     today: NaiveDate,
 ) -> AppResult<Overview> {
-    let m = scope.member_id();
+    overview_for(db, scope.member_id(), today).await
+}
+
+/// The same for a background task of one member (the monthly reminder e-mail).
+///
+/// # Errors
+/// Database errors.
+pub async fn overview_for<C: ConnectionTrait>(
+    db: &C,
+    m: i64,
+    today: NaiveDate,
+) -> AppResult<Overview> {
     let employees = hr_employees::Entity::find()
         .filter(hr_employees::Column::MemberId.eq(m))
         .all(db)
@@ -1052,7 +1063,7 @@ pub async fn overview<C: ConnectionTrait>(
         .filter(hr_employee_skills::Column::MemberId.eq(m))
         .all(db)
         .await?;
-    let s = schedule(db, scope).await?;
+    let s = Schedule::from(&crate::ledger::settings(db, m).await?);
     Ok(overview_of(
         &employees,
         &interviews,
