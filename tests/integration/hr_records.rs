@@ -700,3 +700,96 @@ async fn directors_and_hr_officers_are_emailed_what_is_due() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_position_requires_skills_and_the_employee_page_shows_the_gaps() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &["hr"]).await;
+        let rh = kit.bearer(&kit.user("rh@alpha.test", Role::HrOfficer, Some(&a)).await);
+        let dir = kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
+        let s = kit.web(&dir).await;
+        let e = hire(&server, &rh, "G1", "Ecart", "2024-01-08").await;
+        contract(&server, &rh, &e, cdi("2024-01-08", "35")).await;
+        for name in ["Bientraitance", "Écrits professionnels"] {
+            let r = web_post(
+                &server,
+                &s,
+                "/m/alpha/hr/skills",
+                &[("name", name), ("category", "Accompagnement")],
+            )
+            .await;
+            assert_eq!(r.status_code(), 303);
+        }
+        let id_of = |name: &'static str| {
+            let db = ctx.db.clone();
+            async move {
+                mutualis_hr::entities::hr_skills::Entity::find()
+                    .filter(mutualis_hr::entities::hr_skills::Column::Name.eq(name))
+                    .one(&db)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id
+                    .to_string()
+            }
+        };
+        let (bien, ecrits) = (
+            id_of("Bientraitance").await,
+            id_of("Écrits professionnels").await,
+        );
+        // The level is required; then the position expects both skills at level 3.
+        let r = web_post(
+            &server,
+            &s,
+            "/m/alpha/hr/skills/positions",
+            &[("position", "Éducatrice spécialisée"), ("skill_id", &bien)],
+        )
+        .await;
+        assert_eq!(r.status_code(), 422);
+        assert!(r.text().contains("niveau attendu"));
+        for skill in [&bien, &ecrits] {
+            let r = web_post(
+                &server,
+                &s,
+                "/m/alpha/hr/skills/positions",
+                &[
+                    ("position", "Éducatrice spécialisée"),
+                    ("skill_id", skill),
+                    ("level", "3"),
+                ],
+            )
+            .await;
+            assert_eq!(r.status_code(), 303);
+        }
+        // Assessed at 4 in one, never in the other: one gap.
+        let r = web_post(
+            &server,
+            &s,
+            &format!("/m/alpha/hr/employees/{e}/skills"),
+            &[
+                ("skill_id", &bien),
+                ("level", "4"),
+                ("assessed_on", "2026-10-01"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status_code(), 303);
+        let page = web_get(&server, &s, &format!("/m/alpha/hr/employees/{e}/skills"))
+            .await
+            .text();
+        assert!(
+            page.contains("Écarts avec l’emploi « Éducatrice spécialisée »"),
+            "{page}"
+        );
+        assert_eq!(page.matches("À développer").count(), 1, "{page}");
+        assert!(page.contains("Non évalué"));
+        let overview = web_get(&server, &s, "/m/alpha/hr/skills").await.text();
+        assert!(
+            overview.contains("Compétences attendues par emploi")
+                && overview.contains("3 — Maîtrise")
+        );
+    })
+    .await;
+}

@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod meter;
 pub mod nir;
 pub mod notify;
+pub mod positions;
 pub mod register;
 pub mod register_docs;
 pub mod seed;

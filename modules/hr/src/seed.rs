@@ -24,8 +24,8 @@ use sea_orm::{
 use crate::{
     contracts::{self, Terms},
     entities::{
-        hr_contracts, hr_employee_skills, hr_employees, hr_interviews, hr_point_values, hr_skills,
-        hr_trainings,
+        hr_contracts, hr_employee_skills, hr_employees, hr_interviews, hr_point_values,
+        hr_position_skills, hr_skills, hr_trainings,
     },
     ledger::{self, RequestInput},
 };
@@ -406,6 +406,27 @@ async fn gpec(
         .insert(db)
         .await?;
         skills.push(id);
+    }
+    // What some positions require.
+    for (position, skill, level) in [
+        ("Éducateur spécialisé", 0, 3),
+        ("Éducateur spécialisé", 2, 3),
+        ("Éducateur spécialisé", 3, 2),
+        ("Aide-soignant", 4, 3),
+        ("Aide-soignant", 0, 2),
+        ("Moniteur éducateur", 0, 3),
+    ] {
+        hr_position_skills::ActiveModel {
+            member_id: Set(member_id),
+            id: Set(new_id()),
+            position: Set(position.to_string()),
+            skill_id: Set(skills[skill]),
+            level: Set(level),
+            created_by: Set(by.to_string()),
+            created_at: Set(now),
+        }
+        .insert(db)
+        .await?;
     }
     for (employee_id, entry, exit, i) in ids {
         if exit.is_some() {

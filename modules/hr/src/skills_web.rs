@@ -1,5 +1,6 @@
 //! Skills and training pages: the member's overview (what is due, each employee, the
 //! skill catalogue) and one employee's levels, trainings and professional interviews.
+use crate::positions::RequirementInput;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -45,6 +46,11 @@ const OBJ: &str = "hr.skills";
 pub fn routes() -> Routes {
     Routes::new()
         .add("/m/{slug}/hr/skills", get(overview).post(add_skill))
+        .add("/m/{slug}/hr/skills/positions", post(set_requirement))
+        .add(
+            "/m/{slug}/hr/skills/positions/{id}/delete",
+            post(remove_requirement),
+        )
         .add(
             "/m/{slug}/hr/employees/{id}/skills",
             get(employee).post(set_level),
@@ -108,6 +114,27 @@ async fn overview_page(
     errors: Value,
     status: StatusCode,
 ) -> Result<Response, PageError> {
+    overview_page_with(
+        ctx,
+        v,
+        jar,
+        scope,
+        (form, errors),
+        (&RequirementInput::default(), json!({})),
+        status,
+    )
+    .await
+}
+
+async fn overview_page_with(
+    ctx: &AppContext,
+    v: &View,
+    jar: &CookieJar,
+    scope: &Scope,
+    (form, errors): (&SkillInput, Value),
+    req_form: (&RequirementInput, Value),
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let m = scope.member();
     let today = paris_today();
     let o = skills::overview(&ctx.db, scope, today).await?;
@@ -156,6 +183,31 @@ async fn overview_page(
         })
         .collect();
     let sched = skills::schedule(&ctx.db, scope).await?;
+    let cat = skills::catalogue(&ctx.db, scope).await?;
+    let requirements: Vec<Value> = crate::positions::requirements(&ctx.db, scope)
+        .await?
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id.to_string(), "position": r.position,
+                "skill": cat.iter().find(|c| c.id == r.skill_id).map(|c| c.name.clone()).unwrap_or_default(),
+                "level": format!("{} — {}", r.level, level_label(r.level)),
+            })
+        })
+        .collect();
+    let positions: Vec<Value> = crate::positions::positions(&ctx.db, scope)
+        .await?
+        .iter()
+        .map(|p| json!({"value": p, "label": p}))
+        .collect();
+    let skill_options: Vec<Value> = cat
+        .iter()
+        .map(|c| json!({"value": c.id.to_string(), "label": c.name}))
+        .collect();
+    let level_options: Vec<Value> = LEVELS
+        .iter()
+        .map(|(l, label)| json!({"value": l.to_string(), "label": format!("{l} — {label}")}))
+        .collect();
     Page::for_scope(
         ctx,
         scope,
@@ -175,6 +227,8 @@ async fn overview_page(
             "employees": employees, "catalogue": catalogue, "form": form, "errors": errors,
             "reminder_days": o.reminder_days, "schedule": schedule_text(&sched),
             "can_edit": scope.can(OBJ, "write").await?,
+            "requirements": requirements, "positions": positions, "skill_options": skill_options,
+            "level_options": level_options, "req_form": req_form.0, "req_errors": req_form.1,
         }),
         status,
     )
@@ -383,6 +437,27 @@ async fn employee_page(
         .iter()
         .map(|(l, label)| json!({"value": l.to_string(), "label": format!("{l} — {label}")}))
         .collect();
+    let (position, gaps) = crate::positions::employee_gaps(&ctx.db, scope, id).await?;
+    let names: std::collections::HashMap<String, String> = skill_options
+        .iter()
+        .filter_map(|o| {
+            Some((
+                o["value"].as_str()?.to_string(),
+                o["label"].as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    let gaps: Vec<Value> = gaps
+        .iter()
+        .map(|g| {
+            json!({
+                "skill": names.get(&g.skill_id.to_string()).cloned().unwrap_or_default(),
+                "required": format!("{} — {}", g.required, level_label(g.required)),
+                "assessed": g.assessed.map(|l| format!("{l} — {}", level_label(l))),
+                "short": g.short(),
+            })
+        })
+        .collect();
     let kind_options: Vec<Value> = InterviewKind::ALL
         .iter()
         .map(|k| json!({"value": k.as_str(), "label": k.label()}))
@@ -413,6 +488,7 @@ async fn employee_page(
             "next": next_view(f.next, today, reminder_days),
             "schedule": schedule_text(&f.schedule),
             "levels": levels, "trainings": trainings, "interviews": interviews,
+            "position": position, "gaps": gaps,
             "skill_options": skill_options, "level_options": level_options,
             "kind_options": kind_options,
             "level_form": forms.level, "level_errors": forms.level_errors.unwrap_or_else(|| json!({})),
@@ -582,4 +658,51 @@ pub async fn record_interview(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `POST /m/{slug}/hr/skills/positions`: the level a position requires in a skill.
+pub async fn set_requirement(
+    State(ctx): State<AppContext>,
+    v: View,
+    jar: CookieJar,
+    access: MemberAccess,
+    form: WebForm<RequirementInput>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize(OBJ, "write").await?;
+    match crate::positions::set_requirement(&ctx.db, &scope, &form.value).await {
+        Ok(r) => Ok(redirect_with_flash(
+            &format!("/m/{}/hr/skills#emplois", scope.member().slug),
+            "success",
+            &format!("Compétence attendue pour « {} » enregistrée.", r.position),
+        )),
+        Err(AppError::Validation(errs)) => {
+            overview_page_with(
+                &ctx,
+                &v,
+                &jar,
+                &scope,
+                (&SkillInput::default(), json!({})),
+                (&form.value, mutualis_core::web::views::errors_map(errs)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /m/{slug}/hr/skills/positions/{id}/delete`
+pub async fn remove_requirement(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    access: MemberAccess,
+    _form: WebForm<crate::web::Empty>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize(OBJ, "write").await?;
+    crate::positions::remove_requirement(&ctx.db, &scope, id).await?;
+    Ok(redirect_with_flash(
+        &format!("/m/{}/hr/skills#emplois", scope.member().slug),
+        "success",
+        "Compétence attendue retirée.",
+    ))
 }

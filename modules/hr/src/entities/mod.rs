@@ -7,6 +7,7 @@ pub mod hr_interviews;
 pub mod hr_leave_entries;
 pub mod hr_leave_requests;
 pub mod hr_point_values;
+pub mod hr_position_skills;
 pub mod hr_settings;
 pub mod hr_skills;
 pub mod hr_trainings;
