@@ -148,14 +148,11 @@ pub async fn login(
     }
 }
 
-#[derive(Debug, Deserialize, Default)]
-pub struct Empty {}
-
 /// `POST /logout`: ends the session server-side.
 pub async fn logout(
     State(ctx): State<AppContext>,
     jar: CookieJar,
-    _form: WebForm<Empty>,
+    _form: WebForm<crate::web::forms::EmptyForm>,
 ) -> Result<Response, PageError> {
     if let Some(c) = jar.get(SESSION_COOKIE) {
         auth::close_session(&ctx.db, c.value()).await?;

@@ -1,6 +1,5 @@
 //! The cooperative's pages: members, subscriptions, users and roles, API keys, meters,
 //! audit log.
-use axum::response::IntoResponse;
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
@@ -872,18 +871,9 @@ pub async fn usage_csv(
         w.into_inner()
             .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e.to_string())))?,
     );
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/csv; charset=utf-8".to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"consommation-{month}.csv\""),
-            ),
-        ],
+    Ok(crate::web::page::download(
+        "text/csv; charset=utf-8",
+        &format!("consommation-{month}.csv"),
         body,
-    )
-        .into_response())
+    ))
 }

@@ -65,6 +65,10 @@ fn serde_urlencoded_parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ()> {
     serde_html_form::from_bytes(bytes).map_err(|_| ())
 }
 
+/// The body of a form that carries nothing but its CSRF token (a button).
+#[derive(Debug, Deserialize, Default)]
+pub struct EmptyForm {}
+
 /// A form posted by a signed-in user, with its CSRF token checked.
 #[derive(Debug)]
 pub struct WebForm<T> {

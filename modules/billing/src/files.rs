@@ -1,9 +1,6 @@
 //! The documents of a finalized invoice, as downloads: PDF (and, with `cii`, the
 //! EN 16931 XML). Rendered on demand from the invoice's immutable data.
-use axum::{
-    http::header,
-    response::{IntoResponse, Response},
-};
+use axum::response::Response;
 use loco_rs::app::AppContext;
 use mutualis_core::{
     entities::members,
@@ -70,15 +67,9 @@ pub async fn download(
             "xml",
         ),
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{what}-{number}.{ext}\""),
-            ),
-        ],
+    Ok(mutualis_core::web::page::download(
+        content_type,
+        &format!("{what}-{number}.{ext}"),
         body,
-    )
-        .into_response())
+    ))
 }

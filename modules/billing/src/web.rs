@@ -272,7 +272,7 @@ pub async fn close(
     State(ctx): State<AppContext>,
     Path(period): Path<String>,
     access: CoopAccess,
-    _form: WebForm<EmptyForm>,
+    _form: WebForm<mutualis_core::web::forms::EmptyForm>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("billing.close", "write").await?;
     let month = Month::parse(&period)?;
@@ -291,9 +291,6 @@ pub async fn close(
         Err(e) => Err(e.into()),
     }
 }
-
-#[derive(Debug, Deserialize, Default)]
-pub struct EmptyForm {}
 
 fn line_json(l: &billing_invoice_lines::Model) -> Value {
     let q: Decimal = l.quantity.parse().unwrap_or_default();
@@ -380,7 +377,7 @@ pub async fn approve(
     State(ctx): State<AppContext>,
     Path(id): Path<Uuid>,
     access: CoopAccess,
-    _form: WebForm<EmptyForm>,
+    _form: WebForm<mutualis_core::web::forms::EmptyForm>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("billing.approve", "write").await?;
     let back = format!("/coop/billing/invoices/{id}");
@@ -761,21 +758,6 @@ async fn allocation_rows(
     Ok(rows)
 }
 
-fn download(content_type: &str, filename: &str, body: Vec<u8>) -> Response {
-    use axum::response::IntoResponse;
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, content_type.to_string()),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 /// `GET /coop/billing/periods/{period}/allocation.csv`
 pub async fn allocation_csv(
     State(ctx): State<AppContext>,
@@ -785,7 +767,7 @@ pub async fn allocation_csv(
     let scope = access.authorize("billing.preview", "read").await?;
     let month = Month::parse(&period)?;
     let rows = allocation_rows(&ctx, &scope, month).await?;
-    Ok(download(
+    Ok(mutualis_core::web::page::download(
         "text/csv; charset=utf-8",
         &format!("repartition-{month}.csv"),
         crate::export::csv(&rows)?,
@@ -802,8 +784,8 @@ pub async fn allocation_xlsx(
     let month = Month::parse(&period)?;
     let rows = allocation_rows(&ctx, &scope, month).await?;
     let title = format!("Répartition des coûts — {}", views::month_label(month));
-    Ok(download(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Ok(mutualis_core::web::page::download(
+        mutualis_core::web::page::XLSX,
         &format!("repartition-{month}.xlsx"),
         crate::export::xlsx(&rows, &title)?,
     ))

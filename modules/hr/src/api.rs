@@ -9,9 +9,10 @@ use axum::{
 use loco_rs::{app::AppContext, controller::Routes};
 use mutualis_core::{
     error::AppError,
-    scope::{MemberAccess, Scope},
+    scope::MemberAccess,
     time::Month,
     web::error::PageError,
+    web::page::{XLSX, download},
 };
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -24,7 +25,8 @@ use crate::{
     entities::{hr_contracts, hr_employees, hr_imports, hr_leave_requests},
     import,
     leave::days,
-    ledger, nir, register, register_docs,
+    ledger, nir,
+    register::{self, RegisterQuery},
 };
 
 /// The largest spreadsheet accepted (a 100,000-row xlsx is about 7 MB).
@@ -465,25 +467,6 @@ async fn confirm(
     Ok(Json(json!({"id": i.id, "imported": i.imported, "status": i.status})).into_response())
 }
 
-/// The file's bytes with its type and download name.
-#[must_use]
-pub fn download(content_type: &str, filename: &str, body: Vec<u8>) -> Response {
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, content_type.to_string()),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// The XLSX content type.
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
 /// `GET /api/m/{slug}/hr/imports/template.xlsx`
 async fn template(access: MemberAccess) -> Result<Response, PageError> {
     access.authorize("hr.imports", "read").await?;
@@ -491,54 +474,16 @@ async fn template(access: MemberAccess) -> Result<Response, PageError> {
     Ok(download(XLSX, "modele-import-salaries.xlsx", bytes))
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct RegisterQuery {
-    #[serde(default)]
-    pub date: Option<String>,
-    #[serde(default)]
-    pub establishment: Option<String>,
-}
-
-/// The register's date (today by default) and establishment from the query.
-///
-/// # Errors
-/// 422 on an invalid date or an unknown establishment.
-pub async fn register_of(
+async fn register_file(
     ctx: &AppContext,
-    scope: &Scope,
+    access: MemberAccess,
     q: &RegisterQuery,
-) -> Result<register_docs::Register, AppError> {
-    let at = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        None => register::today(),
-        Some(d) => contracts::parse_date(d).ok_or_else(|| {
-            AppError::field(
-                "date",
-                format!("Date « {d} » invalide : AAAA-MM-JJ ou JJ/MM/AAAA."),
-            )
-        })?,
-    };
-    let site = match q
-        .establishment
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => None,
-        Some(nic) => Some(
-            mutualis_core::member::establishments(&ctx.db, scope.member_id())
-                .await?
-                .into_iter()
-                .find(|s| s.nic == nic || s.id.to_string() == nic)
-                .ok_or_else(|| {
-                    AppError::field(
-                        "establishment",
-                        format!("Aucun établissement de l’association n’a le NIC {nic}."),
-                    )
-                })?
-                .id,
-        ),
-    };
-    register::at(&ctx.db, scope, at, site).await
+    pdf: bool,
+) -> Result<Response, PageError> {
+    let scope = access.authorize("hr.register", "read").await?;
+    let r = register::for_query(&ctx.db, &scope, q).await.map_err(api)?;
+    let (content_type, name, bytes) = register::file(&r, &scope.member().slug, pdf).map_err(api)?;
+    Ok(download(content_type, &name, bytes))
 }
 
 /// `GET /api/m/{slug}/hr/register.pdf?date=YYYY-MM-DD[&establishment=NIC]`
@@ -547,15 +492,7 @@ async fn register_pdf(
     Query(q): Query<RegisterQuery>,
     access: MemberAccess,
 ) -> Result<Response, PageError> {
-    let scope = access.authorize("hr.register", "read").await?;
-    let r = register_of(&ctx, &scope, &q).await.map_err(api)?;
-    let bytes = register_docs::register_pdf(&r)
-        .map_err(|e| api(AppError::Unexpected(anyhow::anyhow!(e.to_string()))))?;
-    Ok(download(
-        "application/pdf",
-        &format!("registre-du-personnel-{}-{}.pdf", scope.member().slug, r.at),
-        bytes,
-    ))
+    register_file(&ctx, access, &q, true).await
 }
 
 /// `GET /api/m/{slug}/hr/register.xlsx?date=YYYY-MM-DD[&establishment=NIC]`
@@ -564,18 +501,7 @@ async fn register_xlsx(
     Query(q): Query<RegisterQuery>,
     access: MemberAccess,
 ) -> Result<Response, PageError> {
-    let scope = access.authorize("hr.register", "read").await?;
-    let r = register_of(&ctx, &scope, &q).await.map_err(api)?;
-    let bytes = register_docs::register_xlsx(&r).map_err(api)?;
-    Ok(download(
-        XLSX,
-        &format!(
-            "registre-du-personnel-{}-{}.xlsx",
-            scope.member().slug,
-            r.at
-        ),
-        bytes,
-    ))
+    register_file(&ctx, access, &q, false).await
 }
 
 /// `GET /api/m/{slug}/hr/register?date=`: the register's lines in JSON.
@@ -585,7 +511,9 @@ async fn register_json(
     access: MemberAccess,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("hr.register", "read").await?;
-    let r = register_of(&ctx, &scope, &q).await.map_err(api)?;
+    let r = register::for_query(&ctx.db, &scope, &q)
+        .await
+        .map_err(api)?;
     let lines: Vec<Value> = r
         .lines
         .iter()

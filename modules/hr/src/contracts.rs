@@ -178,6 +178,28 @@ fn opt_date(
     })
 }
 
+/// A required field read by `parse`: its French message when missing, and when
+/// unreadable (`unknown` gets the value as typed).
+fn required<T>(
+    field: &str,
+    raw: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    missing: &str,
+    unknown: impl Fn(&str) -> String,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
+    let raw = raw.trim();
+    let message = if raw.is_empty() {
+        missing.to_string()
+    } else if let Some(v) = parse(raw) {
+        return Some(v);
+    } else {
+        unknown(raw)
+    };
+    errors.push(FieldError::new(field, message));
+    None
+}
+
 fn opt_int(
     field: &str,
     label: &str,
@@ -220,38 +242,26 @@ impl ContractInput {
     /// One `FieldError` per invalid field, in French.
     pub fn validate(&self) -> Result<Terms, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let kind = if self.kind.trim().is_empty() {
-            errors.push(FieldError::new(
-                "kind",
-                "Le type de contrat est obligatoire (CDI, CDD, apprentissage, contrat aidé).",
-            ));
-            None
-        } else {
-            parse_kind(&self.kind).or_else(|| {
-                errors.push(FieldError::new(
-                    "kind",
-                    format!(
-                        "Type de contrat « {} » inconnu : CDI, CDD, apprentissage ou contrat aidé.",
-                        self.kind.trim()
-                    ),
-                ));
-                None
-            })
-        };
-        let start_date = if self.start_date.trim().is_empty() {
-            errors.push(FieldError::new(
-                "start_date",
-                "La date de début du contrat est obligatoire.",
-            ));
-            None
-        } else {
-            opt_date(
-                "start_date",
-                "La date de début",
-                &self.start_date,
-                &mut errors,
-            )
-        };
+        let kind = required(
+            "kind",
+            &self.kind,
+            parse_kind,
+            "Le type de contrat est obligatoire (CDI, CDD, apprentissage, contrat aidé).",
+            |k| {
+                format!(
+                    "Type de contrat « {k} » inconnu : CDI, CDD, apprentissage ou contrat aidé."
+                )
+            },
+            &mut errors,
+        );
+        let start_date = required(
+            "start_date",
+            &self.start_date,
+            parse_date,
+            "La date de début du contrat est obligatoire.",
+            |d| format!("La date de début : date « {d} » invalide (JJ/MM/AAAA)."),
+            &mut errors,
+        );
         let end_date = opt_date("end_date", "La date de fin", &self.end_date, &mut errors);
         let cdd_reason = opt(&self.cdd_reason);
         if kind == Some("CDD") {
@@ -302,24 +312,14 @@ impl ContractInput {
                 None
             }
         };
-        let agreement = if self.agreement.trim().is_empty() {
-            errors.push(FieldError::new(
-                "agreement",
-                "La convention collective est obligatoire (CCN 66, CCN 51 ou autre).",
-            ));
-            None
-        } else {
-            parse_agreement(&self.agreement).or_else(|| {
-                errors.push(FieldError::new(
-                    "agreement",
-                    format!(
-                        "Convention « {} » inconnue : CCN 66, CCN 51 ou Autre.",
-                        self.agreement.trim()
-                    ),
-                ));
-                None
-            })
-        };
+        let agreement = required(
+            "agreement",
+            &self.agreement,
+            parse_agreement,
+            "La convention collective est obligatoire (CCN 66, CCN 51 ou autre).",
+            |a| format!("Convention « {a} » inconnue : CCN 66, CCN 51 ou Autre."),
+            &mut errors,
+        );
         let position = self.position.trim().to_string();
         if position.is_empty() {
             errors.push(FieldError::new(
@@ -506,7 +506,7 @@ pub async fn of_employee<C: ConnectionTrait>(
     scope: &Scope,
     employee_id: Uuid,
 ) -> AppResult<Vec<Contract>> {
-    employee(db, scope, employee_id).await?;
+    crate::employees::get(db, scope.member_id(), employee_id).await?;
     let rows = hr_contracts::Entity::find()
         .filter(hr_contracts::Column::MemberId.eq(scope.member_id()))
         .filter(hr_contracts::Column::EmployeeId.eq(employee_id))
@@ -535,18 +535,10 @@ pub async fn one<C: ConnectionTrait>(
         .next()
         .ok_or(AppError::NotFound)?;
     let employee_id = c.latest().ok_or(AppError::NotFound)?.employee_id;
-    Ok((c, employee(db, scope, employee_id).await?))
-}
-
-async fn employee<C: ConnectionTrait>(
-    db: &C,
-    scope: &Scope,
-    id: Uuid,
-) -> AppResult<hr_employees::Model> {
-    hr_employees::Entity::find_by_id((scope.member_id(), id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    Ok((
+        c,
+        crate::employees::get(db, scope.member_id(), employee_id).await?,
+    ))
 }
 
 /// Where a version goes: its contract, number, first day and why.
@@ -628,7 +620,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     input: &ContractInput,
 ) -> AppResult<hr_contracts::Model> {
     let t = input.validate().map_err(AppError::Validation)?;
-    let e = employee(db, scope, employee_id).await?;
+    let e = crate::employees::get(db, scope.member_id(), employee_id).await?;
     if t.start_date < e.entry_date {
         return Err(AppError::field(
             "start_date",
@@ -673,20 +665,14 @@ pub async fn amend<C: ConnectionTrait + TransactionTrait>(
 ) -> AppResult<hr_contracts::Model> {
     let mut errors = Vec::new();
     let t = input.validate();
-    let valid_from = if input.valid_from.trim().is_empty() {
-        errors.push(FieldError::new(
-            "valid_from",
-            "La date d’effet de l’avenant est obligatoire.",
-        ));
-        None
-    } else {
-        opt_date(
-            "valid_from",
-            "La date d’effet",
-            &input.valid_from,
-            &mut errors,
-        )
-    };
+    let valid_from = required(
+        "valid_from",
+        &input.valid_from,
+        parse_date,
+        "La date d’effet de l’avenant est obligatoire.",
+        |d| format!("La date d’effet : date « {d} » invalide (JJ/MM/AAAA)."),
+        &mut errors,
+    );
     let reason = opt(&input.reason);
     if reason.is_none() {
         errors.push(FieldError::new(

@@ -63,15 +63,29 @@ fn date(field: &str, label: &str, raw: &str, errors: &mut Vec<FieldError>) -> Op
         errors.push(FieldError::new(field, format!("{label} est obligatoire.")));
         return None;
     }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(raw, "%d/%m/%Y"))
-        .map_err(|_| {
-            errors.push(FieldError::new(
-                field,
-                format!("{label} : date « {raw} » invalide (JJ/MM/AAAA)."),
-            ))
-        })
-        .ok()
+    crate::contracts::parse_date(raw).or_else(|| {
+        errors.push(FieldError::new(
+            field,
+            format!("{label} : date « {raw} » invalide (JJ/MM/AAAA)."),
+        ));
+        None
+    })
+}
+
+/// One employee of a member; 404 when the id is not that member's. Every HR service
+/// looks employees up through it.
+///
+/// # Errors
+/// 404; database errors.
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    member_id: i64,
+    id: Uuid,
+) -> AppResult<hr_employees::Model> {
+    hr_employees::Entity::find_by_id((member_id, id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// A validated employee (before storage).
@@ -332,10 +346,7 @@ pub async fn record<C: ConnectionTrait + TransactionTrait>(
     scope: &Scope,
     id: Uuid,
 ) -> AppResult<hr_employees::Model> {
-    let e = hr_employees::Entity::find_by_id((scope.member_id(), id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let e = get(db, scope.member_id(), id).await?;
     audit::record(
         db,
         &scope.actor(),
@@ -377,10 +388,7 @@ pub async fn record_exit<C: ConnectionTrait + TransactionTrait>(
     exit: &str,
     reason: &str,
 ) -> AppResult<hr_employees::Model> {
-    let e = hr_employees::Entity::find_by_id((scope.member_id(), id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let e = get(db, scope.member_id(), id).await?;
     let mut errors = Vec::new();
     let day = date("exit_date", "La date de sortie", exit, &mut errors);
     let Some(day) = day else {

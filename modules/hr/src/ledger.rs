@@ -23,7 +23,7 @@ use uuid::Uuid;
 use crate::{
     calendar,
     contracts::{self, Contract},
-    entities::{hr_accrual_runs, hr_employees, hr_leave_entries, hr_leave_requests, hr_settings},
+    entities::{hr_accrual_runs, hr_leave_entries, hr_leave_requests, hr_settings},
     leave::{self, EarnedSoFar, MonthFacts, cp_period, days, fr_days, micros},
 };
 
@@ -135,7 +135,7 @@ pub async fn entries<C: ConnectionTrait>(
     scope: &Scope,
     employee_id: Uuid,
 ) -> AppResult<Vec<hr_leave_entries::Model>> {
-    employee(db, scope.member_id(), employee_id).await?;
+    crate::employees::get(db, scope.member_id(), employee_id).await?;
     entries_for(db, scope.member_id(), Some(employee_id)).await
 }
 
@@ -168,17 +168,6 @@ pub async fn totals<C: ConnectionTrait>(
         *out.entry((e.employee_id, e.leave_type)).or_default() += days(e.days_micros);
     }
     Ok(out)
-}
-
-async fn employee<C: ConnectionTrait>(
-    db: &C,
-    member_id: i64,
-    id: Uuid,
-) -> AppResult<hr_employees::Model> {
-    hr_employees::Entity::find_by_id((member_id, id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
 }
 
 /// A leave request as typed.
@@ -246,7 +235,7 @@ pub async fn request_for<C: ConnectionTrait + TransactionTrait>(
     input: &RequestInput,
     self_service: bool,
 ) -> AppResult<hr_leave_requests::Model> {
-    let e = employee(db, member_id, employee_id).await?;
+    let e = crate::employees::get(db, member_id, employee_id).await?;
     let mut errors = Vec::new();
     let t = leave::leave_type(input.leave_type.trim());
     if t.is_none() {
@@ -625,7 +614,7 @@ pub async fn adjust<C: ConnectionTrait + TransactionTrait>(
     quantity: &str,
     note: &str,
 ) -> AppResult<hr_leave_entries::Model> {
-    let e = employee(db, scope.member_id(), employee_id).await?;
+    let e = crate::employees::get(db, scope.member_id(), employee_id).await?;
     let mut errors = Vec::new();
     let t = leave::leave_type(leave_type).filter(|t| t.balance);
     if t.is_none() {

@@ -7,7 +7,7 @@ use loco_rs::{
 };
 use mutualis_core::{
     auth,
-    authz::{Authz, Role},
+    authz::{Authz, member_domain},
     entities::members,
     error::AppResult,
     time::fr_date,
@@ -86,8 +86,8 @@ pub fn reminder_email(
     })
 }
 
-/// Sends the reminder to every director and HR officer of the member (active accounts);
-/// returns how many e-mails were sent.
+/// Sends the reminder to every active account of the member allowed to manage skills and
+/// training (directors and HR officers); returns how many e-mails were sent.
 ///
 /// # Errors
 /// Database or mailer errors.
@@ -103,12 +103,17 @@ pub async fn send_reminders(
     if reminders.is_empty() {
         return Ok(0);
     }
+    // Whoever may act on skills and training in this member (casbin decides: today the
+    // directors and HR officers).
+    let domain = member_domain(member.id);
     let mut sent = 0;
     let mut seen = Vec::new();
     for g in authz.all_grants().await {
         if g.member_id != Some(member.id)
-            || !matches!(g.role, Role::Director | Role::HrOfficer)
             || seen.contains(&g.user_id)
+            || !authz
+                .allowed(g.user_id, &domain, "hr.skills", "write")
+                .await?
         {
             continue;
         }

@@ -4,12 +4,13 @@
 //! contract in force on that date (or the last one before the exit).
 use chrono::{Months, NaiveDate};
 use mutualis_core::{
-    error::AppResult,
+    error::{AppError, AppResult},
     member,
     scope::Scope,
     time::{fr_datetime, paris_today},
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
@@ -134,6 +135,76 @@ pub async fn at<C: ConnectionTrait>(
             .map(|e| line(e, contracts.get(&e.id).map_or(&[], Vec::as_slice), at))
             .collect(),
     })
+}
+
+/// The register's query: a date (today by default) and an establishment (NIC).
+#[derive(Debug, Default, Deserialize)]
+pub struct RegisterQuery {
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub establishment: Option<String>,
+}
+
+/// The register for a query of the page or the API.
+///
+/// # Errors
+/// 422 on an invalid date or an unknown establishment; database errors.
+pub async fn for_query<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    q: &RegisterQuery,
+) -> AppResult<Register> {
+    let day = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => today(),
+        Some(d) => contracts::parse_date(d).ok_or_else(|| {
+            AppError::field(
+                "date",
+                format!("Date « {d} » invalide : AAAA-MM-JJ ou JJ/MM/AAAA."),
+            )
+        })?,
+    };
+    let site = match q
+        .establishment
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(nic) => Some(
+            member::establishments(db, scope.member_id())
+                .await?
+                .into_iter()
+                .find(|s| s.nic == nic || s.id.to_string() == nic)
+                .ok_or_else(|| {
+                    AppError::field(
+                        "establishment",
+                        format!("Aucun établissement de l’association n’a le NIC {nic}."),
+                    )
+                })?
+                .id,
+        ),
+    };
+    at(db, scope, day, site).await
+}
+
+/// The register as a file: (content type, file name, bytes), PDF or XLSX.
+///
+/// # Errors
+/// Rendering errors.
+pub fn file(r: &Register, slug: &str, pdf: bool) -> AppResult<(&'static str, String, Vec<u8>)> {
+    let name = format!("registre-du-personnel-{slug}-{}", r.at);
+    if pdf {
+        let bytes = crate::register_docs::register_pdf(r)
+            .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e.to_string())))?;
+        Ok(("application/pdf", format!("{name}.pdf"), bytes))
+    } else {
+        Ok((
+            mutualis_core::web::page::XLSX,
+            format!("{name}.xlsx"),
+            crate::register_docs::register_xlsx(r)?,
+        ))
+    }
 }
 
 /// Today in Paris (the register's default date).

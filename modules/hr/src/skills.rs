@@ -630,17 +630,6 @@ impl InterviewInput {
 // ---------------------------------------------------------------------------------
 // Service
 
-async fn employee<C: ConnectionTrait>(
-    db: &C,
-    scope: &Scope,
-    id: Uuid,
-) -> AppResult<hr_employees::Model> {
-    hr_employees::Entity::find_by_id((scope.member_id(), id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 /// The member's schedule (its HR settings, or the defaults).
 ///
 /// # Errors
@@ -741,7 +730,7 @@ pub async fn set_level<C: ConnectionTrait + TransactionTrait>(
     employee_id: Uuid,
     input: &LevelInput,
 ) -> AppResult<hr_employee_skills::Model> {
-    let e = employee(db, scope, employee_id).await?;
+    let e = crate::employees::get(db, scope.member_id(), employee_id).await?;
     let (skill_id, level, assessed_on) = input
         .validate(paris_today())
         .map_err(AppError::Validation)?;
@@ -801,7 +790,7 @@ pub async fn add_training<C: ConnectionTrait + TransactionTrait>(
     employee_id: Uuid,
     input: &TrainingInput,
 ) -> AppResult<hr_trainings::Model> {
-    let e = employee(db, scope, employee_id).await?;
+    let e = crate::employees::get(db, scope.member_id(), employee_id).await?;
     let t = input.validate().map_err(AppError::Validation)?;
     let txn = begin_write(db).await?;
     let row = hr_trainings::ActiveModel {
@@ -848,7 +837,7 @@ pub async fn record_interview<C: ConnectionTrait + TransactionTrait>(
     employee_id: Uuid,
     input: &InterviewInput,
 ) -> AppResult<hr_interviews::Model> {
-    let e = employee(db, scope, employee_id).await?;
+    let e = crate::employees::get(db, scope.member_id(), employee_id).await?;
     let (kind, held_on, notes) = input
         .validate(e.entry_date, paris_today())
         .map_err(AppError::Validation)?;
@@ -1112,7 +1101,7 @@ pub async fn employee_file<C: ConnectionTrait>(
     scope: &Scope,
     employee_id: Uuid,
 ) -> AppResult<EmployeeFile> {
-    let e = employee(db, scope, employee_id).await?;
+    let e = crate::employees::get(db, scope.member_id(), employee_id).await?;
     let m = scope.member_id();
     let skills = catalogue(db, scope).await?;
     let assessed = hr_employee_skills::Entity::find()

@@ -172,8 +172,8 @@ async fn overview_page_with(
             })
         })
         .collect();
-    let catalogue: Vec<Value> = skills::catalogue(&ctx.db, scope)
-        .await?
+    let cat = skills::catalogue(&ctx.db, scope).await?;
+    let catalogue: Vec<Value> = cat
         .iter()
         .map(|s| {
             json!({
@@ -183,7 +183,6 @@ async fn overview_page_with(
         })
         .collect();
     let sched = skills::schedule(&ctx.db, scope).await?;
-    let cat = skills::catalogue(&ctx.db, scope).await?;
     let requirements: Vec<Value> = crate::positions::requirements(&ctx.db, scope)
         .await?
         .iter()
@@ -696,7 +695,7 @@ pub async fn remove_requirement(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
-    _form: WebForm<crate::web::Empty>,
+    _form: WebForm<mutualis_core::web::forms::EmptyForm>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize(OBJ, "write").await?;
     crate::positions::remove_requirement(&ctx.db, &scope, id).await?;

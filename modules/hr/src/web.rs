@@ -25,7 +25,7 @@ use mutualis_core::{
     web::{
         error::PageError,
         forms::{WebForm, check_csrf},
-        page::{Page, redirect_with_flash},
+        page::{Page, XLSX, download, redirect_with_flash},
         views::{self, errors_map, month_label},
     },
 };
@@ -35,13 +35,15 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    api::{self, RegisterQuery, XLSX, download, read_upload},
+    api::{self, read_upload},
     contracts::{self, AGREEMENTS, Contract, ContractInput, KINDS},
     employees::{self, EmployeeInput},
     entities::{hr_employees, hr_leave_requests},
     import, leave,
     leave::{days, fr_days},
-    ledger, nir, register_docs,
+    ledger, nir,
+    register::{self, RegisterQuery},
+    register_docs,
 };
 
 type View = ViewEngine<TeraView>;
@@ -961,10 +963,10 @@ pub async fn register_page(
 ) -> Result<Response, PageError> {
     let scope = access.authorize("hr.register", "read").await?;
     let m = scope.member();
-    let (r, error) = match api::register_of(&ctx, &scope, &q).await {
+    let (r, error) = match register::for_query(&ctx.db, &scope, &q).await {
         Ok(r) => (r, None),
         Err(AppError::Validation(e)) => (
-            api::register_of(&ctx, &scope, &RegisterQuery::default()).await?,
+            register::for_query(&ctx.db, &scope, &RegisterQuery::default()).await?,
             e.first().map(|e| e.message.clone()),
         ),
         Err(e) => return Err(e.into()),
@@ -1027,19 +1029,9 @@ async fn register_file(
     pdf: bool,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("hr.register", "read").await?;
-    let r = api::register_of(ctx, &scope, q).await?;
-    let name = format!("registre-du-personnel-{}-{}", scope.member().slug, r.at);
-    if pdf {
-        let bytes = register_docs::register_pdf(&r)
-            .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e.to_string())))?;
-        Ok(download("application/pdf", &format!("{name}.pdf"), bytes))
-    } else {
-        Ok(download(
-            XLSX,
-            &format!("{name}.xlsx"),
-            register_docs::register_xlsx(&r)?,
-        ))
-    }
+    let r = register::for_query(&ctx.db, &scope, q).await?;
+    let (content_type, name, bytes) = register::file(&r, &scope.member().slug, pdf)?;
+    Ok(download(content_type, &name, bytes))
 }
 
 /// `GET /m/{slug}/hr/register.pdf?date=`
@@ -1581,17 +1573,13 @@ pub async fn save_settings(
     ))
 }
 
-/// An empty form (the CSRF token only).
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Empty {}
-
 /// `POST /m/{slug}/hr/leave/requests/{id}/cancel` (HR): cancels a request, giving an
 /// approved leave back to the balance.
 pub async fn cancel_request(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
-    _form: WebForm<Empty>,
+    _form: WebForm<mutualis_core::web::forms::EmptyForm>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("hr.leave", "write").await?;
     let back = format!("/m/{}/hr/leave", scope.member().slug);
@@ -1625,7 +1613,7 @@ pub async fn cancel_mine(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
-    _form: WebForm<Empty>,
+    _form: WebForm<mutualis_core::web::forms::EmptyForm>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("hr.own_leave", "write").await?;
     let me = own_employee(&ctx, &scope)
