@@ -1,5 +1,6 @@
-//! The composition root: lists core's and each module's routes, tasks and meters by
-//! hand (nothing is discovered by magic).
+//! The composition root. [`MODULES`] names each module once; the router, the
+//! navigation, the catalogue check, the policies, the meters, the demo seed and the
+//! tasks are derived from it by `mutualis_core::kit`.
 use std::path::Path;
 
 use async_trait::async_trait;
@@ -17,28 +18,55 @@ use loco_rs::{
     environment::Environment,
     task::Tasks,
 };
-use migration::Migrator;
-use mutualis_core as core;
+use migration::{Migrator, MigratorTrait};
+use mutualis_core::{
+    self as core,
+    module::{BoxFut, ModuleDef},
+};
 
 use crate::tasks;
 
-/// The app.
-#[derive(Debug)]
-pub struct App;
+/// The modules of the platform, in the order of the navigation and of the meters
+/// (IT support first: its meters were core's, and the usage exports keep their column
+/// order). Adding a module: its crate, its migrations (with its catalogue row), and one
+/// line here.
+pub static MODULES: &[&ModuleDef] = &[
+    &mutualis_it::MODULE,
+    &mutualis_billing::MODULE,
+    &mutualis_hr::MODULE,
+    &mutualis_payroll::MODULE,
+    &mutualis_gdpr::MODULE,
+    &mutualis_legal::MODULE,
+    &mutualis_practices::MODULE,
+];
 
-/// The meters the modules declare (core's own are added by core).
-#[must_use]
-pub fn module_meters() -> Vec<core::metering::Meter> {
-    mutualis_hr::meter::METERS.to_vec()
+/// A list of modules to build the app from.
+pub trait ModuleList: Send + Sync + 'static {
+    fn modules() -> &'static [&'static ModuleDef];
 }
 
-/// The cooperative's navigation entries the modules add.
+/// The platform's list: [`MODULES`].
+#[derive(Debug)]
+pub struct Platform;
+
+impl ModuleList for Platform {
+    fn modules() -> &'static [&'static ModuleDef] {
+        MODULES
+    }
+}
+
+/// The app on a list of modules (a test can add a throwaway module to the list and
+/// see it routed, navigable, metered and policed with no other edit).
+#[derive(Debug)]
+pub struct AppWith<L: ModuleList>(std::marker::PhantomData<L>);
+
+/// The app.
+pub type App = AppWith<Platform>;
+
+/// Every meter of the platform (derived from [`MODULES`]).
 #[must_use]
-pub fn coop_nav() -> Vec<core::scope::NavEntry> {
-    mutualis_billing::coop_nav()
-        .into_iter()
-        .chain(mutualis_hr::coop_nav())
-        .collect()
+pub fn module_meters() -> Vec<core::metering::Meter> {
+    core::kit::meters(MODULES)
 }
 
 /// Adds the Tera view engine (templates in `assets/views/`).
@@ -57,12 +85,25 @@ impl Initializer for ViewEngineInitializer {
     }
 }
 
+/// A boot error with its details (the catalogue check's message, a bad setting): the
+/// operator reads it in the terminal, no client sees it.
 fn to_loco(e: core::AppError) -> loco_rs::Error {
-    loco_rs::Error::string(&e.to_string())
+    loco_rs::Error::string(&core::kit::detail(&e))
+}
+
+/// What a task needs before it runs (loco runs tasks without `before_run`): the
+/// migrations and the boot of the platform.
+fn prepare_task<L: ModuleList>(ctx: &AppContext) -> BoxFut<'_, core::AppResult<()>> {
+    Box::pin(async move {
+        Migrator::up(&ctx.db, None)
+            .await
+            .map_err(|e| core::AppError::Unexpected(e.into()))?;
+        core::kit::boot(ctx, L::modules()).await
+    })
 }
 
 #[async_trait]
-impl Hooks for App {
+impl<L: ModuleList> Hooks for AppWith<L> {
     fn app_name() -> &'static str {
         env!("CARGO_CRATE_NAME")
     }
@@ -85,23 +126,12 @@ impl Hooks for App {
         Ok(ctx)
     }
 
-    /// Once migrated: role policies, enforcer, meters; the demo cooperative on an
-    /// empty development database.
+    /// Once migrated: the modules checked against the catalogue, policies, enforcer,
+    /// meters; the demo cooperative on an empty development database.
     async fn before_run(ctx: &AppContext) -> Result<()> {
-        core::init_services(ctx, module_meters(), coop_nav())
-            .await
-            .map_err(to_loco)?;
+        core::kit::boot(ctx, L::modules()).await.map_err(to_loco)?;
         if ctx.environment == Environment::Development {
-            let svc = core::scope::services(ctx).map_err(to_loco)?;
-            core::seed::demo(&ctx.db, &svc.authz)
-                .await
-                .map_err(to_loco)?;
-            mutualis_billing::seed::demo(&ctx.db, &svc.meters)
-                .await
-                .map_err(to_loco)?;
-            mutualis_hr::seed::demo(&ctx.db, &svc.authz)
-                .await
-                .map_err(to_loco)?;
+            core::kit::seed(ctx, L::modules()).await.map_err(to_loco)?;
         }
         Ok(())
     }
@@ -111,18 +141,7 @@ impl Hooks for App {
     }
 
     fn routes(_ctx: &AppContext) -> AppRoutes {
-        let mut routes = AppRoutes::with_default_routes();
-        for r in core::web::routes() {
-            routes = routes.add_route(r);
-        }
-        routes = routes.add_route(core::api::routes());
-        for r in mutualis_billing::routes() {
-            routes = routes.add_route(r);
-        }
-        for r in mutualis_hr::routes() {
-            routes = routes.add_route(r);
-        }
-        routes
+        core::kit::routes(L::modules())
     }
 
     async fn connect_workers(_ctx: &AppContext, _queue: &Queue) -> Result<()> {
@@ -132,8 +151,7 @@ impl Hooks for App {
     fn register_tasks(tasks: &mut Tasks) {
         tasks.register(tasks::audit_verify::AuditVerify);
         tasks.register(tasks::create_admin::CreateAdmin);
-        tasks.register(tasks::close_period::ClosePeriod);
-        tasks.register(tasks::hr_monthly::HrMonthly);
+        core::kit::register_tasks(tasks, L::modules(), prepare_task::<L>);
     }
 
     async fn truncate(_ctx: &AppContext) -> Result<()> {
@@ -141,19 +159,8 @@ impl Hooks for App {
     }
 
     async fn seed(ctx: &AppContext, _base: &Path) -> Result<()> {
-        core::init_services(ctx, module_meters(), coop_nav())
-            .await
-            .map_err(to_loco)?;
-        let svc = core::scope::services(ctx).map_err(to_loco)?;
-        core::seed::demo(&ctx.db, &svc.authz)
-            .await
-            .map_err(to_loco)?;
-        mutualis_billing::seed::demo(&ctx.db, &svc.meters)
-            .await
-            .map_err(to_loco)?;
-        mutualis_hr::seed::demo(&ctx.db, &svc.authz)
-            .await
-            .map_err(to_loco)?;
+        core::kit::boot(ctx, L::modules()).await.map_err(to_loco)?;
+        core::kit::seed(ctx, L::modules()).await.map_err(to_loco)?;
         Ok(())
     }
 }

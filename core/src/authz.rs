@@ -109,62 +109,28 @@ impl Role {
         matches!(self, Self::Board | Self::CoopAdmin)
     }
 
-    /// What the role may do: `(object pattern, action)`; `*` matches any action.
-    /// Object names are `area.thing`; a module's objects start with its code.
+    /// What the role may do in core's own areas (`member.*`, `coop.*`, `usage`,
+    /// `audit`): `(object pattern, action)`; `*` matches any action. Each module
+    /// declares its own objects' policies (`ModuleDef::policies`).
     #[must_use]
     pub fn policies(self) -> &'static [(&'static str, &'static str)] {
         match self {
             Self::Director => &[
-                ("hr.*", "*"),
-                ("payroll.*", "*"),
-                ("gdpr.*", "*"),
-                ("legal.*", "*"),
-                ("practices.*", "*"),
-                ("billing.*", "read"),
                 ("member.*", "read"),
                 ("member.users", "*"),
                 ("audit", "read"),
                 ("usage", "read"),
             ],
-            // Everything of HR but approving leave (the director decides).
-            Self::HrOfficer => &[
-                ("hr.home", "read"),
-                ("hr.employees", "*"),
-                ("hr.contracts", "*"),
-                ("hr.leave", "*"),
-                ("hr.register", "*"),
-                ("hr.imports", "*"),
-                ("hr.skills", "*"),
-                ("hr.settings", "read"),
-                ("hr.own_leave", "*"),
-                ("payroll.entry", "*"),
-                ("payroll.*", "read"),
-                ("legal.*", "read"),
-                ("practices.*", "read"),
-                ("member.profile", "read"),
-            ],
-            Self::Staff => &[
-                ("practices.*", "read"),
-                ("legal.*", "read"),
-                ("hr.own_leave", "*"),
-                ("member.profile", "read"),
-            ],
-            Self::Dpo => &[
-                ("gdpr.*", "*"),
-                ("legal.*", "read"),
-                ("practices.*", "read"),
-                ("member.profile", "read"),
-            ],
+            Self::HrOfficer | Self::Staff | Self::Dpo | Self::PayrollOfficer => {
+                &[("member.profile", "read")]
+            }
             Self::ItSupport => &[
                 ("member.users", "*"),
                 ("member.subscriptions", "*"),
                 ("member.profile", "read"),
                 ("usage", "read"),
             ],
-            Self::PayrollOfficer => &[("payroll.*", "*"), ("member.profile", "read")],
             Self::Board => &[
-                ("billing.*", "read"),
-                ("billing.approve", "*"),
                 ("usage", "read"),
                 ("member.*", "read"),
                 ("coop.members", "read"),
@@ -175,16 +141,6 @@ impl Role {
                 ("member.*", "*"),
                 ("usage", "read"),
                 ("audit", "read"),
-                // Everything of billing but the board's approval (separation of duties).
-                ("billing.*", "read"),
-                ("billing.charges", "*"),
-                ("billing.close", "*"),
-                ("billing.invoices", "*"),
-                ("billing.payments", "*"),
-                ("legal.*", "*"),
-                ("practices.*", "*"),
-                // The collective agreements' point values are cooperative configuration.
-                ("hr.point_values", "*"),
             ],
         }
     }
@@ -446,22 +402,30 @@ fn parse_domain(dom: &str) -> Option<Option<i64>> {
 }
 
 impl Authz {
-    /// Syncs the role policies from code into the database, then loads the enforcer.
+    /// Syncs the role policies from code (core's and the installed modules') into the
+    /// database, then loads the enforcer.
     ///
     /// # Errors
     /// Database or casbin errors.
     pub async fn init(db: &DatabaseConnection) -> AppResult<Self> {
+        // Without the app's modules the sync would drop every module's policies.
+        if crate::module::all().is_empty() {
+            return Err(AppError::Unexpected(anyhow::anyhow!(
+                "the app's modules must be installed (core::module::install) before the policies are synced"
+            )));
+        }
         // Desired `p` rules, from code.
         let mut wanted: Vec<Vec<String>> = Vec::new();
-        for role in Role::ALL {
-            for (obj, act) in role.policies() {
-                wanted.push(vec![
-                    role.as_str().to_string(),
-                    "*".to_string(),
-                    (*obj).to_string(),
-                    (*act).to_string(),
-                ]);
-            }
+        let core = Role::ALL
+            .into_iter()
+            .flat_map(|role| role.policies().iter().map(move |(o, a)| (role, *o, *a)));
+        for (role, obj, act) in core.chain(crate::module::policies()) {
+            wanted.push(vec![
+                role.as_str().to_string(),
+                "*".to_string(),
+                obj.to_string(),
+                act.to_string(),
+            ]);
         }
         let existing: Vec<Vec<String>> = casbin_rule::Entity::find()
             .filter(casbin_rule::Column::Ptype.eq("p"))

@@ -10,8 +10,10 @@ pub mod documents;
 pub mod entities;
 pub mod error;
 pub mod ids;
+pub mod kit;
 pub mod member;
 pub mod metering;
+pub mod module;
 pub mod scope;
 pub mod seed;
 pub mod team;
@@ -42,7 +44,7 @@ pub async fn init_services(
     if filled > 0 {
         tracing::info!(events = filled, "usage events given their period");
     }
-    let meters = metering::Meters::new(metering::CORE_METERS.into_iter().chain(meters))?;
+    let meters = metering::Meters::new(meters)?;
     let jwt = ctx
         .config
         .auth

@@ -14,9 +14,6 @@ use crate::{
     ids::new_id,
 };
 
-/// The module catalogue (codes fixed in code; names and descriptions in the `modules` table).
-pub const MODULES: [&str; 6] = ["billing", "hr", "payroll", "gdpr", "legal", "practices"];
-
 /// Luhn checksum over ASCII digits (SIREN and SIRET check digit).
 fn luhn_ok(digits: &str) -> bool {
     let mut sum = 0u32;
@@ -376,19 +373,10 @@ pub async fn catalogue<C: ConnectionTrait>(db: &C) -> AppResult<Vec<modules::Mod
         .await?)
 }
 
-/// The French name of a module code.
+/// The French name of a module code (declared by the module, see `core::module`).
 #[must_use]
 pub fn module_label(code: &str) -> &'static str {
-    match code {
-        "billing" => "Facturation",
-        "hr" => "Ressources humaines",
-        "payroll" => "Paie",
-        "gdpr" => "RGPD",
-        "legal" => "Modèles juridiques",
-        "practices" => "Échange de pratiques",
-        "it" => "Support informatique",
-        _ => "Module inconnu",
-    }
+    crate::module::label(code)
 }
 
 /// Adds an establishment to a member (its SIRET must belong to the member's SIREN).
@@ -511,7 +499,8 @@ pub async fn active_modules<C: ConnectionTrait>(
         .filter(|s| covers(s, day))
         .map(|s| s.module)
         .collect();
-    out.sort_by_key(|m| MODULES.iter().position(|x| x == m));
+    let order = crate::module::all();
+    out.sort_by_key(|m| order.iter().position(|x| x.code == m));
     out.dedup();
     Ok(out)
 }
@@ -531,7 +520,7 @@ pub async fn subscribe<C: ConnectionTrait + TransactionTrait>(
     if module.trim().is_empty() {
         return Err(AppError::field("module", "Choisissez un module."));
     }
-    if !MODULES.contains(&module) {
+    if !crate::module::is_module(module) {
         return Err(AppError::field("module", "Module inconnu."));
     }
     if end.is_some_and(|e| e < start) {

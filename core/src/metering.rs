@@ -72,7 +72,7 @@ impl Aggregation {
 pub struct Meter {
     /// `module.what`, e.g. `payroll.payslip`.
     pub code: &'static str,
-    /// The owning module (`it` for core's IT-support meters).
+    /// The owning module (its code; the meter's code starts with it).
     pub module: &'static str,
     pub aggregation: Aggregation,
     /// Unit label in French (`heures`, `bulletins`).
@@ -80,24 +80,6 @@ pub struct Meter {
     /// What it measures, in French.
     pub label: &'static str,
 }
-
-/// The meters core owns: the shared IT staff's support, fed by their ticket tool.
-pub const CORE_METERS: [Meter; 2] = [
-    Meter {
-        code: "it.support_hours",
-        module: "it",
-        aggregation: Aggregation::Sum,
-        unit: "heures",
-        label: "Heures de support informatique",
-    },
-    Meter {
-        code: "it.tickets",
-        module: "it",
-        aggregation: Aggregation::Count,
-        unit: "tickets",
-        label: "Tickets de support informatique",
-    },
-];
 
 /// Every meter of the platform, assembled by the app from core and each module.
 #[derive(Debug, Clone, Default)]
@@ -869,6 +851,24 @@ mod tests {
             "0.3"
         );
     }
+
+    /// The IT module's meters, as the app declares them.
+    const CORE_METERS: [Meter; 2] = [
+        Meter {
+            code: "it.support_hours",
+            module: "it",
+            aggregation: Aggregation::Sum,
+            unit: "heures",
+            label: "Heures de support informatique",
+        },
+        Meter {
+            code: "it.tickets",
+            module: "it",
+            aggregation: Aggregation::Count,
+            unit: "tickets",
+            label: "Tickets de support informatique",
+        },
+    ];
 
     #[test]
     fn events_are_validated_field_by_field() {

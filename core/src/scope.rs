@@ -18,8 +18,9 @@ use crate::{
     authz::{Authz, COOP, Role, member_domain},
     entities::{members, sessions, users},
     error::{AppError, AppResult},
-    member::{self, MODULES, module_label},
+    member::{self, module_label},
     metering::Meters,
+    module,
     time::paris_today,
     web::error::PageError,
 };
@@ -239,7 +240,13 @@ impl MemberAccess {
     pub async fn authorize(self, obj: &str, act: &str) -> Result<Scope, PageError> {
         let wrap = |e: AppError| PageError::new(e, self.html, &self.path);
         let module = obj.split('.').next().unwrap_or_default();
-        if MODULES.contains(&module) && !self.active_modules.iter().any(|m| m == module) {
+        // An object is core's or a listed module's: anything else (a module not in the
+        // app's list) is refused, never served unchecked.
+        if !module::is_module(module) && !module::CORE_AREAS.contains(&module) {
+            tracing::error!(obj, "authorization asked for an object of no listed module");
+            return Err(wrap(AppError::NotFound));
+        }
+        if module::is_module(module) && !self.active_modules.iter().any(|m| m == module) {
             tracing::warn!(user_id = self.identity.user.id, member = %self.member.slug, module, "module not subscribed");
             return Err(wrap(AppError::NotSubscribed(
                 module_label(module).to_string(),

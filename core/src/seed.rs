@@ -67,7 +67,15 @@ const MEMBERS: [DemoMember; 5] = [
         siren_prefix: "77566101",
         address: "12 rue des Tilleuls, 37000 Tours",
         finess: "370001234",
-        modules: &["billing", "hr", "payroll", "gdpr", "legal", "practices"],
+        modules: &[
+            "billing",
+            "hr",
+            "payroll",
+            "gdpr",
+            "legal",
+            "practices",
+            "it",
+        ],
         establishments: &["EHPAD Les Tilleuls", "SSIAD Les Tilleuls"],
     },
     DemoMember {
@@ -76,7 +84,7 @@ const MEMBERS: [DemoMember; 5] = [
         siren_prefix: "78130245",
         address: "4 quai de la Loire, 45000 Orléans",
         finess: "450002345",
-        modules: &["billing", "hr", "payroll", "gdpr"],
+        modules: &["billing", "hr", "payroll", "gdpr", "it"],
         establishments: &["IME Les Grèves", "ESAT du Val", "Foyer de vie La Levée"],
     },
     DemoMember {
@@ -85,7 +93,7 @@ const MEMBERS: [DemoMember; 5] = [
         siren_prefix: "79245312",
         address: "8 avenue de l’Europe, 41000 Blois",
         finess: "",
-        modules: &["billing", "gdpr", "legal", "practices"],
+        modules: &["billing", "gdpr", "legal", "practices", "it"],
         establishments: &["Chantier d’insertion Horizon"],
     },
     DemoMember {
@@ -94,7 +102,7 @@ const MEMBERS: [DemoMember; 5] = [
         siren_prefix: "80312478",
         address: "3 place du Marché, 18000 Bourges",
         finess: "180003456",
-        modules: &["billing", "payroll", "practices"],
+        modules: &["billing", "payroll", "practices", "it"],
         establishments: &["CHRS La Passerelle"],
     },
     DemoMember {
@@ -103,7 +111,7 @@ const MEMBERS: [DemoMember; 5] = [
         siren_prefix: "81453690",
         address: "21 chemin des Cèdres, 36000 Châteauroux",
         finess: "360004567",
-        modules: &["billing", "legal", "practices"],
+        modules: &["billing", "legal", "practices", "it"],
         establishments: &["Maison d’accueil Les Cèdres"],
     },
 ];

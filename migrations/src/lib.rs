@@ -11,6 +11,7 @@ mod m20261126_000004_core_usage_covering_index;
 mod m20261126_000005_hr_employees;
 mod m20261126_000006_hr_contracts_leave_skills;
 mod m20261126_000007_hr_position_skills;
+mod m20261203_000001_it_catalogue;
 
 /// Runs every migration in order.
 #[derive(Debug)]
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_hr_employees::Migration),
             Box::new(m20261126_000006_hr_contracts_leave_skills::Migration),
             Box::new(m20261126_000007_hr_position_skills::Migration),
+            Box::new(m20261203_000001_it_catalogue::Migration),
         ]
     }
 }

@@ -46,6 +46,7 @@ impl Task for CreateAdmin {
         )
         .await
         .map_err(to_err)?;
+        mutualis_core::module::install(crate::app::MODULES).map_err(to_err)?;
         let authz = Authz::init(&ctx.db).await.map_err(to_err)?;
         team::grant(
             &ctx.db,

@@ -1,5 +1,3 @@
-//! CLI tasks (`cargo loco task <name>`).
+//! CLI tasks of the app itself (`cargo loco task <name>`); modules declare theirs.
 pub mod audit_verify;
-pub mod close_period;
 pub mod create_admin;
-pub mod hr_monthly;

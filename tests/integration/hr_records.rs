@@ -498,7 +498,7 @@ async fn the_monthly_meter_counts_employees_under_contract_once() {
         contract(&server, &rh, &two, json!({"kind": "CDD", "start_date": "2025-01-06", "end_date": "2025-09-10", "cdd_reason": "Accroissement", "weekly_hours": "35", "agreement": "Autre", "position": "Agent"})).await;
         hire(&server, &rh, "M3", "Trois", "2025-01-06").await; // no contract
         let meters = mutualis_core::metering::Meters::new(
-            mutualis_core::metering::CORE_METERS.into_iter().chain(mutualis::app::module_meters()),
+            mutualis::app::module_meters(),
         )
         .unwrap();
         let month = mutualis_core::time::Month::parse("2025-09").unwrap();
@@ -583,7 +583,7 @@ async fn an_exit_ends_running_contracts_and_alsace_moselle_changes_the_count() {
         let reg: Value = api_get(&server, &rh, "/api/m/alpha/hr/register?date=2026-01-05").await.json();
         assert_eq!(reg["lines"][0]["exit_date"], "2025-12-31");
         let meters = mutualis_core::metering::Meters::new(
-            mutualis_core::metering::CORE_METERS.into_iter().chain(mutualis::app::module_meters()),
+            mutualis::app::module_meters(),
         )
         .unwrap();
         let jan = mutualis_core::time::Month::parse("2026-01").unwrap();

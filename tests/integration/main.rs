@@ -15,3 +15,4 @@ mod hr_records;
 mod hr_skills;
 mod members;
 mod metering;
+mod modules;

@@ -18,7 +18,7 @@ use crate::{
     audit::Actor,
     auth,
     error::{AppError, AppResult},
-    member::{self, MODULES, MemberInput, module_label},
+    member::{self, MemberInput, module_label},
     metering::{self, IncomingBatch},
     scope::{ClientIp, CoopAccess, Identity, MemberAccess, services},
     time::{Month, paris_today},
@@ -193,7 +193,7 @@ async fn module_status(
     Path((_slug, module)): Path<(String, String)>,
     access: MemberAccess,
 ) -> Result<Response, PageError> {
-    if !MODULES.contains(&module.as_str()) {
+    if !crate::module::is_module(&module) {
         return Err(PageError::new(AppError::NotFound, false, ""));
     }
     let scope = access.authorize(&format!("{module}.home"), "read").await?;

@@ -16,7 +16,7 @@ use crate::{
     audit, auth,
     authz::Role,
     error::AppError,
-    member::{self, MODULES, module_label},
+    member::{self, module_label},
     metering,
     scope::{MemberAccess, Scope},
     team::{self, MemberUserInput},
@@ -41,8 +41,9 @@ pub async fn home(
     let path = format!("/m/{}", m.slug);
     let mut modules = Vec::new();
     for code in scope.access().active_modules() {
-        let open = scope.can(&format!("{code}.home"), "read").await?;
-        modules.push(json!({"code": code, "label": module_label(code), "href": format!("{path}/{code}"), "open": open}));
+        let entry = crate::web::page::module_entry(scope.access(), code).await?;
+        let href = entry.map_or_else(|| format!("{path}/{code}"), |(_, h)| format!("{path}/{h}"));
+        modules.push(json!({"code": code, "label": module_label(code), "href": href, "open": entry.is_some()}));
     }
     let establishments: Vec<_> = member::establishments(&ctx.db, scope.member_id())
         .await?
@@ -71,7 +72,7 @@ pub async fn module_home(
     Path((_slug, module)): Path<(String, String)>,
     access: MemberAccess,
 ) -> Result<Response, PageError> {
-    if !MODULES.contains(&module.as_str()) {
+    if !crate::module::is_module(&module) {
         return Err(AppError::NotFound.into());
     }
     let scope = access.authorize(&format!("{module}.home"), "read").await?;

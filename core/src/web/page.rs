@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 
 use crate::{
     error::AppResult,
-    member::module_label,
     scope::{CoopScope, Identity, MemberAccess, Scope, members_of, services},
     web::error::PageError,
 };
@@ -187,12 +186,9 @@ impl Page {
             href: base.clone(),
             active: path == base,
         }];
-        for module in access.active_modules() {
-            if access.can(&format!("{module}.home"), "read").await? {
-                items.push(item(module_label(module), format!("{base}/{module}"), path));
-            } else if module == "hr" && access.can("hr.own_leave", "read").await? {
-                // A staff member sees only their own leave.
-                items.push(item("Mes congés", format!("{base}/hr/me"), path));
+        for code in access.active_modules() {
+            if let Some((label, href)) = module_entry(access, code).await? {
+                items.push(item(label, format!("{base}/{href}"), path));
             }
         }
         let extra = [
@@ -346,4 +342,30 @@ pub fn download(content_type: &str, filename: &str, body: Vec<u8>) -> Response {
         body,
     )
         .into_response()
+}
+
+/// The navigation entry of a subscribed module for this user: the first of the
+/// module's declared entries the user may open (label, path under `/m/{slug}/`), or
+/// none.
+///
+/// # Errors
+/// casbin errors.
+pub async fn module_entry(
+    access: &MemberAccess,
+    code: &str,
+) -> AppResult<Option<(&'static str, &'static str)>> {
+    let Some(def) = crate::module::get(code) else {
+        return Ok(None);
+    };
+    for n in def.nav() {
+        let obj = if n.obj.is_empty() {
+            format!("{code}.home")
+        } else {
+            n.obj.to_string()
+        };
+        if access.can(&obj, n.act).await? {
+            return Ok(Some((n.label, n.path)));
+        }
+    }
+    Ok(None)
 }

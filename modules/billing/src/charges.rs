@@ -514,7 +514,14 @@ mod tests {
 
     #[test]
     fn validation_names_every_bad_field() {
-        let meters = Meters::new(mutualis_core::metering::CORE_METERS).unwrap();
+        let meters = Meters::new([mutualis_core::metering::Meter {
+            code: "it.support_hours",
+            module: "it",
+            aggregation: mutualis_core::metering::Aggregation::Sum,
+            unit: "heures",
+            label: "Heures",
+        }])
+        .unwrap();
         let errs = ChargeInput {
             kind: "cost_pool".into(),
             active: true,

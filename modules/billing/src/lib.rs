@@ -6,6 +6,7 @@ pub mod api;
 pub mod charges;
 pub mod chart;
 pub mod cii;
+pub mod close_task;
 pub mod compute;
 pub mod engine;
 pub mod entities;
@@ -18,6 +19,11 @@ pub mod service;
 pub mod web;
 
 use loco_rs::app::AppContext;
+use mutualis_core::{
+    authz::Role::{Board, CoopAdmin, Director},
+    module::ModuleDef,
+    scope::NavEntry,
+};
 use serde::Deserialize;
 
 /// `settings.billing` in the loco config.
@@ -90,15 +96,37 @@ pub fn settings(ctx: &AppContext) -> Settings {
         .unwrap_or_default()
 }
 
-/// The cooperative pages of the module, for the navigation.
-#[must_use]
-pub fn coop_nav() -> Vec<mutualis_core::scope::NavEntry> {
-    vec![mutualis_core::scope::NavEntry {
+/// The billing module, as the app lists it.
+pub const MODULE: ModuleDef = ModuleDef::new("billing", "Facturation")
+    .routes(routes)
+    .coop_nav(&[NavEntry {
         label: "Facturation",
         href: "/coop/billing",
         obj: "billing.preview",
         act: "read",
-    }]
+    }])
+    .policies(&[
+        (Director, "billing.*", "read"),
+        (Board, "billing.*", "read"),
+        (Board, "billing.approve", "*"),
+        // Everything of billing but the board's approval (separation of duties).
+        (CoopAdmin, "billing.*", "read"),
+        (CoopAdmin, "billing.charges", "*"),
+        (CoopAdmin, "billing.close", "*"),
+        (CoopAdmin, "billing.invoices", "*"),
+        (CoopAdmin, "billing.payments", "*"),
+    ])
+    .seed(seed_demo)
+    .tasks(|| vec![Box::new(close_task::ClosePeriod)]);
+
+fn seed_demo<'a>(
+    ctx: &'a loco_rs::app::AppContext,
+    svc: &'a mutualis_core::scope::Services,
+) -> mutualis_core::module::BoxFut<'a, mutualis_core::AppResult<()>> {
+    Box::pin(async move {
+        seed::demo(&ctx.db, &svc.meters).await?;
+        Ok(())
+    })
 }
 
 /// Every route of the module.

@@ -11,6 +11,7 @@ pub mod import;
 pub mod leave;
 pub mod ledger;
 pub mod meter;
+pub mod monthly;
 pub mod nir;
 pub mod notify;
 pub mod positions;
@@ -21,15 +22,64 @@ pub mod skills;
 pub mod skills_web;
 pub mod web;
 
-/// The module's entries in the cooperative's navigation.
-#[must_use]
-pub fn coop_nav() -> Vec<mutualis_core::scope::NavEntry> {
-    vec![mutualis_core::scope::NavEntry {
+use mutualis_core::{
+    authz::Role::{CoopAdmin, Director, HrOfficer, Staff},
+    module::{MemberNav, ModuleDef},
+    scope::NavEntry,
+};
+
+/// The HR module, as the app lists it.
+pub const MODULE: ModuleDef = ModuleDef::new("hr", "Ressources humaines")
+    .routes(routes)
+    .member_nav(&[
+        MemberNav {
+            label: "Ressources humaines",
+            path: "hr",
+            obj: "hr.home",
+            act: "read",
+        },
+        // A staff member sees only their own leave.
+        MemberNav {
+            label: "Mes congés",
+            path: "hr/me",
+            obj: "hr.own_leave",
+            act: "read",
+        },
+    ])
+    .coop_nav(&[NavEntry {
         label: "Valeurs du point",
         href: "/coop/hr/point-values",
         obj: "hr.point_values",
         act: "read",
-    }]
+    }])
+    .meters(&meter::METERS)
+    .policies(&[
+        (Director, "hr.*", "*"),
+        // Everything of HR but approving leave (the director decides).
+        (HrOfficer, "hr.home", "read"),
+        (HrOfficer, "hr.employees", "*"),
+        (HrOfficer, "hr.contracts", "*"),
+        (HrOfficer, "hr.leave", "*"),
+        (HrOfficer, "hr.register", "*"),
+        (HrOfficer, "hr.imports", "*"),
+        (HrOfficer, "hr.skills", "*"),
+        (HrOfficer, "hr.settings", "read"),
+        (HrOfficer, "hr.own_leave", "*"),
+        (Staff, "hr.own_leave", "*"),
+        // The collective agreements' point values are cooperative configuration.
+        (CoopAdmin, "hr.point_values", "*"),
+    ])
+    .seed(seed_demo)
+    .tasks(|| vec![Box::new(monthly::HrMonthly)]);
+
+fn seed_demo<'a>(
+    ctx: &'a loco_rs::app::AppContext,
+    svc: &'a mutualis_core::scope::Services,
+) -> mutualis_core::module::BoxFut<'a, mutualis_core::AppResult<()>> {
+    Box::pin(async move {
+        seed::demo(&ctx.db, &svc.authz).await?;
+        Ok(())
+    })
 }
 
 /// Every route of the module.

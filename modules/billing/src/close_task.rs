@@ -2,8 +2,7 @@
 //! period — freezes its usage and computes one draft invoice per member for the board.
 //! Idempotent.
 use loco_rs::prelude::*;
-use migration::MigratorTrait;
-use mutualis_core::{audit::Actor, metering::Meters, time::Month};
+use mutualis_core::{audit::Actor, time::Month};
 
 /// The task.
 #[derive(Debug)]
@@ -22,16 +21,11 @@ impl Task for ClosePeriod {
         let to_err = |e: mutualis_core::AppError| Error::string(&e.message());
         let period = vars.cli_arg("period")?;
         let month = Month::parse(period).map_err(to_err)?;
-        migration::Migrator::up(&ctx.db, None).await?;
-        let meters = Meters::new(
-            mutualis_core::metering::CORE_METERS
-                .into_iter()
-                .chain(crate::app::module_meters()),
-        )
-        .map_err(to_err)?;
-        let drafts = mutualis_billing::service::close_period(
+        // The task runs behind `core::kit::Prepared`: migrated, services built.
+        let svc = mutualis_core::scope::services(ctx).map_err(to_err)?;
+        let drafts = crate::service::close_period(
             &ctx.db,
-            &meters,
+            &svc.meters,
             &Actor::system("close_period"),
             month,
         )
@@ -41,7 +35,7 @@ impl Task for ClosePeriod {
         println!(
             "period {month} closed: {} invoices, total {} € (drafts for the board's review)",
             drafts.len(),
-            mutualis_billing::service::euros(total)
+            crate::service::euros(total)
         );
         Ok(())
     }

@@ -4,11 +4,9 @@
 //! and certificates due. Idempotent for the ledger and the meter: a re-run adds nothing. Each member's run is
 //! recorded (visible on its leave page); any failure is printed and makes the task fail.
 use loco_rs::prelude::*;
-use migration::MigratorTrait;
 use mutualis_core::{
     audit::Actor,
     member,
-    metering::Meters,
     time::{Month, paris_today},
 };
 
@@ -36,17 +34,10 @@ impl Task for HrMonthly {
                 "hr_monthly: {month} is not finished yet; run it for a past month"
             )));
         }
-        migration::Migrator::up(&ctx.db, None).await?;
-        let meters = Meters::new(
-            mutualis_core::metering::CORE_METERS
-                .into_iter()
-                .chain(crate::app::module_meters()),
-        )
-        .map_err(to_err)?;
+        // The task runs behind `core::kit::Prepared`: migrated, services built.
+        let svc = mutualis_core::scope::services(ctx).map_err(to_err)?;
+        let (meters, authz) = (&svc.meters, &svc.authz);
         let actor = Actor::system("hr_monthly");
-        let authz = mutualis_core::authz::Authz::init(&ctx.db)
-            .await
-            .map_err(to_err)?;
         let last_day = month
             .next()
             .first_day()
@@ -60,7 +51,7 @@ impl Task for HrMonthly {
             if !modules.iter().any(|x| x == "hr") {
                 continue;
             }
-            match mutualis_hr::ledger::run_accruals(&ctx.db, m.id, month, &actor).await {
+            match crate::ledger::run_accruals(&ctx.db, m.id, month, &actor).await {
                 Ok(r) => println!(
                     "{} {month}: accrual ok, {} movements for {} employees",
                     m.slug, r.entries, r.employees
@@ -70,7 +61,7 @@ impl Task for HrMonthly {
                     failures.push(format!("{} (congés)", m.slug));
                 }
             }
-            match mutualis_hr::notify::send_reminders(ctx, &authz, &m, paris_today()).await {
+            match crate::notify::send_reminders(ctx, authz, &m, paris_today()).await {
                 Ok(n) => println!(
                     "{} {month}: {n} reminder e-mails (interviews, certificates)",
                     m.slug
@@ -80,7 +71,7 @@ impl Task for HrMonthly {
                     failures.push(format!("{} (rappels)", m.slug));
                 }
             }
-            match mutualis_hr::meter::record_active_employees(&ctx.db, &meters, m.id, month).await {
+            match crate::meter::record_active_employees(&ctx.db, meters, m.id, month).await {
                 Ok((active, new)) => println!(
                     "{} {month}: {active} employees under contract, {new} new usage events",
                     m.slug
