@@ -173,6 +173,7 @@ mod tests {
 
     #[test]
     fn the_chart_names_its_modules_and_months() {
+        crate::install_test_modules();
         let months: Vec<Month> = ["2026-01", "2026-02"]
             .iter()
             .map(|m| Month::parse(m).unwrap())

@@ -573,6 +573,7 @@ mod tests {
 
     #[test]
     fn a_subscribed_module_without_charge_refuses_the_close() {
+        crate::install_test_modules();
         let err = compute(&inputs(
             vec![member(1, &["hr", "gdpr"], false)],
             vec![charge(

@@ -148,6 +148,7 @@ mod tests {
 
     #[test]
     fn csv_is_french_and_exact() {
+        crate::install_test_modules();
         let rows = vec![AllocationRow {
             member: "Les Tilleuls".into(),
             siren: "732829320".into(),

@@ -129,6 +129,18 @@ fn seed_demo<'a>(
     })
 }
 
+/// Installs, for unit tests, the modules whose French names billing prints.
+#[cfg(test)]
+pub(crate) fn install_test_modules() {
+    static LIST: &[&ModuleDef] = &[
+        &mutualis_it::MODULE,
+        &MODULE,
+        &mutualis_hr::MODULE,
+        &mutualis_gdpr::MODULE,
+    ];
+    mutualis_core::module::install(LIST).expect("test modules install");
+}
+
 /// Every route of the module.
 #[must_use]
 pub fn routes() -> Vec<loco_rs::controller::Routes> {
