@@ -1,7 +1,6 @@
 //! The invoice PDF: built from a real closed and approved period, read back with
 //! `pdftotext -layout` (poppler-utils). Set `MUTUALIS_PDF_OUT=/some/dir` to keep the
 //! PDFs for a look.
-use std::process::Command;
 
 use mutualis_billing::entities::{billing_invoice_lines, billing_invoices};
 use mutualis_core::{authz::Role, entities::members, time::fr_date};
@@ -9,40 +8,6 @@ use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 use crate::common::*;
-
-/// The text of `pdf`, page by page (pdftotext ends each page with a form feed).
-fn pdf_pages(pdf: &[u8], name: &str) -> Vec<String> {
-    let dir = std::env::temp_dir().join(format!("mutualis-pdf-{}", uuid::Uuid::now_v7().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.pdf"));
-    std::fs::write(&path, pdf).unwrap();
-    if let Ok(out) = std::env::var("MUTUALIS_PDF_OUT") {
-        std::fs::create_dir_all(&out).unwrap();
-        std::fs::copy(
-            &path,
-            std::path::Path::new(&out).join(format!("{name}.pdf")),
-        )
-        .unwrap();
-    }
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) must be installed");
-    std::fs::remove_dir_all(&dir).ok();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
-    if pages.last().is_some_and(|p| p.trim().is_empty()) {
-        pages.pop();
-    }
-    pages
-}
 
 /// Whitespace made plain and single: pdftotext may turn no-break spaces into spaces,
 /// and a wrapped sentence continues on the next line.

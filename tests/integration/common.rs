@@ -166,3 +166,37 @@ pub async fn follow(server: &TestServer, s: &WebSession, res: &TestResponse) -> 
     }
     server.get(&to).add_header("cookie", cookie.as_str()).await
 }
+
+/// The text of `pdf`, page by page (pdftotext ends each page with a form feed).
+pub fn pdf_pages(pdf: &[u8], name: &str) -> Vec<String> {
+    let dir = std::env::temp_dir().join(format!("mutualis-pdf-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.pdf"));
+    std::fs::write(&path, pdf).unwrap();
+    if let Ok(out) = std::env::var("MUTUALIS_PDF_OUT") {
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::copy(
+            &path,
+            std::path::Path::new(&out).join(format!("{name}.pdf")),
+        )
+        .unwrap();
+    }
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}

@@ -487,6 +487,53 @@ async fn imports_report_bad_rows_by_number_and_column_and_write_nothing_half_way
 }
 
 #[tokio::test]
+async fn a_staff_list_without_contracts_imports_and_the_register_flags_the_gap() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &["hr"]).await;
+        let rh_user = kit.user("rh@alpha.test", Role::HrOfficer, Some(&a)).await;
+        let rh = kit.bearer(&rh_user);
+        let with = hire(&server, &rh, "C1", "Contrat", "2020-01-06").await;
+        contract(&server, &rh, &with, cdi("2020-01-06", "35")).await;
+        // The staff list alone: no contract column at all.
+        let file = format!(
+            "Matricule;Nom;Prénom;Sexe;Date de naissance;Nationalité;NIR;Date d'entrée\nL1;Liste;Inès;F;15/01/1990;française;{};06/01/2021\n",
+            nir(2, "90", "01", "123456")
+        );
+        let (status, v) = upload(&server, &rh, "personnel.csv", file.into_bytes()).await;
+        assert_eq!((status, v["valid"].as_i64()), (201, Some(1)), "{v}");
+        let id = v["id"].as_str().unwrap().to_string();
+        let (status, v) = post_json(&server, &rh, &format!("/api/m/alpha/hr/imports/{id}/confirm?strict=true"), json!({})).await;
+        assert_eq!((status, v["imported"].as_i64()), (200, Some(1)), "{v}");
+        let list: Value = api_get(&server, &rh, "/api/m/alpha/hr/employees").await.json();
+        let imported = list.as_array().unwrap().iter().find(|e| e["matricule"] == "L1").unwrap();
+        let cs: Value = api_get(&server, &rh, &format!("/api/m/alpha/hr/employees/{}/contracts", imported["id"].as_str().unwrap())).await.json();
+        assert_eq!(cs, json!([]), "no contract invented");
+        // The register lists both, in hiring order, the one without contract flagged.
+        let v: Value = api_get(&server, &rh, "/api/m/alpha/hr/register?date=2026-01-01").await.json();
+        let lines: Vec<(&str, bool, String)> = v["lines"].as_array().unwrap().iter()
+            .map(|l| (l["matricule"].as_str().unwrap(), l["without_contract"].as_bool().unwrap(), l["mentions"].to_string()))
+            .collect();
+        assert_eq!(lines.iter().map(|l| (l.0, l.1)).collect::<Vec<_>>(), [("C1", false), ("L1", true)]);
+        assert!(lines[1].2.contains("Sans contrat enregistré"), "{lines:?}");
+        // …on the page, in the PDF and in the XLSX.
+        let s = kit.web(&rh_user).await;
+        let page = web_get(&server, &s, "/m/alpha/hr/register?date=2026-01-01").await.text();
+        assert!(page.contains("LISTE") && page.contains("Sans contrat"), "{page}");
+        let employees = web_get(&server, &s, "/m/alpha/hr").await.text();
+        assert!(employees.contains("Sans contrat"));
+        let pdf = api_get(&server, &rh, "/api/m/alpha/hr/register.pdf?date=2026-01-01").await;
+        let text = pdf_pages(pdf.as_bytes(), "registre-sans-contrat").join("\n");
+        assert!(text.contains("LISTE") && text.contains("Sans contrat"), "{text}");
+        let xlsx = api_get(&server, &rh, "/api/m/alpha/hr/register.xlsx?date=2026-01-01").await;
+        let rows = mutualis_hr::import::read_rows("registre.xlsx", xlsx.as_bytes()).unwrap();
+        let row = rows.iter().find(|(_, c)| c.iter().any(|x| x.contains("LISTE"))).unwrap();
+        assert!(row.1.iter().any(|x| x.contains("Sans contrat enregistré")), "{row:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn the_monthly_meter_counts_employees_under_contract_once() {
     run(|server, ctx| async move {
         let kit = TestKit::new(&ctx);

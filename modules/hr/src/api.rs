@@ -521,7 +521,8 @@ async fn register_json(
             json!({"matricule": l.matricule, "last_name": l.last_name, "first_name": l.first_name,
                    "nationality": l.nationality, "birth_date": l.birth_date, "sex": l.sex, "job": l.job,
                    "qualification": l.qualification, "entry_date": l.entry_date, "exit_date": l.exit_date,
-                   "permit": l.permit, "mentions": l.mentions})
+                   "permit": l.permit, "mentions": l.mentions,
+                   "without_contract": l.without_contract})
         })
         .collect();
     Ok(Json(json!({"date": r.at, "lines": lines})).into_response())

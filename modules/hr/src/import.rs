@@ -53,8 +53,10 @@ pub const COLUMNS: [(&str, &str); 18] = [
     ("step", "Échelon"),
 ];
 
-/// Columns a file must have (the others may be absent).
-const REQUIRED: [&str; 13] = [
+/// Columns a file must have: the person. The contract's columns may be absent — the
+/// staff list alone is what most members import first; such employees are "sans
+/// contrat" until one is recorded.
+const REQUIRED: [&str; 8] = [
     "matricule",
     "last_name",
     "first_name",
@@ -63,11 +65,19 @@ const REQUIRED: [&str; 13] = [
     "nationality",
     "nir",
     "entry_date",
+];
+
+/// The contract's columns: a row with none of them filled imports the employee alone.
+const CONTRACT_FIELDS: [&str; 9] = [
     "kind",
+    "end_date",
+    "cdd_reason",
     "weekly_hours",
     "agreement",
     "position",
+    "qualification",
     "coefficient",
+    "step",
 ];
 
 /// The most rows one file may carry.
@@ -110,9 +120,18 @@ impl StagedRow {
             .unwrap_or_default()
     }
 
-    /// The employee and contract the row describes.
+    /// Whether the row fills any of the contract's columns.
     #[must_use]
-    pub fn inputs(&self) -> (EmployeeInput, ContractInput) {
+    pub fn has_contract(&self) -> bool {
+        CONTRACT_FIELDS
+            .iter()
+            .any(|f| !self.cell(f).trim().is_empty())
+    }
+
+    /// The employee and, when the row fills any contract column, the contract it
+    /// describes.
+    #[must_use]
+    pub fn inputs(&self) -> (EmployeeInput, Option<ContractInput>) {
         let c = |f: &str| self.cell(f);
         let employee = EmployeeInput {
             matricule: c("matricule"),
@@ -144,7 +163,7 @@ impl StagedRow {
             },
             ..Default::default()
         };
-        (employee, contract)
+        (employee, self.has_contract().then_some(contract))
     }
 }
 
@@ -328,7 +347,7 @@ pub fn stage_rows(
                 push(&e.field, e.message.clone());
             }
         }
-        if let Err(errs) = contract.validate() {
+        if let Some(Err(errs)) = contract.as_ref().map(ContractInput::validate) {
             for e in errs {
                 // The entry date is already reported by the employee's check.
                 if e.field != "start_date" {
@@ -549,15 +568,19 @@ pub async fn confirm<C: ConnectionTrait + TransactionTrait>(
     let mut count = 0usize;
     for r in &staged {
         let (employee, contract) = r.inputs();
-        let (Ok(e), Ok(t)) = (employee.validate(), contract.validate()) else {
-            return Err(AppError::Conflict(format!(
+        let stale = || {
+            AppError::Conflict(format!(
                 "La ligne {} n’est plus valide ; déposez le fichier à nouveau.",
                 r.row
-            )));
+            ))
         };
+        let e = employee.validate().map_err(|_| stale())?;
         let eid = new_id();
         employees.push(employee_row(scope.member_id(), eid, &e, &nics, now));
-        contracts_rows.push(contract_row(scope.member_id(), eid, &t, &by, now));
+        if let Some(contract) = contract {
+            let t = contract.validate().map_err(|_| stale())?;
+            contracts_rows.push(contract_row(scope.member_id(), eid, &t, &by, now));
+        }
         count += 1;
         if employees.len() == BATCH {
             flush(&txn, &mut employees, &mut contracts_rows).await?;
@@ -942,6 +965,43 @@ mod tests {
             panic!()
         };
         assert!(e[0].message.contains("NIR"), "{}", e[0].message);
+    }
+
+    #[test]
+    fn a_staff_list_without_contract_columns_is_valid() {
+        let fields = REQUIRED.len();
+        let t = (
+            1,
+            COLUMNS[..fields]
+                .iter()
+                .map(|(_, t)| (*t).to_string())
+                .collect(),
+        );
+        assert!(COLUMNS[..fields].iter().all(|(f, _)| REQUIRED.contains(f)));
+        let rows = vec![t, row(2, &GOOD[..fields])];
+        let (idx, map) = header_map(&rows).unwrap();
+        let st = stage_rows(&rows, (idx, &map), &HashSet::new(), &HashSet::new());
+        assert_eq!(st.errors, vec![]);
+        assert_eq!(st.valid.len(), 1);
+        assert!(
+            st.valid[0].inputs().1.is_none(),
+            "no contract without its columns"
+        );
+    }
+
+    #[test]
+    fn a_row_filling_part_of_a_contract_is_checked_as_one() {
+        let rows = vec![titles(), {
+            let mut r = GOOD;
+            r[9..].iter_mut().for_each(|c| *c = "");
+            r[14] = "Éducatrice";
+            row(2, &r)
+        }];
+        let (idx, map) = header_map(&rows).unwrap();
+        let st = stage_rows(&rows, (idx, &map), &HashSet::new(), &HashSet::new());
+        let cols: Vec<&str> = st.errors.iter().map(|e| e.column.as_str()).collect();
+        assert!(cols.contains(&"Type de contrat"), "{cols:?}");
+        assert!(st.valid.is_empty());
     }
 
     #[test]

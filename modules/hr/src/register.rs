@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::{
     contracts::{self, Contract, parse_hours, time_label},
     entities::hr_employees,
-    register_docs::{Register, RegisterLine},
+    register_docs::{NO_CONTRACT, Register, RegisterLine},
 };
 
 /// How long an employee stays in the register after the exit.
@@ -87,7 +87,8 @@ fn line(e: &hr_employees::Model, cs: &[Contract], at: NaiveDate) -> RegisterLine
             (Some(t), None) => Some(t.clone()),
             _ => None,
         },
-        mentions: version.map(mentions).unwrap_or_default(),
+        mentions: version.map_or_else(|| vec![NO_CONTRACT.to_string()], mentions),
+        without_contract: version.is_none(),
     }
 }
 

@@ -37,7 +37,13 @@ pub struct RegisterLine {
     /// Mentions required by D1221-23, already in French: e.g. "CDD", "Temps partiel
     /// (50 %)", "Apprenti", "Contrat aidé", "Intérimaire — agence X".
     pub mentions: Vec<String>,
+    /// No contract is recorded for the employee: job and mentions are unknown (the gap
+    /// is flagged on the page, the PDF and the XLSX through [`NO_CONTRACT`]).
+    pub without_contract: bool,
 }
+
+/// The mention of an employee listed without any recorded contract.
+pub const NO_CONTRACT: &str = "Sans contrat enregistré : emploi à compléter";
 
 /// The register at a date for a member (association) and optionally one establishment.
 #[derive(Debug, Clone)]
@@ -543,6 +549,7 @@ mod tests {
             } else {
                 Vec::new()
             },
+            without_contract: false,
         }
     }
 

@@ -986,6 +986,7 @@ pub async fn register_page(
                 "nationality": l.nationality, "birth": fr_date(l.birth_date), "sex": if l.sex == "F" { "F" } else { "H" },
                 "job": l.job, "qualification": l.qualification, "entry": fr_date(l.entry_date),
                 "exit": l.exit_date.map(fr_date), "permit": l.permit, "mentions": l.mentions.join(" · "),
+                "without_contract": l.without_contract,
             })
         })
         .collect();
