@@ -186,7 +186,18 @@ async fn main() {
     assert_eq!(total, 20 * 1_234_567 + 1000 * 1000);
 
     // PDF rendering rate: the invoices just drafted, rendered one after the other.
-    let seller = mutualis_billing::Settings::default().seller;
+    let seller = mutualis_billing::Seller {
+        name: "Mutualis, coopérative de services partagés".into(),
+        address: "10 rue de la Coopération".into(),
+        postcode: "37000".into(),
+        city: "Tours".into(),
+        country: "FR".into(),
+        siren: "782456909".into(),
+        vat_id: "FR33782456909".into(),
+        email: "facturation@mutualis.example".into(),
+        iban: "FR76 3000 4000 0312 3456 7890 143".into(),
+        late_penalty: "trois fois le taux d’intérêt légal".into(),
+    };
     let members = mutualis_billing::service::members_by_id(&db).await.unwrap();
     let sample: Vec<_> = drafts.iter().take(300).collect();
     let mut inputs = Vec::new();

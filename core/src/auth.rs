@@ -200,7 +200,11 @@ pub async fn authenticate<C: ConnectionTrait>(
     let since = Utc::now() - Duration::minutes(1);
     for k in &keys {
         if failures_since(db, k, since).await? >= MAX_FAILURES_PER_MINUTE {
-            tracing::warn!(key = %k, "login throttled");
+            // The kind of key only (`email` or `ip`): never the e-mail typed.
+            tracing::warn!(
+                key = k.split(':').next().unwrap_or_default(),
+                "login throttled"
+            );
             return Err(AppError::TooManyRequests);
         }
     }
@@ -222,7 +226,8 @@ pub async fn authenticate<C: ConnectionTrait>(
             Ok(u)
         }
         _ => {
-            tracing::warn!(email = %email, ip = ?ip, "failed login");
+            // Never the e-mail typed: it may be a password typed in the wrong field.
+            tracing::warn!(user_id = ?user.as_ref().map(|u| u.id), ip = ?ip, "failed login");
             let now = Utc::now();
             for k in keys {
                 login_failures::ActiveModel {

@@ -273,6 +273,13 @@ async fn password_reset_by_emailed_token() {
         assert!(r.text().contains("Si un compte existe"));
         assert_eq!(ctx.mailer.as_ref().unwrap().deliveries().count, 0);
 
+        // A name typed with markup stays text in the HTML part.
+        {
+            use sea_orm::{ActiveModelTrait, Set};
+            let mut a: mutualis_core::entities::users::ActiveModel = u.clone().into();
+            a.name = Set("<b>Camille</b> & Cie".to_string());
+            a.update(&ctx.db).await.unwrap();
+        }
         let r = server
             .post("/password/forgot")
             .add_header(k, v)
@@ -282,6 +289,15 @@ async fn password_reset_by_emailed_token() {
         let mails = ctx.mailer.as_ref().unwrap().deliveries();
         assert_eq!(mails.count, 1);
         let raw = mails.messages[0].replace("=\r\n", "").replace("=3D", "=");
+        assert!(
+            raw.contains("&lt;b&gt;Camille&lt;/b&gt; &amp; Cie"),
+            "{raw}"
+        );
+        assert_eq!(
+            raw.matches("<b>Camille").count(),
+            1,
+            "only the text part has it as typed: {raw}"
+        );
         let token: String = raw
             .split("token=")
             .nth(1)

@@ -99,7 +99,7 @@ async fn cii_of(ctx: &AppContext, name: &'static str, v: &Value, refers_to: Opti
         .await
         .unwrap()
         .unwrap();
-    let seller = mutualis_billing::settings(ctx).seller;
+    let seller = mutualis_billing::settings(ctx).unwrap().seller.clone();
     let xml = cii::invoice_cii(&seller, &member, &inv, &lines, refers_to).unwrap();
     Doc {
         name,

@@ -108,7 +108,7 @@ async fn the_invoice_pdf_carries_the_mandatory_mentions() {
         let alpha = invoices.iter().find(|i| i["member"] == "alpha").unwrap();
         let (inv, lines, member) = load(&ctx, alpha["id"].as_str().unwrap()).await;
         assert_eq!(inv.status, "finalized");
-        let seller = mutualis_billing::settings(&ctx).seller;
+        let seller = mutualis_billing::settings(&ctx).unwrap().seller.clone();
         let pdf = mutualis_billing::pdf::invoice_pdf(&seller, &member, &inv, &lines, None).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
         assert!(pdf.len() < 150_000, "fonts are subset: {} bytes", pdf.len());
@@ -167,7 +167,7 @@ async fn a_credit_note_pdf_names_the_invoice_it_corrects() {
         assert_eq!(r.status_code(), 200, "{}", r.text());
         let (note, lines, member) = load(&ctx, &note_id).await;
         let invoice_number = alpha["number"].as_str().unwrap();
-        let seller = mutualis_billing::settings(&ctx).seller;
+        let seller = mutualis_billing::settings(&ctx).unwrap().seller.clone();
         let pdf = mutualis_billing::pdf::invoice_pdf(
             &seller,
             &member,
@@ -260,7 +260,18 @@ fn a_long_invoice_paginates_with_repeated_headers() {
         created_at: now,
         updated_at: now,
     };
-    let seller = mutualis_billing::Seller::default();
+    let seller = mutualis_billing::Seller {
+        name: "Mutualis, coopérative de services partagés".into(),
+        address: "10 rue de la Coopération".into(),
+        postcode: "37000".into(),
+        city: "Tours".into(),
+        country: "FR".into(),
+        siren: "782456909".into(),
+        vat_id: "FR33782456909".into(),
+        email: "facturation@mutualis.example".into(),
+        iban: "FR76 3000 4000 0312 3456 7890 143".into(),
+        late_penalty: "trois fois le taux d’intérêt légal".into(),
+    };
     let pdf = mutualis_billing::pdf::invoice_pdf(&seller, &member, &inv, &lines, None).unwrap();
     let pages = pdf_pages(&pdf, "facture-longue");
     let n = pages.len();

@@ -211,17 +211,12 @@ pub async fn forgot(
             "Bonjour {},\n\nPour choisir un nouveau mot de passe Mutualis, ouvrez ce lien (valable une heure) :\n{link}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message.\n",
             user.name
         );
-        let email = loco_rs::mailer::Email {
-            from: Some("Mutualis <ne-pas-repondre@mutualis.example>".to_string()),
-            to: user.email.clone(),
-            reply_to: None,
-            subject: "Réinitialisation de votre mot de passe Mutualis".to_string(),
-            text: text.clone(),
-            html: format!("<p>{}</p>", text.replace('\n', "<br>")),
-            bcc: None,
-            cc: None,
-            headers: None,
-        };
+        let email = crate::mail::email(
+            "Mutualis <ne-pas-repondre@mutualis.example>",
+            &user.email,
+            "Réinitialisation de votre mot de passe Mutualis",
+            text,
+        );
         if ctx.environment == loco_rs::environment::Environment::Development {
             tracing::info!(%link, "password reset link (development only)");
         }

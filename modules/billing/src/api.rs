@@ -179,7 +179,7 @@ async fn approve(
     access: CoopAccess,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("billing.approve", "write").await?;
-    let quorum = crate::settings(&ctx).quorum;
+    let quorum = crate::settings(&ctx).map_err(api)?.quorum;
     let a = service::approve(&ctx.db, &scope.actor(), id, quorum)
         .await
         .map_err(api)?;

@@ -49,7 +49,7 @@ pub async fn download(
             .and_then(|i| i.number),
         None => None,
     };
-    let seller = crate::settings(ctx).seller;
+    let seller = crate::settings(ctx)?.seller.clone();
     let what = if inv.kind == "credit_note" {
         "avoir"
     } else {

@@ -48,22 +48,12 @@ pub fn finalized_email(
             .unwrap_or_default(),
         id = inv.id,
     );
-    Email {
-        from: Some("Mutualis – facturation <facturation@mutualis.example>".to_string()),
-        to: to.to_string(),
-        reply_to: None,
-        subject: format!("{what} {number} – {period}"),
-        html: format!(
-            "<p>{}</p>",
-            text.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('\n', "<br>")
-        ),
+    mutualis_core::mail::email(
+        "Mutualis – facturation <facturation@mutualis.example>",
+        to,
+        format!("{what} {number} – {period}"),
         text,
-        bcc: None,
-        cc: None,
-        headers: None,
-    }
+    )
 }
 
 /// Sends the e-mail for a finalized invoice to the member's billing contact.

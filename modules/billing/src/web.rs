@@ -339,7 +339,7 @@ async fn invoice_context(
         "exempt": m.is_none_or(|m| m.vat_status != "liable"),
         "is_credit_note": inv.kind == "credit_note",
         "reason": inv.reason,
-        "seller": crate::settings(ctx).seller,
+        "seller": crate::settings(ctx)?.seller,
     }))
 }
 
@@ -381,7 +381,8 @@ pub async fn approve(
 ) -> Result<Response, PageError> {
     let scope = access.authorize("billing.approve", "write").await?;
     let back = format!("/coop/billing/invoices/{id}");
-    match service::approve(&ctx.db, &scope.actor(), id, crate::settings(&ctx).quorum).await {
+    let quorum = crate::settings(&ctx)?.quorum;
+    match service::approve(&ctx.db, &scope.actor(), id, quorum).await {
         Ok(a) if a.finalized_now => {
             crate::notify::invoice_finalized(&ctx, &a.invoice).await?;
             Ok(redirect_with_flash(

@@ -68,22 +68,12 @@ pub fn reminder_email(
         list = lines.join("\n"),
         slug = member.slug,
     );
-    Some(Email {
-        from: Some("Mutualis – RH <rh@mutualis.example>".to_string()),
-        to: to.to_string(),
-        reply_to: None,
-        subject: format!("Entretiens et certifications à prévoir – {}", member.name),
-        html: format!(
-            "<p>{}</p>",
-            text.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('\n', "<br>")
-        ),
+    Some(mutualis_core::mail::email(
+        "Mutualis – RH <rh@mutualis.example>",
+        to,
+        format!("Entretiens et certifications à prévoir – {}", member.name),
         text,
-        bcc: None,
-        cc: None,
-        headers: None,
-    })
+    ))
 }
 
 /// Sends the reminder to every active account of the member allowed to manage skills and
