@@ -335,6 +335,20 @@ impl FromRequestParts<AppContext> for CoopAccess {
         let html = !is_api(parts);
         let path = parts.uri.path().to_string();
         let services = services(ctx).map_err(|e| PageError::new(e, html, &path))?;
+        // Refused before the handler reads a body: a member's user learns nothing of
+        // the cooperative's request shapes.
+        if services.authz.coop_roles(identity.user.id).await.is_empty() {
+            tracing::warn!(
+                user_id = identity.user.id,
+                path,
+                "cooperative route without a cooperative role"
+            );
+            return Err(PageError::new(
+                AppError::Forbidden("Réservé à l’équipe de la coopérative.".to_string()),
+                html,
+                &path,
+            ));
+        }
         Ok(Self {
             identity,
             services,

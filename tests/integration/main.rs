@@ -13,6 +13,7 @@ mod common;
 mod hr;
 mod hr_records;
 mod hr_skills;
+mod isolation;
 mod members;
 mod metering;
 mod modules;

@@ -22,7 +22,7 @@ use crate::{
     metering::{self, IncomingBatch},
     scope::{ClientIp, CoopAccess, Identity, MemberAccess, services},
     time::{Month, paris_today},
-    web::error::PageError,
+    web::error::ApiResult,
 };
 
 /// Every API route of core.
@@ -170,17 +170,16 @@ async fn member_usage(
     State(ctx): State<AppContext>,
     Query(q): Query<PeriodQuery>,
     access: MemberAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("usage", "read").await?;
     let month = if q.period.is_empty() {
         Month::of(chrono::Utc::now())
     } else {
-        Month::parse(&q.period).map_err(|e| PageError::new(e, false, ""))?
+        Month::parse(&q.period)?
     };
     let usage =
         metering::usage_for_month(&ctx.db, &scope.services().meters, scope.member_id(), month)
-            .await
-            .map_err(|e| PageError::new(e, false, ""))?;
+            .await?;
     Ok(
         Json(json!({"member": scope.member().slug, "period": month.to_string(), "meters": usage}))
             .into_response(),
@@ -192,14 +191,13 @@ async fn module_status(
     State(ctx): State<AppContext>,
     Path((_slug, module)): Path<(String, String)>,
     access: MemberAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     if !crate::module::is_module(&module) {
-        return Err(PageError::new(AppError::NotFound, false, ""));
+        return Err(AppError::NotFound.into());
     }
     let scope = access.authorize(&format!("{module}.home"), "read").await?;
     let sub = member::subscriptions(&ctx.db, scope.member_id())
-        .await
-        .map_err(|e| PageError::new(e, false, ""))?
+        .await?
         .into_iter()
         .find(|s| s.module == module && member::covers(s, paris_today()));
     Ok(Json(json!({
@@ -222,11 +220,9 @@ async fn create_api_key(
     State(ctx): State<AppContext>,
     access: CoopAccess,
     Json(body): Json<ApiKeyBody>,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("coop.api_keys", "write").await?;
-    let (row, key) = auth::create_api_key(&ctx.db, &scope.actor(), &body.name)
-        .await
-        .map_err(|e| PageError::new(e, false, ""))?;
+    let (row, key) = auth::create_api_key(&ctx.db, &scope.actor(), &body.name).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"id": row.id, "name": row.name, "key": key})),
@@ -235,14 +231,10 @@ async fn create_api_key(
 }
 
 /// `GET /api/coop/members`
-async fn list_members(
-    State(ctx): State<AppContext>,
-    access: CoopAccess,
-) -> Result<Response, PageError> {
+async fn list_members(State(ctx): State<AppContext>, access: CoopAccess) -> ApiResult {
     access.authorize("coop.members", "read").await?;
     let list: Vec<_> = member::list(&ctx.db)
-        .await
-        .map_err(|e| PageError::new(e, false, ""))?
+        .await?
         .into_iter()
         .map(|m| json!({"slug": m.slug, "name": m.name, "siren": m.siren, "vat_status": m.vat_status}))
         .collect();
@@ -254,11 +246,9 @@ async fn create_member(
     State(ctx): State<AppContext>,
     access: CoopAccess,
     Json(body): Json<MemberInput>,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("coop.members", "write").await?;
-    let m = member::create_member(&ctx.db, &scope.actor(), &body)
-        .await
-        .map_err(|e| PageError::new(e, false, ""))?;
+    let m = member::create_member(&ctx.db, &scope.actor(), &body).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"id": m.id, "slug": m.slug, "name": m.name})),
@@ -280,13 +270,11 @@ async fn subscribe(
     Path(slug): Path<String>,
     access: CoopAccess,
     Json(body): Json<SubscribeBody>,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("coop.members", "write").await?;
-    let api = |e: AppError| PageError::new(e, false, "");
     let m = member::find_by_slug(&ctx.db, &slug)
-        .await
-        .map_err(api)?
-        .ok_or_else(|| api(AppError::NotFound))?;
+        .await?
+        .ok_or(AppError::NotFound)?;
     let s = member::subscribe(
         &ctx.db,
         &scope.actor(),
@@ -295,7 +283,6 @@ async fn subscribe(
         body.start_date,
         body.end_date,
     )
-    .await
-    .map_err(api)?;
+    .await?;
     Ok((StatusCode::CREATED, Json(json!({"id": s.id, "module": s.module, "start_date": s.start_date, "end_date": s.end_date}))).into_response())
 }

@@ -103,3 +103,41 @@ impl IntoResponse for PageError {
         (status, Html(body)).into_response()
     }
 }
+
+/// The error of every JSON API handler: always answers JSON (`{"error", "errors"?}`),
+/// whatever it was converted from, so an API client never receives the HTML error page.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+/// The result type of JSON API handlers.
+pub type ApiResult<T = Response> = Result<T, ApiError>;
+
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        Self(err)
+    }
+}
+
+impl From<PageError> for ApiError {
+    fn from(err: PageError) -> Self {
+        Self(err.err)
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self(err.into())
+    }
+}
+
+impl From<loco_rs::Error> for ApiError {
+    fn from(err: loco_rs::Error) -> Self {
+        Self(err.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.into_response()
+    }
+}

@@ -3,7 +3,7 @@ use axum::{
     Json,
     extract::{Path, Query, State},
     http::StatusCode,
-    response::{IntoResponse, Response},
+    response::IntoResponse,
     routing::{get, post},
 };
 use loco_rs::{app::AppContext, controller::Routes};
@@ -11,7 +11,7 @@ use mutualis_core::{
     error::AppError,
     scope::{CoopAccess, MemberAccess},
     time::Month,
-    web::error::PageError,
+    web::error::ApiResult,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -46,12 +46,8 @@ pub fn routes() -> Routes {
         .add("/m/{slug}/invoices/{file}", get(member_invoice_file))
 }
 
-fn api(e: AppError) -> PageError {
-    PageError::new(e, false, "")
-}
-
-fn month(raw: &str) -> Result<Month, PageError> {
-    Month::parse(raw).map_err(api)
+fn month(raw: &str) -> ApiResult<Month> {
+    Ok(Month::parse(raw)?)
 }
 
 fn draft_json(d: &Draft) -> Value {
@@ -90,12 +86,10 @@ async fn preview(
     State(ctx): State<AppContext>,
     Path(period): Path<String>,
     access: CoopAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("billing.preview", "read").await?;
     let m = month(&period)?;
-    let c = service::preview(&ctx.db, &scope.services().meters, m)
-        .await
-        .map_err(api)?;
+    let c = service::preview(&ctx.db, &scope.services().meters, m).await?;
     Ok(Json(preview_json(m, &c, None)).into_response())
 }
 
@@ -104,16 +98,14 @@ async fn member_preview(
     State(ctx): State<AppContext>,
     Query(q): Query<PeriodQuery>,
     access: MemberAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("billing.preview", "read").await?;
     let m = if q.period.is_empty() {
         Month::of(chrono::Utc::now())
     } else {
         month(&q.period)?
     };
-    let c = service::preview(&ctx.db, &scope.services().meters, m)
-        .await
-        .map_err(api)?;
+    let c = service::preview(&ctx.db, &scope.services().meters, m).await?;
     Ok(Json(preview_json(m, &c, Some(scope.member_id()))).into_response())
 }
 
@@ -143,16 +135,13 @@ async fn close(
     State(ctx): State<AppContext>,
     Path(period): Path<String>,
     access: CoopAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("billing.close", "write").await?;
     let m = month(&period)?;
-    let drafts = service::close_period(&ctx.db, &scope.services().meters, &scope.actor(), m)
-        .await
-        .map_err(api)?;
-    let members = service::members_by_id(&ctx.db).await.map_err(api)?;
-    let all_lines = service::lines_of_many(&ctx.db, &drafts)
-        .await
-        .map_err(api)?;
+    let drafts =
+        service::close_period(&ctx.db, &scope.services().meters, &scope.actor(), m).await?;
+    let members = service::members_by_id(&ctx.db).await?;
+    let all_lines = service::lines_of_many(&ctx.db, &drafts).await?;
     let mut out = Vec::new();
     for inv in &drafts {
         let slug = members
@@ -177,18 +166,14 @@ async fn approve(
     State(ctx): State<AppContext>,
     Path(id): Path<Uuid>,
     access: CoopAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("billing.approve", "write").await?;
-    let quorum = crate::settings(&ctx).map_err(api)?.quorum;
-    let a = service::approve(&ctx.db, &scope.actor(), id, quorum)
-        .await
-        .map_err(api)?;
+    let quorum = crate::settings(&ctx)?.quorum;
+    let a = service::approve(&ctx.db, &scope.actor(), id, quorum).await?;
     if a.finalized_now {
-        crate::notify::invoice_finalized(&ctx, &a.invoice)
-            .await
-            .map_err(api)?;
+        crate::notify::invoice_finalized(&ctx, &a.invoice).await?;
     }
-    let members = service::members_by_id(&ctx.db).await.map_err(api)?;
+    let members = service::members_by_id(&ctx.db).await?;
     let slug = members
         .get(&a.invoice.member_id)
         .map(|m| m.slug.clone())
@@ -201,14 +186,10 @@ async fn approve(
 
 /// `GET /api/m/{slug}/invoices` (director of that member, board, coop_admin): finalized
 /// invoices and credit notes.
-async fn member_invoices(
-    State(ctx): State<AppContext>,
-    access: MemberAccess,
-) -> Result<Response, PageError> {
+async fn member_invoices(State(ctx): State<AppContext>, access: MemberAccess) -> ApiResult {
     let scope = access.authorize("billing.invoices", "read").await?;
     let list: Vec<Value> = service::invoices_of(&ctx.db, scope.member_id())
-        .await
-        .map_err(api)?
+        .await?
         .iter()
         .filter(|i| i.status != service::status::DRAFT)
         .map(|i| {
@@ -223,12 +204,9 @@ async fn member_invoices(
 }
 
 /// `GET /api/coop/billing/charges`: every version of every charge.
-async fn list_charges(
-    State(ctx): State<AppContext>,
-    access: CoopAccess,
-) -> Result<Response, PageError> {
+async fn list_charges(State(ctx): State<AppContext>, access: CoopAccess) -> ApiResult {
     access.authorize("billing.charges", "read").await?;
-    let all = charges::all_versions(&ctx.db).await.map_err(api)?;
+    let all = charges::all_versions(&ctx.db).await?;
     let list: Vec<Value> = all
         .iter()
         .map(|c| json!({"id": c.id, "module": c.module, "code": c.code, "label": c.label, "kind": c.kind.code(), "effective_from": c.effective_from.to_string(), "active": c.active}))
@@ -241,11 +219,10 @@ async fn create_charge(
     State(ctx): State<AppContext>,
     access: CoopAccess,
     Json(input): Json<ChargeInput>,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("billing.charges", "write").await?;
-    let c = charges::create_version(&ctx.db, &scope.services().meters, &scope.actor(), &input)
-        .await
-        .map_err(api)?;
+    let c =
+        charges::create_version(&ctx.db, &scope.services().meters, &scope.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": c.id, "module": c.module, "code": c.code, "effective_from": c.effective_from.to_string()}))).into_response())
 }
 
@@ -265,21 +242,20 @@ async fn credit_note(
     Path(id): Path<Uuid>,
     access: CoopAccess,
     Json(body): Json<CreditNoteBody>,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("billing.invoices", "write").await?;
     let amount = match body.amount.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(a) => Some(a.parse::<rust_decimal::Decimal>().map_err(|_| {
-            api(AppError::field(
+            AppError::field(
                 "amount",
                 "Montant invalide : un nombre décimal est attendu (ex. \"12.50\").",
-            ))
+            )
         })?),
     };
-    let note = crate::adjust::credit_note(&ctx.db, &scope.actor(), id, amount, &body.reason)
-        .await
-        .map_err(api)?;
-    let members = service::members_by_id(&ctx.db).await.map_err(api)?;
+    let note =
+        crate::adjust::credit_note(&ctx.db, &scope.actor(), id, amount, &body.reason).await?;
+    let members = service::members_by_id(&ctx.db).await?;
     let slug = members
         .get(&note.member_id)
         .map(|m| m.slug.clone())
@@ -296,12 +272,11 @@ async fn true_up(
     State(ctx): State<AppContext>,
     Path(year): Path<i32>,
     access: CoopAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("billing.close", "write").await?;
-    let drafts = crate::adjust::true_up(&ctx.db, &scope.services().meters, &scope.actor(), year)
-        .await
-        .map_err(api)?;
-    let members = service::members_by_id(&ctx.db).await.map_err(api)?;
+    let drafts =
+        crate::adjust::true_up(&ctx.db, &scope.services().meters, &scope.actor(), year).await?;
+    let members = service::members_by_id(&ctx.db).await?;
     let out: Vec<Value> = drafts
         .iter()
         .map(|d| {
@@ -324,16 +299,10 @@ async fn member_invoice_file(
     State(ctx): State<AppContext>,
     Path((_slug, file)): Path<(String, String)>,
     access: MemberAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("billing.invoices", "read").await?;
-    let (number, ext) = file
-        .rsplit_once('.')
-        .ok_or_else(|| api(AppError::NotFound))?;
-    let format = crate::files::Format::from_ext(ext).ok_or_else(|| api(AppError::NotFound))?;
-    let inv = service::find_by_number(&ctx.db, scope.member_id(), number)
-        .await
-        .map_err(api)?;
-    crate::files::download(&ctx, scope.member(), &inv, format)
-        .await
-        .map_err(api)
+    let (number, ext) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
+    let format = crate::files::Format::from_ext(ext).ok_or(AppError::NotFound)?;
+    let inv = service::find_by_number(&ctx.db, scope.member_id(), number).await?;
+    Ok(crate::files::download(&ctx, scope.member(), &inv, format).await?)
 }

@@ -3,7 +3,7 @@ use axum::{
     Json,
     extract::{DefaultBodyLimit, Multipart, Path, Query, State},
     http::StatusCode,
-    response::{IntoResponse, Response},
+    response::IntoResponse,
     routing::{get, post},
 };
 use loco_rs::{app::AppContext, controller::Routes};
@@ -11,7 +11,7 @@ use mutualis_core::{
     error::AppError,
     scope::MemberAccess,
     time::Month,
-    web::error::PageError,
+    web::error::ApiResult,
     web::page::{XLSX, download},
 };
 use rust_decimal::Decimal;
@@ -63,10 +63,6 @@ pub fn routes() -> Routes {
         .add("/register", get(register_json))
 }
 
-fn api(e: AppError) -> PageError {
-    PageError::new(e, false, "")
-}
-
 fn employee_json(e: &hr_employees::Model, full_nir: bool) -> Value {
     json!({
         "id": e.id,
@@ -87,18 +83,16 @@ async fn create(
     State(ctx): State<AppContext>,
     access: MemberAccess,
     Json(input): Json<EmployeeInput>,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.employees", "write").await?;
-    let e = employees::create(&ctx.db, &scope, &input)
-        .await
-        .map_err(api)?;
+    let e = employees::create(&ctx.db, &scope, &input).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": e.id}))).into_response())
 }
 
 /// `GET /api/m/{slug}/hr/employees` (NIR masked).
-async fn list(State(ctx): State<AppContext>, access: MemberAccess) -> Result<Response, PageError> {
+async fn list(State(ctx): State<AppContext>, access: MemberAccess) -> ApiResult {
     let scope = access.authorize("hr.employees", "read").await?;
-    let all = employees::list(&ctx.db, &scope).await.map_err(api)?;
+    let all = employees::list(&ctx.db, &scope).await?;
     Ok(Json(
         all.iter()
             .map(|e| employee_json(e, false))
@@ -112,9 +106,9 @@ async fn one(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.employees", "read").await?;
-    let e = employees::record(&ctx.db, &scope, id).await.map_err(api)?;
+    let e = employees::record(&ctx.db, &scope, id).await?;
     Ok(Json(employee_json(&e, true)).into_response())
 }
 
@@ -133,11 +127,9 @@ async fn exit(
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
     Json(body): Json<ExitBody>,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.employees", "write").await?;
-    let e = employees::record_exit(&ctx.db, &scope, id, &body.exit_date, &body.reason)
-        .await
-        .map_err(api)?;
+    let e = employees::record_exit(&ctx.db, &scope, id, &body.exit_date, &body.reason).await?;
     Ok(Json(employee_json(&e, false)).into_response())
 }
 
@@ -157,11 +149,9 @@ async fn employee_contracts(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.contracts", "read").await?;
-    let cs = contracts::of_employee(&ctx.db, &scope, id)
-        .await
-        .map_err(api)?;
+    let cs = contracts::of_employee(&ctx.db, &scope, id).await?;
     let out: Vec<Value> = cs
         .iter()
         .map(|c| {
@@ -180,11 +170,9 @@ async fn create_contract(
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
     Json(input): Json<ContractInput>,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.contracts", "write").await?;
-    let v = contracts::create(&ctx.db, &scope, id, &input)
-        .await
-        .map_err(api)?;
+    let v = contracts::create(&ctx.db, &scope, id, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"contract_id": v.contract_id, "id": v.id, "version": v.version})),
@@ -199,11 +187,9 @@ async fn amend_contract(
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
     Json(input): Json<ContractInput>,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.contracts", "write").await?;
-    let v = contracts::amend(&ctx.db, &scope, id, &input)
-        .await
-        .map_err(api)?;
+    let v = contracts::amend(&ctx.db, &scope, id, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"contract_id": v.contract_id, "id": v.id, "version": v.version})),
@@ -221,9 +207,9 @@ async fn employee_leave(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.leave", "read").await?;
-    let entries = ledger::entries(&ctx.db, &scope, id).await.map_err(api)?;
+    let entries = ledger::entries(&ctx.db, &scope, id).await?;
     let balances: Vec<Value> = ledger::balances_of(&entries)
         .iter()
         .map(|b| {
@@ -264,11 +250,9 @@ async fn create_request(
     State(ctx): State<AppContext>,
     access: MemberAccess,
     Json(body): Json<NewRequest>,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.leave", "write").await?;
-    let r = ledger::request(&ctx.db, &scope, body.employee_id, &body.input, false)
-        .await
-        .map_err(api)?;
+    let r = ledger::request(&ctx.db, &scope, body.employee_id, &body.input, false).await?;
     Ok((StatusCode::CREATED, Json(request_json(&r))).into_response())
 }
 
@@ -283,11 +267,9 @@ async fn leave_requests(
     State(ctx): State<AppContext>,
     Query(f): Query<RequestFilter>,
     access: MemberAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.leave", "read").await?;
-    let all = ledger::requests(&ctx.db, &scope, f.employee_id)
-        .await
-        .map_err(api)?;
+    let all = ledger::requests(&ctx.db, &scope, f.employee_id).await?;
     Ok(Json(
         all.iter()
             .filter(|r| f.status.as_ref().is_none_or(|s| *s == r.status))
@@ -309,12 +291,10 @@ async fn decide(
     id: Uuid,
     approve: bool,
     body: Option<Json<Decision>>,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.leave_approve", "write").await?;
     let note = body.map(|b| b.0.note).unwrap_or_default();
-    let r = ledger::decide(&ctx.db, &scope, id, approve, &note)
-        .await
-        .map_err(api)?;
+    let r = ledger::decide(&ctx.db, &scope, id, approve, &note).await?;
     Ok(Json(request_json(&r)).into_response())
 }
 
@@ -324,7 +304,7 @@ async fn approve(
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
     body: Option<Json<Decision>>,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     decide(&ctx, access, id, true, body).await
 }
 
@@ -334,7 +314,7 @@ async fn refuse(
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
     body: Option<Json<Decision>>,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     decide(&ctx, access, id, false, body).await
 }
 
@@ -344,11 +324,9 @@ async fn cancel(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.leave", "write").await?;
-    let r = ledger::cancel(&ctx.db, &scope, id, None)
-        .await
-        .map_err(api)?;
+    let r = ledger::cancel(&ctx.db, &scope, id, None).await?;
     Ok(Json(request_json(&r)).into_response())
 }
 
@@ -363,12 +341,10 @@ async fn run_accruals(
     State(ctx): State<AppContext>,
     access: MemberAccess,
     Json(body): Json<AccrualBody>,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.leave", "write").await?;
-    let month = Month::parse(&body.month).map_err(api)?;
-    let r = ledger::run_accruals(&ctx.db, scope.member_id(), month, &scope.actor())
-        .await
-        .map_err(api)?;
+    let month = Month::parse(&body.month)?;
+    let r = ledger::run_accruals(&ctx.db, scope.member_id(), month, &scope.actor()).await?;
     Ok(Json(json!({"month": r.month, "employees": r.employees, "entries": r.entries, "days": dec(r.days)})).into_response())
 }
 
@@ -420,16 +396,10 @@ fn import_json(i: &hr_imports::Model) -> Value {
 
 /// `POST /api/m/{slug}/hr/imports` (multipart `file`) → 201 `{"id", "rows", "valid",
 /// "errors": [{"row", "column", "message"}]}`; nothing is imported before the confirm.
-async fn upload(
-    State(ctx): State<AppContext>,
-    access: MemberAccess,
-    mp: Multipart,
-) -> Result<Response, PageError> {
+async fn upload(State(ctx): State<AppContext>, access: MemberAccess, mp: Multipart) -> ApiResult {
     let scope = access.authorize("hr.imports", "write").await?;
-    let (name, bytes, _) = read_upload(mp).await.map_err(api)?;
-    let i = import::stage(&ctx.db, &scope, &name, &bytes)
-        .await
-        .map_err(api)?;
+    let (name, bytes, _) = read_upload(mp).await?;
+    let i = import::stage(&ctx.db, &scope, &name, &bytes).await?;
     Ok((StatusCode::CREATED, Json(import_json(&i))).into_response())
 }
 
@@ -438,9 +408,9 @@ async fn import_status(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.imports", "read").await?;
-    let i = import::get(&ctx.db, &scope, id).await.map_err(api)?;
+    let i = import::get(&ctx.db, &scope, id).await?;
     Ok(Json(import_json(&i)).into_response())
 }
 
@@ -458,19 +428,17 @@ async fn confirm(
     Query(q): Query<ConfirmQuery>,
     access: MemberAccess,
     body: Option<Json<ConfirmQuery>>,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.imports", "write").await?;
     let strict = q.strict.or(body.and_then(|b| b.0.strict)).unwrap_or(false);
-    let i = import::confirm(&ctx.db, &scope, id, strict)
-        .await
-        .map_err(api)?;
+    let i = import::confirm(&ctx.db, &scope, id, strict).await?;
     Ok(Json(json!({"id": i.id, "imported": i.imported, "status": i.status})).into_response())
 }
 
 /// `GET /api/m/{slug}/hr/imports/template.xlsx`
-async fn template(access: MemberAccess) -> Result<Response, PageError> {
+async fn template(access: MemberAccess) -> ApiResult {
     access.authorize("hr.imports", "read").await?;
-    let bytes = import::template_xlsx().map_err(api)?;
+    let bytes = import::template_xlsx()?;
     Ok(download(XLSX, "modele-import-salaries.xlsx", bytes))
 }
 
@@ -479,10 +447,10 @@ async fn register_file(
     access: MemberAccess,
     q: &RegisterQuery,
     pdf: bool,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.register", "read").await?;
-    let r = register::for_query(&ctx.db, &scope, q).await.map_err(api)?;
-    let (content_type, name, bytes) = register::file(&r, &scope.member().slug, pdf).map_err(api)?;
+    let r = register::for_query(&ctx.db, &scope, q).await?;
+    let (content_type, name, bytes) = register::file(&r, &scope.member().slug, pdf)?;
     Ok(download(content_type, &name, bytes))
 }
 
@@ -491,7 +459,7 @@ async fn register_pdf(
     State(ctx): State<AppContext>,
     Query(q): Query<RegisterQuery>,
     access: MemberAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     register_file(&ctx, access, &q, true).await
 }
 
@@ -500,7 +468,7 @@ async fn register_xlsx(
     State(ctx): State<AppContext>,
     Query(q): Query<RegisterQuery>,
     access: MemberAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     register_file(&ctx, access, &q, false).await
 }
 
@@ -509,11 +477,9 @@ async fn register_json(
     State(ctx): State<AppContext>,
     Query(q): Query<RegisterQuery>,
     access: MemberAccess,
-) -> Result<Response, PageError> {
+) -> ApiResult {
     let scope = access.authorize("hr.register", "read").await?;
-    let r = register::for_query(&ctx.db, &scope, &q)
-        .await
-        .map_err(api)?;
+    let r = register::for_query(&ctx.db, &scope, &q).await?;
     let lines: Vec<Value> = r
         .lines
         .iter()

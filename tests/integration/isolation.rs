@@ -1,0 +1,536 @@
+//! Every route of the router, called as every role of another member with the first
+//! member's ids: 403 or 404, never a byte of the first member's data, nothing changed.
+//! And every state-changing web route refuses a POST without its CSRF token.
+//!
+//! The routes come from the router itself (`App::routes`), not from a hand list: a new
+//! module's member and coop routes are checked the day they land. A route whose path
+//! carries an `{id}` must say in [`ID_KINDS`] whose id it takes, and a route outside
+//! `/m/{slug}`, `/api/m/{slug}`, `/coop` and `/api/coop` must be listed in [`PUBLIC`]:
+//! otherwise the test fails, naming the route.
+use axum::http::Method;
+use loco_rs::app::Hooks;
+use mutualis::app::{App, MODULES};
+use mutualis_core::{authz::Role, entities::subscriptions, testkit::TestKit};
+use mutualis_hr::entities::{
+    hr_contracts, hr_employees, hr_imports, hr_leave_requests, hr_position_skills,
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+/// Whose id a route's `{id}` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Id {
+    Employee,
+    Contract,
+    LeaveRequest,
+    Import,
+    Position,
+    Invoice,
+    Subscription,
+    User,
+    ApiKey,
+}
+
+/// The policy table: every route with an `{id}`, and the kind of id it takes.
+const ID_KINDS: &[(&str, Id)] = &[
+    ("/api/m/{slug}/hr/contracts/{id}/versions", Id::Contract),
+    ("/api/m/{slug}/hr/employees/{id}", Id::Employee),
+    ("/api/m/{slug}/hr/employees/{id}/contracts", Id::Employee),
+    ("/api/m/{slug}/hr/employees/{id}/exit", Id::Employee),
+    ("/api/m/{slug}/hr/employees/{id}/leave", Id::Employee),
+    ("/api/m/{slug}/hr/imports/{id}", Id::Import),
+    ("/api/m/{slug}/hr/imports/{id}/confirm", Id::Import),
+    (
+        "/api/m/{slug}/hr/leave/requests/{id}/approve",
+        Id::LeaveRequest,
+    ),
+    (
+        "/api/m/{slug}/hr/leave/requests/{id}/cancel",
+        Id::LeaveRequest,
+    ),
+    (
+        "/api/m/{slug}/hr/leave/requests/{id}/refuse",
+        Id::LeaveRequest,
+    ),
+    ("/api/coop/billing/invoices/{id}/approve", Id::Invoice),
+    ("/api/coop/billing/invoices/{id}/credit-notes", Id::Invoice),
+    ("/coop/api-keys/{id}/revoke", Id::ApiKey),
+    ("/coop/billing/invoices/{id}", Id::Invoice),
+    ("/coop/billing/invoices/{id}/approve", Id::Invoice),
+    ("/coop/billing/invoices/{id}/document/{format}", Id::Invoice),
+    ("/coop/billing/invoices/{id}/paid", Id::Invoice),
+    (
+        "/coop/members/{slug}/subscriptions/{id}/end",
+        Id::Subscription,
+    ),
+    ("/coop/users/{id}", Id::User),
+    ("/coop/users/{id}/grants", Id::User),
+    ("/coop/users/{id}/grants/revoke", Id::User),
+    ("/coop/users/{id}/status", Id::User),
+    ("/m/{slug}/billing/invoices/{id}", Id::Invoice),
+    (
+        "/m/{slug}/billing/invoices/{id}/document/{format}",
+        Id::Invoice,
+    ),
+    ("/m/{slug}/hr/contracts/{id}/amend", Id::Contract),
+    ("/m/{slug}/hr/employees/{id}", Id::Employee),
+    ("/m/{slug}/hr/employees/{id}/contracts", Id::Employee),
+    ("/m/{slug}/hr/employees/{id}/exit", Id::Employee),
+    ("/m/{slug}/hr/employees/{id}/leave/adjust", Id::Employee),
+    ("/m/{slug}/hr/employees/{id}/skills", Id::Employee),
+    (
+        "/m/{slug}/hr/employees/{id}/skills/interviews",
+        Id::Employee,
+    ),
+    ("/m/{slug}/hr/employees/{id}/skills/trainings", Id::Employee),
+    ("/m/{slug}/hr/imports/{id}", Id::Import),
+    ("/m/{slug}/hr/imports/{id}/confirm", Id::Import),
+    ("/m/{slug}/hr/leave/requests/{id}/cancel", Id::LeaveRequest),
+    ("/m/{slug}/hr/leave/requests/{id}/decide", Id::LeaveRequest),
+    ("/m/{slug}/hr/me/leave/{id}/cancel", Id::LeaveRequest),
+    ("/m/{slug}/hr/skills/positions/{id}/delete", Id::Position),
+];
+
+/// Routes that belong to no member and to the cooperative's staff only: sign-in, the
+/// user's own pages, health checks, usage ingestion (API key), the assets.
+const PUBLIC: &[&str] = &[
+    "/",
+    "/_health",
+    "/_ping",
+    "/_readiness",
+    "/login",
+    "/logout",
+    "/me",
+    "/password",
+    "/password/forgot",
+    "/password/reset",
+    "/switch",
+    "/api/auth/login",
+    "/api/me",
+    "/api/meters",
+    "/api/usage/events",
+];
+
+/// The member roles a user of another member may hold.
+const MEMBER_ROLES: [Role; 6] = [
+    Role::Director,
+    Role::HrOfficer,
+    Role::Staff,
+    Role::Dpo,
+    Role::ItSupport,
+    Role::PayrollOfficer,
+];
+
+/// What the first member owns, by kind of id.
+struct Alpha {
+    slug: String,
+    ids: Vec<(Id, String)>,
+    period: String,
+    invoice_file: String,
+    /// Strings found only in the first member's data (NIRs, names, invoice number).
+    markers: Vec<String>,
+}
+
+impl Alpha {
+    fn id(&self, kind: Id) -> &str {
+        &self
+            .ids
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .unwrap_or_else(|| panic!("no {kind:?} id"))
+            .1
+    }
+}
+
+fn fill(template: &str, slug: &str, alpha: &Alpha) -> String {
+    let id = ID_KINDS
+        .iter()
+        .find(|(t, _)| *t == template)
+        .map(|(_, k)| alpha.id(*k));
+    let mut path = template.replace("{slug}", slug);
+    if let Some(id) = id {
+        path = path.replace("{id}", id);
+    }
+    path.replace("{module}", "hr")
+        .replace("{file}", &alpha.invoice_file)
+        .replace("{period}", &alpha.period)
+        .replace("{year}", &alpha.period[..4])
+        .replace("{format}", "pdf")
+}
+
+fn is_member_route(t: &str) -> bool {
+    t.starts_with("/m/{slug}") || t.starts_with("/api/m/{slug}")
+}
+
+fn is_coop_route(t: &str) -> bool {
+    t == "/coop" || t.starts_with("/coop/") || t.starts_with("/api/coop/")
+}
+
+/// The demo cooperative, plus an import and a finalized invoice of « Les Tilleuls ».
+async fn alpha_data(server: &axum_test::TestServer, kit: &TestKit<'_>) -> Alpha {
+    let ctx = kit.ctx;
+    mutualis_core::kit::seed(ctx, MODULES).await.unwrap();
+    let m = mutualis_core::member::find_by_slug(&ctx.db, "tilleuls")
+        .await
+        .unwrap()
+        .unwrap();
+    let rh = kit.bearer(
+        &kit.user("rh@tilleuls.test", Role::HrOfficer, Some(&m))
+            .await,
+    );
+    let csv = "Matricule;Nom;Prénom;Sexe;Date de naissance;Nationalité;NIR;Date d'entrée\n\
+               Z900;Quillardet;Zélie;F;12/03/1984;française;;01/09/2024\n";
+    let form = axum_test::multipart::MultipartForm::new().add_part(
+        "file",
+        axum_test::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("liste.csv"),
+    );
+    let r = server
+        .post("/api/m/tilleuls/hr/imports")
+        .add_header("authorization", rh.as_str())
+        .multipart(form)
+        .await;
+    assert!(r.status_code().is_success(), "{}", r.text());
+
+    // Close last month (demo charges and usage) and finalize the member's invoice.
+    let admin = kit.bearer(&kit.user("admin@coop.test", Role::CoopAdmin, None).await);
+    let board = kit.bearer(&kit.user("ca@coop.test", Role::Board, None).await);
+    let period = mutualis_core::time::Month::of(chrono::Utc::now())
+        .prev()
+        .to_string();
+    let drafts: Value = server
+        .post(&format!("/api/coop/billing/periods/{period}/close"))
+        .add_header("authorization", admin.as_str())
+        .await
+        .json();
+    let draft = drafts["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["member"] == "tilleuls")
+        .unwrap_or_else(|| panic!("no draft for tilleuls: {drafts}"))
+        .clone();
+    let invoice_id = draft["id"].as_str().unwrap().to_string();
+    let approved: Value = server
+        .post(&format!("/api/coop/billing/invoices/{invoice_id}/approve"))
+        .add_header("authorization", board.as_str())
+        .json(&json!({}))
+        .await
+        .json();
+    let number = approved["number"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not finalized: {approved}"))
+        .to_string();
+
+    let employees = hr_employees::Entity::find()
+        .filter(hr_employees::Column::MemberId.eq(m.id))
+        .all(&ctx.db)
+        .await
+        .unwrap();
+    let mut markers: Vec<String> = employees
+        .iter()
+        .filter(|e| !e.nir.is_empty())
+        .map(|e| e.nir.clone())
+        .collect();
+    markers.extend([m.name.clone(), number.clone(), "Quillardet".to_string()]);
+    let first = |v: Vec<String>, what: &str| {
+        v.into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("the demo has no {what} for tilleuls"))
+    };
+    let contract = first(
+        hr_contracts::Entity::find()
+            .filter(hr_contracts::Column::MemberId.eq(m.id))
+            .all(&ctx.db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect(),
+        "contract",
+    );
+    let leave = first(
+        hr_leave_requests::Entity::find()
+            .filter(hr_leave_requests::Column::MemberId.eq(m.id))
+            .all(&ctx.db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect(),
+        "leave request",
+    );
+    let import = first(
+        hr_imports::Entity::find()
+            .filter(hr_imports::Column::MemberId.eq(m.id))
+            .all(&ctx.db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect(),
+        "import",
+    );
+    let position = first(
+        hr_position_skills::Entity::find()
+            .filter(hr_position_skills::Column::MemberId.eq(m.id))
+            .all(&ctx.db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect(),
+        "position requirement",
+    );
+    let subscription = first(
+        subscriptions::Entity::find()
+            .filter(subscriptions::Column::MemberId.eq(m.id))
+            .all(&ctx.db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect(),
+        "subscription",
+    );
+    let director = kit
+        .user("dir@tilleuls.test", Role::Director, Some(&m))
+        .await;
+    Alpha {
+        slug: m.slug.clone(),
+        ids: vec![
+            (Id::Employee, employees[0].id.to_string()),
+            (Id::Contract, contract),
+            (Id::LeaveRequest, leave),
+            (Id::Import, import),
+            (Id::Position, position),
+            (Id::Invoice, invoice_id),
+            (Id::Subscription, subscription),
+            (Id::User, director.id.to_string()),
+            (Id::ApiKey, "1".to_string()),
+        ],
+        period,
+        invoice_file: format!("{number}.pdf"),
+        markers,
+    }
+}
+
+/// What the first member's director sees through the API: unchanged by the sweep.
+async fn snapshot(server: &axum_test::TestServer, dir: &str, alpha: &Alpha) -> Vec<String> {
+    let slug = &alpha.slug;
+    let mut out = Vec::new();
+    for path in [
+        format!("/api/m/{slug}/hr/employees"),
+        format!("/api/m/{slug}/hr/leave/requests"),
+        format!("/api/m/{slug}/hr/register"),
+        format!("/api/m/{slug}/invoices"),
+        format!(
+            "/api/m/{slug}/hr/employees/{}/contracts",
+            alpha.id(Id::Employee)
+        ),
+        format!("/api/m/{slug}/hr/imports/{}", alpha.id(Id::Import)),
+    ] {
+        let r = api_get(server, dir, &path).await;
+        assert_eq!(r.status_code(), 200, "{path}: {}", r.text());
+        out.push(r.text());
+    }
+    out
+}
+
+fn methods(actions: &[Method]) -> Vec<Method> {
+    actions
+        .iter()
+        .filter(|m| **m == Method::GET || **m == Method::POST)
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+#[expect(clippy::too_many_lines, reason = "one sweep, read top to bottom")]
+async fn every_route_refuses_every_other_member_and_every_web_post_wants_its_token() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let alpha = alpha_data(&server, &kit).await;
+        let m_alpha = mutualis_core::member::find_by_slug(&ctx.db, &alpha.slug)
+            .await
+            .unwrap()
+            .unwrap();
+        let dir_alpha = kit
+            .user("dir2@tilleuls.test", Role::Director, Some(&m_alpha))
+            .await;
+        let dir_bearer = kit.bearer(&dir_alpha);
+        let before = snapshot(&server, &dir_bearer, &alpha).await;
+
+        let routes: Vec<(String, Vec<Method>)> = App::routes(&ctx)
+            .collect()
+            .into_iter()
+            .map(|r| (r.uri, methods(&r.actions)))
+            .collect();
+        // The policy table covers the router.
+        let unknown: Vec<&str> = routes
+            .iter()
+            .map(|(t, _)| t.as_str())
+            .filter(|t| {
+                let public = PUBLIC.contains(t) || t.starts_with("/static");
+                let needs_id = t.contains("{id}") && !ID_KINDS.iter().any(|(k, _)| k == t);
+                needs_id || (!public && !is_member_route(t) && !is_coop_route(t))
+            })
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "routes missing from the isolation policy table: {unknown:#?}"
+        );
+        for (t, _) in ID_KINDS {
+            assert!(
+                routes.iter().any(|(r, _)| r == t),
+                "{t} is in the policy table but no longer in the router"
+            );
+        }
+
+        // Users of another member, every member role.
+        let beta = mutualis_core::member::find_by_slug(&ctx.db, "val-de-loire")
+            .await
+            .unwrap()
+            .unwrap();
+        let mut users = Vec::new();
+        for role in MEMBER_ROLES {
+            let u = kit
+                .user(
+                    &format!("{}@val-de-loire.test", role.as_str()),
+                    role,
+                    Some(&beta),
+                )
+                .await;
+            users.push((role, kit.bearer(&u), kit.web(&u).await));
+        }
+
+        let leaks = |body: &str| -> Option<String> {
+            alpha
+                .markers
+                .iter()
+                .find(|mk| body.contains(mk.as_str()))
+                .cloned()
+        };
+        let (mut checked, mut member_routes, mut coop_routes) = (0usize, 0usize, 0usize);
+        for (template, methods) in &routes {
+            let member = is_member_route(template);
+            if !member && !is_coop_route(template) {
+                continue;
+            }
+            if member {
+                member_routes += 1;
+            } else {
+                coop_routes += 1;
+            }
+            let api = template.starts_with("/api/");
+            // The first member's slug; and, for a route with an id, the user's own slug
+            // with the first member's id.
+            let mut paths = vec![(fill(template, &alpha.slug, &alpha), false)];
+            if member && template.contains("{id}") {
+                paths.push((fill(template, &beta.slug, &alpha), true));
+            }
+            for method in methods {
+                for (path, own_slug) in &paths {
+                    for (role, bearer, web) in &users {
+                        let res = match (api, method == Method::GET) {
+                            (true, true) => api_get(&server, bearer, path).await,
+                            (true, false) => {
+                                server
+                                    .post(path)
+                                    .add_header("authorization", bearer.as_str())
+                                    .json(&json!({}))
+                                    .await
+                            }
+                            (false, true) => web_get(&server, web, path).await,
+                            (false, false) => web_post(&server, web, path, &[]).await,
+                        };
+                        let status = res.status_code().as_u16();
+                        // On its own slug a POST may also be refused as malformed
+                        // before the id is looked up; the snapshot proves nothing changed.
+                        let allowed: &[u16] = if *own_slug && method == Method::POST {
+                            &[400, 403, 404, 409, 415, 422]
+                        } else {
+                            &[403, 404]
+                        };
+                        assert!(
+                            allowed.contains(&status),
+                            "{method} {path} as {} of {}: {status}\n{}",
+                            role.as_str(),
+                            beta.slug,
+                            res.text()
+                        );
+                        if let Some(mk) = leaks(&res.text()) {
+                            panic!(
+                                "{method} {path} as {} of {} shows « {mk} »",
+                                role.as_str(),
+                                beta.slug
+                            );
+                        }
+                        if api {
+                            let ct = res
+                                .headers()
+                                .get("content-type")
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or("");
+                            assert!(
+                                ct.starts_with("application/json"),
+                                "{method} {path}: an API error answered {ct}"
+                            );
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+
+        // CSRF: every state-changing web route refuses a POST without the token, even
+        // from the first member's own director.
+        let own = kit.web(&dir_alpha).await;
+        let mut csrf_checked = 0usize;
+        for (template, methods) in &routes {
+            if template.starts_with("/api/") || !methods.contains(&Method::POST) {
+                continue;
+            }
+            let path = fill(template, &alpha.slug, &alpha);
+            let mut res = server
+                .post(&path)
+                .add_header("cookie", own.cookie.as_str())
+                .form(&[("x", "1")])
+                .await;
+            if res.status_code() == 400 {
+                // An upload route: the same refusal for a multipart body.
+                let form = axum_test::multipart::MultipartForm::new().add_part(
+                    "file",
+                    axum_test::multipart::Part::bytes(b"a;b\n".to_vec()).file_name("x.csv"),
+                );
+                res = server
+                    .post(&path)
+                    .add_header("cookie", own.cookie.as_str())
+                    .multipart(form)
+                    .await;
+            }
+            assert_eq!(
+                res.status_code().as_u16(),
+                403,
+                "POST {path} without a CSRF token: {}",
+                res.text()
+            );
+            csrf_checked += 1;
+        }
+
+        assert_eq!(
+            before,
+            snapshot(&server, &dir_bearer, &alpha).await,
+            "the first member's data changed"
+        );
+        eprintln!(
+            "isolation: {member_routes} member routes and {coop_routes} coop routes, \
+             {checked} requests as {} roles of another member; \
+             {csrf_checked} web POST routes refuse a missing CSRF token",
+            MEMBER_ROLES.len()
+        );
+        assert!(member_routes >= 40 && checked > member_routes * MEMBER_ROLES.len());
+    })
+    .await;
+}
