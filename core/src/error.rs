@@ -8,7 +8,7 @@ use axum::{
 use serde::Serialize;
 
 /// A validation failure on one field of a request.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -125,18 +125,19 @@ impl AppError {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: String,
+/// The body of every API error: the French message, and the invalid fields (422).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    errors: Option<&'a [FieldError]>,
+    pub errors: Option<Vec<FieldError>>,
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         let errors = match &self {
-            Self::Validation(errors) => Some(errors.as_slice()),
+            Self::Validation(errors) => Some(errors.clone()),
             _ => None,
         };
         let body = ErrorBody {

@@ -25,6 +25,7 @@ pub fn routes(modules: &[&ModuleDef]) -> AppRoutes {
         routes = routes.add_route(r);
     }
     routes = routes.add_route(crate::api::routes());
+    routes = routes.add_route(crate::api::doc::routes(modules));
     for m in modules {
         for r in (m.routes)() {
             routes = routes.add_route(r);

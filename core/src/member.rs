@@ -183,7 +183,7 @@ impl VatStatus {
 }
 
 /// The form or JSON body to create or edit a member. Never carries an id.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct MemberInput {
     #[serde(default)]
     pub name: String,

@@ -451,8 +451,10 @@ pub struct IncomingEvent {
 }
 
 /// The body of `POST /api/usage/events`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct IncomingBatch {
+    /// Each event: `{"id", "member", "meter", "quantity", "occurred_at", "properties"}`.
+    #[schema(value_type = Vec<Object>)]
     pub events: Vec<serde_json::Value>,
 }
 

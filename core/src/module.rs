@@ -20,6 +20,9 @@ pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// (validate the module's settings, store them in the shared store…).
 pub type BootFn = for<'a> fn(&'a AppContext) -> BoxFut<'a, AppResult<()>>;
 
+/// The module's part of the OpenAPI document (its API handlers' `#[utoipa::path]`).
+pub type ApiDocFn = fn() -> utoipa::openapi::OpenApi;
+
 /// The demo seed of a module (development only, on an empty database).
 pub type SeedFn = for<'a> fn(&'a AppContext, &'a Services) -> BoxFut<'a, AppResult<()>>;
 
@@ -62,6 +65,8 @@ pub struct ModuleDef {
     pub seed: Option<SeedFn>,
     /// Its CLI tasks (`cargo loco task NAME`).
     pub tasks: fn() -> Vec<Box<dyn Task>>,
+    /// Its API in the OpenAPI document served at `/api/openapi.json`.
+    pub api_doc: Option<ApiDocFn>,
 }
 
 impl std::fmt::Debug for ModuleDef {
@@ -97,6 +102,7 @@ impl ModuleDef {
             boot: None,
             seed: None,
             tasks: no_tasks,
+            api_doc: None,
         }
     }
 
@@ -139,6 +145,12 @@ impl ModuleDef {
     #[must_use]
     pub const fn seed(mut self, seed: SeedFn) -> Self {
         self.seed = Some(seed);
+        self
+    }
+
+    #[must_use]
+    pub const fn api_doc(mut self, doc: ApiDocFn) -> Self {
+        self.api_doc = Some(doc);
         self
     }
 

@@ -111,6 +111,8 @@ const PUBLIC: &[&str] = &[
     "/api/me",
     "/api/meters",
     "/api/usage/events",
+    "/api/openapi.json",
+    "/api/docs",
 ];
 
 /// The member roles a user of another member may hold.

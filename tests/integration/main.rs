@@ -17,3 +17,4 @@ mod isolation;
 mod members;
 mod metering;
 mod modules;
+mod openapi;

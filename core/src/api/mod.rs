@@ -1,6 +1,8 @@
 //! The JSON API: `/api/auth/login`, `/api/me`, `/api/meters`, `/api/usage/events`,
 //! `/api/m/{slug}/…` and `/api/coop/…`. Bearer JWT for users, `X-Api-Key` for sources.
 
+pub mod doc;
+
 use axum::{
     Json,
     extract::{Path, Query, State},
@@ -17,6 +19,7 @@ use serde_json::json;
 use crate::{
     audit::Actor,
     auth,
+    error::ErrorBody,
     error::{AppError, AppResult},
     member::{self, MemberInput, module_label},
     metering::{self, IncomingBatch},
@@ -41,7 +44,7 @@ pub fn routes() -> Routes {
         .add("/coop/members/{slug}/subscriptions", post(subscribe))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LoginBody {
     #[serde(default)]
     pub email: String,
@@ -50,6 +53,7 @@ pub struct LoginBody {
 }
 
 /// `POST /api/auth/login` → `{"token"}`
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginBody, responses((status = 200, description = "Jeton JWT `{\"token\"}`"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 429, description = "Trop de tentatives", body = ErrorBody)))]
 async fn login(
     State(ctx): State<AppContext>,
     ClientIp(ip): ClientIp,
@@ -71,6 +75,7 @@ async fn login(
 }
 
 /// `GET /api/me` → the user, its cooperative roles and its roles per member (by slug).
+#[utoipa::path(get, path = "/api/me", tag = "auth", security(("bearer" = [])), responses((status = 200, description = "L’utilisateur, ses rôles coopérative et ses rôles par adhérent"), (status = 401, description = "Authentification requise", body = ErrorBody)))]
 async fn me(State(ctx): State<AppContext>, id: Identity) -> AppResult<Response> {
     let svc = services(&ctx)?;
     let grants = svc.authz.grants_of(id.user.id).await;
@@ -100,6 +105,7 @@ async fn me(State(ctx): State<AppContext>, id: Identity) -> AppResult<Response> 
 }
 
 /// `GET /api/meters` → every declared meter.
+#[utoipa::path(get, path = "/api/meters", tag = "usage", security(("bearer" = [])), responses((status = 200, description = "Chaque compteur déclaré"), (status = 401, description = "Authentification requise", body = ErrorBody)))]
 async fn meters(State(ctx): State<AppContext>, _id: Identity) -> AppResult<Response> {
     let svc = services(&ctx)?;
     let list: Vec<_> = svc
@@ -118,6 +124,7 @@ async fn meters(State(ctx): State<AppContext>, _id: Identity) -> AppResult<Respo
 }
 
 /// `POST /api/usage/events` with `X-Api-Key`.
+#[utoipa::path(post, path = "/api/usage/events", tag = "usage", security(("api_key" = [])), request_body = IncomingBatch, responses((status = 200, description = "Événements acceptés, doublons, rejets par index"), (status = 401, description = "Authentification requise", body = ErrorBody)))]
 async fn ingest(
     State(ctx): State<AppContext>,
     headers: HeaderMap,
@@ -159,13 +166,16 @@ async fn ingest(
     Ok(Json(outcome).into_response())
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
+    /// Le mois, `AAAA-MM`.
     #[serde(default)]
     pub period: String,
 }
 
 /// `GET /api/m/{slug}/usage?period=YYYY-MM` → quantity per meter for that month.
+#[utoipa::path(get, path = "/api/m/{slug}/usage", tag = "usage", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), PeriodQuery), responses((status = 200, description = "Quantité par compteur pour le mois"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn member_usage(
     State(ctx): State<AppContext>,
     Query(q): Query<PeriodQuery>,
@@ -187,6 +197,7 @@ async fn member_usage(
 }
 
 /// `GET /api/m/{slug}/modules/{module}` → the subscription (403 when not subscribed).
+#[utoipa::path(get, path = "/api/m/{slug}/modules/{module}", tag = "members", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("module" = String, Path, description = "Code du module (hr, billing…)")), responses((status = 200, description = "L’abonnement"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn module_status(
     State(ctx): State<AppContext>,
     Path((_slug, module)): Path<(String, String)>,
@@ -209,13 +220,14 @@ async fn module_status(
     .into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ApiKeyBody {
     #[serde(default)]
     pub name: String,
 }
 
 /// `POST /api/coop/api-keys {"name"}` → `{"key"}` (shown once).
+#[utoipa::path(post, path = "/api/coop/api-keys", tag = "coop", security(("bearer" = [])), request_body = ApiKeyBody, responses((status = 201, description = "La clé `{\"key\"}`, montrée une seule fois"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn create_api_key(
     State(ctx): State<AppContext>,
     access: CoopAccess,
@@ -231,6 +243,7 @@ async fn create_api_key(
 }
 
 /// `GET /api/coop/members`
+#[utoipa::path(get, path = "/api/coop/members", tag = "coop", security(("bearer" = [])), responses((status = 200, description = "Les adhérents"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé", body = ErrorBody)))]
 async fn list_members(State(ctx): State<AppContext>, access: CoopAccess) -> ApiResult {
     access.authorize("coop.members", "read").await?;
     let list: Vec<_> = member::list(&ctx.db)
@@ -242,6 +255,7 @@ async fn list_members(State(ctx): State<AppContext>, access: CoopAccess) -> ApiR
 }
 
 /// `POST /api/coop/members` → 201 with the member, or 422 `{"errors": [{field, message}]}`.
+#[utoipa::path(post, path = "/api/coop/members", tag = "coop", security(("bearer" = [])), request_body = MemberInput, responses((status = 201, description = "L’adhérent créé"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn create_member(
     State(ctx): State<AppContext>,
     access: CoopAccess,
@@ -256,7 +270,7 @@ async fn create_member(
         .into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct SubscribeBody {
     pub module: String,
     pub start_date: NaiveDate,
@@ -265,6 +279,7 @@ pub struct SubscribeBody {
 }
 
 /// `POST /api/coop/members/{slug}/subscriptions`
+#[utoipa::path(post, path = "/api/coop/members/{slug}/subscriptions", tag = "coop", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body = SubscribeBody, responses((status = 201, description = "L’abonnement créé"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn subscribe(
     State(ctx): State<AppContext>,
     Path(slug): Path<String>,

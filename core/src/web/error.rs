@@ -48,13 +48,6 @@ impl From<loco_rs::Error> for PageError {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Percent-encodes a path for a query parameter.
 #[must_use]
 pub fn encode_component(s: &str) -> String {
@@ -98,7 +91,7 @@ impl IntoResponse for PageError {
              <body class=\"login-page\"><main id=\"contenu\" class=\"card error-page\"><h1>{title}</h1>\
              <p class=\"error-message\">{}</p><p><a class=\"btn btn-primary\" href=\"/\">Retour à l’accueil</a></p>\
              </main></body></html>",
-            escape(&self.err.message())
+            crate::mail::escape_html(&self.err.message())
         );
         (status, Html(body)).into_response()
     }

@@ -9,6 +9,7 @@ use axum::{
 use loco_rs::{app::AppContext, controller::Routes};
 use mutualis_core::{
     error::AppError,
+    error::ErrorBody,
     scope::{CoopAccess, MemberAccess},
     time::Month,
     web::error::ApiResult,
@@ -23,6 +24,20 @@ use crate::{
     entities::billing_invoices,
     service::{self, euros},
 };
+
+/// The module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(preview, member_preview, close, approve, member_invoices, list_charges, create_charge, credit_note, true_up, member_invoice_file),
+    tags((name = "billing", description = "Facturation : tarifs, clôtures, factures, avoirs"))
+)]
+struct BillingApi;
+
+/// The module's API, for its declaration (`ModuleDef::api_doc`).
+#[must_use]
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    <BillingApi as utoipa::OpenApi>::openapi()
+}
 
 /// The module's API routes.
 #[must_use]
@@ -82,6 +97,7 @@ fn preview_json(month: Month, c: &Computed, only: Option<i64>) -> Value {
 }
 
 /// `GET /api/coop/billing/periods/{YYYY-MM}/preview` (board, coop_admin)
+#[utoipa::path(get, operation_id = "billing_preview", path = "/api/coop/billing/periods/{period}/preview", tag = "billing", security(("bearer" = [])), params(("period" = String, Path, description = "Le mois, AAAA-MM")), responses((status = 200, description = "Les factures que la clôture produirait"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn preview(
     State(ctx): State<AppContext>,
     Path(period): Path<String>,
@@ -94,6 +110,7 @@ async fn preview(
 }
 
 /// `GET /api/m/{slug}/billing/preview?period=` (the member's own only)
+#[utoipa::path(get, operation_id = "billing_member_preview", path = "/api/m/{slug}/billing/preview", tag = "billing", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), PeriodQuery), responses((status = 200, description = "La facture prévisionnelle de l’adhérent"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn member_preview(
     State(ctx): State<AppContext>,
     Query(q): Query<PeriodQuery>,
@@ -109,7 +126,8 @@ async fn member_preview(
     Ok(Json(preview_json(m, &c, Some(scope.member_id()))).into_response())
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     #[serde(default)]
     pub period: String,
@@ -131,6 +149,7 @@ fn invoice_json(inv: &billing_invoices::Model, slug: &str) -> Value {
 }
 
 /// `POST /api/coop/billing/periods/{YYYY-MM}/close` (coop_admin) → the drafts.
+#[utoipa::path(post, operation_id = "billing_close", path = "/api/coop/billing/periods/{period}/close", tag = "billing", security(("bearer" = [])), params(("period" = String, Path, description = "Le mois, AAAA-MM")), responses((status = 200, description = "Les brouillons de factures du mois (rejouable)"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn close(
     State(ctx): State<AppContext>,
     Path(period): Path<String>,
@@ -162,6 +181,7 @@ async fn close(
 
 /// `POST /api/coop/billing/invoices/{id}/approve` (board) → the invoice, with its number
 /// once finalized.
+#[utoipa::path(post, operation_id = "billing_approve", path = "/api/coop/billing/invoices/{id}/approve", tag = "billing", security(("bearer" = [])), params(("id" = String, Path, description = "Facture")), responses((status = 200, description = "Approbation enregistrée ; au quorum, la facture reçoit son numéro"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn approve(
     State(ctx): State<AppContext>,
     Path(id): Path<Uuid>,
@@ -186,6 +206,7 @@ async fn approve(
 
 /// `GET /api/m/{slug}/invoices` (director of that member, board, coop_admin): finalized
 /// invoices and credit notes.
+#[utoipa::path(get, operation_id = "billing_member_invoices", path = "/api/m/{slug}/invoices", tag = "billing", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), responses((status = 200, description = "Les factures émises"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn member_invoices(State(ctx): State<AppContext>, access: MemberAccess) -> ApiResult {
     let scope = access.authorize("billing.invoices", "read").await?;
     let list: Vec<Value> = service::invoices_of(&ctx.db, scope.member_id())
@@ -204,6 +225,7 @@ async fn member_invoices(State(ctx): State<AppContext>, access: MemberAccess) ->
 }
 
 /// `GET /api/coop/billing/charges`: every version of every charge.
+#[utoipa::path(get, operation_id = "billing_list_charges", path = "/api/coop/billing/charges", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "Les tarifs et leurs versions"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody)))]
 async fn list_charges(State(ctx): State<AppContext>, access: CoopAccess) -> ApiResult {
     access.authorize("billing.charges", "read").await?;
     let all = charges::all_versions(&ctx.db).await?;
@@ -215,6 +237,7 @@ async fn list_charges(State(ctx): State<AppContext>, access: CoopAccess) -> ApiR
 }
 
 /// `POST /api/coop/billing/charges` (coop_admin): a new version → 201, or 422 with errors.
+#[utoipa::path(post, operation_id = "billing_create_charge", path = "/api/coop/billing/charges", tag = "billing", security(("bearer" = [])), request_body = ChargeInput, responses((status = 201, description = "Version de tarif créée"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn create_charge(
     State(ctx): State<AppContext>,
     access: CoopAccess,
@@ -226,7 +249,7 @@ async fn create_charge(
     Ok((StatusCode::CREATED, Json(json!({"id": c.id, "module": c.module, "code": c.code, "effective_from": c.effective_from.to_string()}))).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CreditNoteBody {
     /// Excluding VAT, as a decimal string; absent for a total credit note.
     #[serde(default)]
@@ -237,6 +260,7 @@ pub struct CreditNoteBody {
 
 /// `POST /api/coop/billing/invoices/{id}/credit-notes` (coop_admin) → 201 with the draft
 /// credit note (approved by the board like an invoice).
+#[utoipa::path(post, operation_id = "billing_credit_note", path = "/api/coop/billing/invoices/{id}/credit-notes", tag = "billing", security(("bearer" = [])), params(("id" = String, Path, description = "Facture")), request_body = CreditNoteBody, responses((status = 201, description = "Avoir émis"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn credit_note(
     State(ctx): State<AppContext>,
     Path(id): Path<Uuid>,
@@ -268,6 +292,7 @@ async fn credit_note(
 
 /// `POST /api/coop/billing/years/{year}/true-up` (coop_admin) → the drafts of the annual
 /// true-up: complementary invoices and credit notes, for the board.
+#[utoipa::path(post, operation_id = "billing_true_up", path = "/api/coop/billing/years/{year}/true-up", tag = "billing", security(("bearer" = [])), params(("year" = i32, Path, description = "L’exercice")), responses((status = 200, description = "Régularisation annuelle"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn true_up(
     State(ctx): State<AppContext>,
     Path(year): Path<i32>,
@@ -295,6 +320,7 @@ async fn true_up(
 }
 
 /// `GET /api/m/{slug}/invoices/{number}.pdf` and `.xml` (the EN 16931 CII data).
+#[utoipa::path(get, operation_id = "billing_member_invoice_file", path = "/api/m/{slug}/invoices/{file}", tag = "billing", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("file" = String, Path, description = "NUMÉRO.pdf ou NUMÉRO.xml")), responses((status = 200, description = "La facture : `NUMÉRO.pdf` (Factur-X) ou `NUMÉRO.xml` (CII)"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn member_invoice_file(
     State(ctx): State<AppContext>,
     Path((_slug, file)): Path<(String, String)>,

@@ -177,7 +177,7 @@ pub async fn all_versions<C: ConnectionTrait>(db: &C) -> AppResult<Vec<Charge>> 
 
 /// A new version of a charge, as a coop_admin types it (JSON or form). Amounts and
 /// prices are decimal strings.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ChargeInput {
     #[serde(default)]
     pub module: String,

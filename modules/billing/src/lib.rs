@@ -29,6 +29,7 @@ pub use settings::{Seller, Settings, settings};
 
 /// The billing module, as the app lists it.
 pub const MODULE: ModuleDef = ModuleDef::new("billing", "Facturation")
+    .api_doc(api::api_doc)
     .routes(routes)
     .coop_nav(&[NavEntry {
         label: "Facturation",

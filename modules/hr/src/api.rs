@@ -9,6 +9,7 @@ use axum::{
 use loco_rs::{app::AppContext, controller::Routes};
 use mutualis_core::{
     error::AppError,
+    error::ErrorBody,
     scope::MemberAccess,
     time::Month,
     web::error::ApiResult,
@@ -31,6 +32,20 @@ use crate::{
 
 /// The largest spreadsheet accepted (a 100,000-row xlsx is about 7 MB).
 pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
+
+/// The module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(create, list, one, exit, employee_contracts, create_contract, amend_contract, employee_leave, create_request, leave_requests, approve, refuse, cancel, run_accruals, upload, import_status, confirm, template, register_pdf, register_xlsx, register_json),
+    tags((name = "hr", description = "Ressources humaines : salariés, contrats, congés, imports, registre du personnel"))
+)]
+struct HrApi;
+
+/// The module's API, for its declaration (`ModuleDef::api_doc`).
+#[must_use]
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    <HrApi as utoipa::OpenApi>::openapi()
+}
 
 /// The module's API routes.
 #[must_use]
@@ -79,6 +94,7 @@ fn employee_json(e: &hr_employees::Model, full_nir: bool) -> Value {
 }
 
 /// `POST /api/m/{slug}/hr/employees` → 201 `{"id"}` or 422 `{"errors": [{"field", "message"}]}`.
+#[utoipa::path(post, operation_id = "hr_create", path = "/api/m/{slug}/hr/employees", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body = EmployeeInput, responses((status = 201, description = "Salarié créé `{\"id\"}`"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn create(
     State(ctx): State<AppContext>,
     access: MemberAccess,
@@ -90,6 +106,7 @@ async fn create(
 }
 
 /// `GET /api/m/{slug}/hr/employees` (NIR masked).
+#[utoipa::path(get, operation_id = "hr_list", path = "/api/m/{slug}/hr/employees", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), responses((status = 200, description = "Les salariés (NIR masqué)"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn list(State(ctx): State<AppContext>, access: MemberAccess) -> ApiResult {
     let scope = access.authorize("hr.employees", "read").await?;
     let all = employees::list(&ctx.db, &scope).await?;
@@ -102,6 +119,7 @@ async fn list(State(ctx): State<AppContext>, access: MemberAccess) -> ApiResult 
 }
 
 /// `GET /api/m/{slug}/hr/employees/{id}` (full NIR; the view is audited).
+#[utoipa::path(get, operation_id = "hr_one", path = "/api/m/{slug}/hr/employees/{id}", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), responses((status = 200, description = "Le salarié (NIR complet ; consultation journalisée)"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn one(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
@@ -112,7 +130,7 @@ async fn one(
     Ok(Json(employee_json(&e, true)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct ExitBody {
     #[serde(default)]
     exit_date: String,
@@ -122,6 +140,7 @@ struct ExitBody {
 
 /// `POST /api/m/{slug}/hr/employees/{id}/exit` `{"exit_date", "reason"}`: the exit date,
 /// and running contracts end that day (new versions).
+#[utoipa::path(post, operation_id = "hr_exit", path = "/api/m/{slug}/hr/employees/{id}/exit", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), request_body = ExitBody, responses((status = 200, description = "Sortie enregistrée ; les contrats en cours prennent fin"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn exit(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
@@ -145,6 +164,7 @@ fn version_json(v: &hr_contracts::Model) -> Value {
 }
 
 /// `GET /api/m/{slug}/hr/employees/{id}/contracts`: each contract with its versions.
+#[utoipa::path(get, operation_id = "hr_employee_contracts", path = "/api/m/{slug}/hr/employees/{id}/contracts", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), responses((status = 200, description = "Les contrats et leurs versions"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn employee_contracts(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
@@ -165,6 +185,7 @@ async fn employee_contracts(
 }
 
 /// `POST /api/m/{slug}/hr/employees/{id}/contracts` → 201 `{"contract_id", "id", "version"}`.
+#[utoipa::path(post, operation_id = "hr_create_contract", path = "/api/m/{slug}/hr/employees/{id}/contracts", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), request_body = ContractInput, responses((status = 201, description = "Contrat créé `{\"contract_id\"}`"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn create_contract(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
@@ -182,6 +203,7 @@ async fn create_contract(
 
 /// `POST /api/m/{slug}/hr/contracts/{contract_id}/versions`: an amendment (the full new
 /// terms, `valid_from` and `reason`) → 201 `{"contract_id", "id", "version"}`.
+#[utoipa::path(post, operation_id = "hr_amend_contract", path = "/api/m/{slug}/hr/contracts/{id}/versions", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Contrat")), request_body = ContractInput, responses((status = 201, description = "Avenant enregistré (nouvelle version)"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn amend_contract(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
@@ -203,6 +225,7 @@ fn dec(d: Decimal) -> String {
 
 /// `GET /api/m/{slug}/hr/employees/{id}/leave`: balances by type and period, and the
 /// ledger's movements.
+#[utoipa::path(get, operation_id = "hr_employee_leave", path = "/api/m/{slug}/hr/employees/{id}/leave", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), responses((status = 200, description = "Soldes et mouvements de congés"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn employee_leave(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
@@ -236,7 +259,7 @@ fn request_json(r: &hr_leave_requests::Model) -> Value {
            "decided_by": r.decided_by, "decided_at": r.decided_at, "decision_note": r.decision_note})
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct NewRequest {
     employee_id: Uuid,
     #[serde(flatten)]
@@ -246,6 +269,7 @@ struct NewRequest {
 /// `POST /api/m/{slug}/hr/leave/requests` `{"employee_id", "leave_type", "start_date",
 /// "end_date", "comment"}` → 201 with the request (`pending`, or `approved` for an
 /// absence recorded by HR).
+#[utoipa::path(post, operation_id = "hr_create_request", path = "/api/m/{slug}/hr/leave/requests", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body = NewRequest, responses((status = 201, description = "Demande créée"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn create_request(
     State(ctx): State<AppContext>,
     access: MemberAccess,
@@ -256,13 +280,15 @@ async fn create_request(
     Ok((StatusCode::CREATED, Json(request_json(&r))).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct RequestFilter {
     employee_id: Option<Uuid>,
     status: Option<String>,
 }
 
 /// `GET /api/m/{slug}/hr/leave/requests?employee_id=&status=`
+#[utoipa::path(get, operation_id = "hr_leave_requests", path = "/api/m/{slug}/hr/leave/requests", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), RequestFilter), responses((status = 200, description = "Les demandes d’absence"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn leave_requests(
     State(ctx): State<AppContext>,
     Query(f): Query<RequestFilter>,
@@ -279,7 +305,7 @@ async fn leave_requests(
     .into_response())
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 struct Decision {
     #[serde(default)]
     note: String,
@@ -299,6 +325,7 @@ async fn decide(
 }
 
 /// `POST /api/m/{slug}/hr/leave/requests/{id}/approve` (director).
+#[utoipa::path(post, operation_id = "hr_approve", path = "/api/m/{slug}/hr/leave/requests/{id}/approve", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Demande")), request_body = Option<Decision>, responses((status = 200, description = "Demande acceptée"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn approve(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
@@ -309,6 +336,7 @@ async fn approve(
 }
 
 /// `POST /api/m/{slug}/hr/leave/requests/{id}/refuse` (director).
+#[utoipa::path(post, operation_id = "hr_refuse", path = "/api/m/{slug}/hr/leave/requests/{id}/refuse", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Demande")), request_body = Option<Decision>, responses((status = 200, description = "Demande refusée"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn refuse(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
@@ -320,6 +348,7 @@ async fn refuse(
 
 /// `POST /api/m/{slug}/hr/leave/requests/{id}/cancel` (HR): a pending request ends, an
 /// approved one is given back to the balance.
+#[utoipa::path(post, operation_id = "hr_cancel", path = "/api/m/{slug}/hr/leave/requests/{id}/cancel", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Demande")), responses((status = 200, description = "Demande annulée"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn cancel(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
@@ -330,13 +359,14 @@ async fn cancel(
     Ok(Json(request_json(&r)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct AccrualBody {
     month: String,
 }
 
 /// `POST /api/m/{slug}/hr/leave/accruals` `{"month": "YYYY-MM"}`: runs the month's
 /// accrual for this member (idempotent) → the report.
+#[utoipa::path(post, operation_id = "hr_run_accruals", path = "/api/m/{slug}/hr/leave/accruals", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body = AccrualBody, responses((status = 200, description = "Le rapport d’acquisition du mois (idempotent)"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn run_accruals(
     State(ctx): State<AppContext>,
     access: MemberAccess,
@@ -396,6 +426,7 @@ fn import_json(i: &hr_imports::Model) -> Value {
 
 /// `POST /api/m/{slug}/hr/imports` (multipart `file`) → 201 `{"id", "rows", "valid",
 /// "errors": [{"row", "column", "message"}]}`; nothing is imported before the confirm.
+#[utoipa::path(post, operation_id = "hr_upload", path = "/api/m/{slug}/hr/imports", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body(content = String, content_type = "multipart/form-data", description = "Champ `file` : xlsx, xls, ods ou csv"), responses((status = 201, description = "Import analysé : rapport ligne par ligne, rien n’est encore écrit"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn upload(State(ctx): State<AppContext>, access: MemberAccess, mp: Multipart) -> ApiResult {
     let scope = access.authorize("hr.imports", "write").await?;
     let (name, bytes, _) = read_upload(mp).await?;
@@ -404,6 +435,7 @@ async fn upload(State(ctx): State<AppContext>, access: MemberAccess, mp: Multipa
 }
 
 /// `GET /api/m/{slug}/hr/imports/{id}`: the staged import and its report.
+#[utoipa::path(get, operation_id = "hr_import_status", path = "/api/m/{slug}/hr/imports/{id}", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Import")), responses((status = 200, description = "L’import et son rapport"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn import_status(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
@@ -414,7 +446,8 @@ async fn import_status(
     Ok(Json(import_json(&i)).into_response())
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ConfirmQuery {
     #[serde(default)]
     strict: Option<bool>,
@@ -422,6 +455,7 @@ struct ConfirmQuery {
 
 /// `POST /api/m/{slug}/hr/imports/{id}/confirm[?strict=true]` (or body `{"strict": true}`)
 /// → `{"id", "imported", "status"}`; in strict mode a file with errors imports nothing (422).
+#[utoipa::path(post, operation_id = "hr_confirm", path = "/api/m/{slug}/hr/imports/{id}/confirm", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Import"), ConfirmQuery), request_body = Option<ConfirmQuery>, responses((status = 200, description = "Lignes valides importées `{\"id\", \"imported\", \"status\"}`"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn confirm(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
@@ -436,6 +470,7 @@ async fn confirm(
 }
 
 /// `GET /api/m/{slug}/hr/imports/template.xlsx`
+#[utoipa::path(get, operation_id = "hr_template", path = "/api/m/{slug}/hr/imports/template.xlsx", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), responses((status = 200, description = "Le modèle de fichier (xlsx)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn template(access: MemberAccess) -> ApiResult {
     access.authorize("hr.imports", "read").await?;
     let bytes = import::template_xlsx()?;
@@ -455,6 +490,7 @@ async fn register_file(
 }
 
 /// `GET /api/m/{slug}/hr/register.pdf?date=YYYY-MM-DD[&establishment=NIC]`
+#[utoipa::path(get, operation_id = "hr_register_pdf", path = "/api/m/{slug}/hr/register.pdf", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), RegisterQuery), responses((status = 200, description = "Le registre unique du personnel (PDF)", content_type = "application/pdf"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn register_pdf(
     State(ctx): State<AppContext>,
     Query(q): Query<RegisterQuery>,
@@ -464,6 +500,7 @@ async fn register_pdf(
 }
 
 /// `GET /api/m/{slug}/hr/register.xlsx?date=YYYY-MM-DD[&establishment=NIC]`
+#[utoipa::path(get, operation_id = "hr_register_xlsx", path = "/api/m/{slug}/hr/register.xlsx", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), RegisterQuery), responses((status = 200, description = "Le registre unique du personnel (xlsx)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn register_xlsx(
     State(ctx): State<AppContext>,
     Query(q): Query<RegisterQuery>,
@@ -473,6 +510,7 @@ async fn register_xlsx(
 }
 
 /// `GET /api/m/{slug}/hr/register?date=`: the register's lines in JSON.
+#[utoipa::path(get, operation_id = "hr_register_json", path = "/api/m/{slug}/hr/register", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), RegisterQuery), responses((status = 200, description = "Le registre unique du personnel"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn register_json(
     State(ctx): State<AppContext>,
     Query(q): Query<RegisterQuery>,

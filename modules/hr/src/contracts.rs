@@ -114,7 +114,7 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
 }
 
 /// The terms of a contract version, as typed in a form, the API or a spreadsheet.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ContractInput {
     pub kind: String,

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::{entities::hr_employees, nir::Nir};
 
 /// The JSON body or form to create an employee. Never carries a member id.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct EmployeeInput {
     #[serde(default)]
     pub matricule: String,

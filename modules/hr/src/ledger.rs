@@ -171,7 +171,7 @@ pub async fn totals<C: ConnectionTrait>(
 }
 
 /// A leave request as typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RequestInput {
     pub leave_type: String,

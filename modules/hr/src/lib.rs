@@ -30,6 +30,7 @@ use mutualis_core::{
 
 /// The HR module, as the app lists it.
 pub const MODULE: ModuleDef = ModuleDef::new("hr", "Ressources humaines")
+    .api_doc(api::api_doc)
     .routes(routes)
     .member_nav(&[
         MemberNav {

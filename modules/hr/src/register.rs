@@ -139,7 +139,8 @@ pub async fn at<C: ConnectionTrait>(
 }
 
 /// The register's query: a date (today by default) and an establishment (NIC).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RegisterQuery {
     #[serde(default)]
     pub date: Option<String>,
