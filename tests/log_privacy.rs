@@ -11,10 +11,6 @@ mod common;
 use common::*;
 use mutualis_core::authz::Role;
 
-fn csrf_cookie() -> (&'static str, &'static str) {
-    ("cookie", "mutualis_csrf=token-abc")
-}
-
 /// A `Write` into a shared buffer, for capturing logs.
 #[derive(Clone, Default)]
 struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);

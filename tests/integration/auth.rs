@@ -5,10 +5,6 @@ use serde_json::json;
 
 use crate::common::*;
 
-fn csrf_cookie() -> (&'static str, &'static str) {
-    ("cookie", "mutualis_csrf=token-abc")
-}
-
 #[tokio::test]
 async fn login_form_opens_a_session_and_logout_ends_it_server_side() {
     run(|server, ctx| async move {

@@ -4,24 +4,6 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
-async fn charge(server: &axum_test::TestServer, admin: &str, body: Value) {
-    let r = server
-        .post("/api/coop/billing/charges")
-        .add_header("authorization", admin)
-        .json(&body)
-        .await;
-    assert_eq!(r.status_code(), 201, "{}", r.text());
-}
-
-async fn events(server: &axum_test::TestServer, key: &str, events: Value) {
-    let r = server
-        .post("/api/usage/events")
-        .add_header("x-api-key", key)
-        .json(&json!({"events": events}))
-        .await;
-    assert_eq!(r.status_code(), 200);
-}
-
 fn totals(preview: &Value) -> Vec<(String, String)> {
     preview["invoices"]
         .as_array()

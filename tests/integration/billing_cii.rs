@@ -47,15 +47,6 @@ fn facturx() -> PathBuf {
     dir
 }
 
-async fn charge(server: &TestServer, admin: &str, body: Value) {
-    let r = server
-        .post("/api/coop/billing/charges")
-        .add_header("authorization", admin)
-        .json(&body)
-        .await;
-    assert_eq!(r.status_code(), 201, "{}", r.text());
-}
-
 async fn approve(server: &TestServer, board: &str, id: &str) -> Value {
     let r = server
         .post(&format!("/api/coop/billing/invoices/{id}/approve"))

@@ -200,3 +200,49 @@ pub fn pdf_pages(pdf: &[u8], name: &str) -> Vec<String> {
     }
     pages
 }
+
+/// The anonymous forms' CSRF cookie, matching the form field `csrf=token-abc`.
+pub fn csrf_cookie() -> (&'static str, &'static str) {
+    ("cookie", "mutualis_csrf=token-abc")
+}
+
+/// POST JSON with a bearer token → (status, body; `null` when empty).
+pub async fn post_json(
+    server: &TestServer,
+    bearer: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let r = server
+        .post(path)
+        .add_header("authorization", bearer)
+        .json(&body)
+        .await;
+    let status = r.status_code().as_u16();
+    let v = if r.text().is_empty() {
+        serde_json::Value::Null
+    } else {
+        r.json::<serde_json::Value>()
+    };
+    (status, v)
+}
+
+/// A new charge version, as the cooperative admin (201 expected).
+pub async fn charge(server: &TestServer, admin: &str, body: serde_json::Value) {
+    let r = server
+        .post("/api/coop/billing/charges")
+        .add_header("authorization", admin)
+        .json(&body)
+        .await;
+    assert_eq!(r.status_code(), 201, "{}", r.text());
+}
+
+/// Usage events from a source with its API key (200 expected).
+pub async fn events(server: &TestServer, key: &str, events: serde_json::Value) {
+    let r = server
+        .post("/api/usage/events")
+        .add_header("x-api-key", key)
+        .json(&serde_json::json!({"events": events}))
+        .await;
+    assert_eq!(r.status_code(), 200);
+}

@@ -17,21 +17,6 @@ fn nir(sex: u8, yy: &str, mm: &str, tail: &str) -> String {
     format!("{body}{:02}", 97 - n % 97)
 }
 
-async fn post_json(server: &TestServer, bearer: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = server
-        .post(path)
-        .add_header("authorization", bearer)
-        .json(&body)
-        .await;
-    let status = r.status_code().as_u16();
-    let v = if r.text().is_empty() {
-        Value::Null
-    } else {
-        r.json::<Value>()
-    };
-    (status, v)
-}
-
 /// Creates an employee (F, born 1984-03-…) and returns its id.
 async fn hire(
     server: &TestServer,
