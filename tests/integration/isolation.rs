@@ -236,66 +236,24 @@ async fn alpha_data(server: &axum_test::TestServer, kit: &TestKit<'_>) -> Alpha 
         .map(|e| e.nir.clone())
         .collect();
     markers.extend([m.name.clone(), number.clone(), "Quillardet".to_string()]);
-    let first = |v: Vec<String>, what: &str| {
-        v.into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("the demo has no {what} for tilleuls"))
-    };
-    let contract = first(
-        hr_contracts::Entity::find()
-            .filter(hr_contracts::Column::MemberId.eq(m.id))
-            .all(&ctx.db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|c| c.id.to_string())
-            .collect(),
-        "contract",
-    );
-    let leave = first(
-        hr_leave_requests::Entity::find()
-            .filter(hr_leave_requests::Column::MemberId.eq(m.id))
-            .all(&ctx.db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|c| c.id.to_string())
-            .collect(),
-        "leave request",
-    );
-    let import = first(
-        hr_imports::Entity::find()
-            .filter(hr_imports::Column::MemberId.eq(m.id))
-            .all(&ctx.db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|c| c.id.to_string())
-            .collect(),
-        "import",
-    );
-    let position = first(
-        hr_position_skills::Entity::find()
-            .filter(hr_position_skills::Column::MemberId.eq(m.id))
-            .all(&ctx.db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|c| c.id.to_string())
-            .collect(),
-        "position requirement",
-    );
-    let subscription = first(
-        subscriptions::Entity::find()
-            .filter(subscriptions::Column::MemberId.eq(m.id))
-            .all(&ctx.db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|c| c.id.to_string())
-            .collect(),
-        "subscription",
-    );
+    // The first id of a member-owned table, for this member.
+    macro_rules! first_id {
+        ($entity:ident, $what:literal) => {
+            $entity::Entity::find()
+                .filter($entity::Column::MemberId.eq(m.id))
+                .one(&ctx.db)
+                .await
+                .unwrap()
+                .unwrap_or_else(|| panic!("the demo has no {} for tilleuls", $what))
+                .id
+                .to_string()
+        };
+    }
+    let contract = first_id!(hr_contracts, "contract");
+    let leave = first_id!(hr_leave_requests, "leave request");
+    let import = first_id!(hr_imports, "import");
+    let position = first_id!(hr_position_skills, "position requirement");
+    let subscription = first_id!(subscriptions, "subscription");
     let director = kit
         .user("dir@tilleuls.test", Role::Director, Some(&m))
         .await;
