@@ -72,6 +72,7 @@ async fn main() {
     let actor = Actor::system("bench");
     mutualis_billing::charges::create_version(
         &db,
+        mutualis_core::tenant::Coop::for_task("bench"),
         &meters,
         &actor,
         &mutualis_billing::charges::ChargeInput {
@@ -90,6 +91,7 @@ async fn main() {
     for (i, code) in codes.iter().enumerate() {
         mutualis_billing::charges::create_version(
             &db,
+            mutualis_core::tenant::Coop::for_task("bench"),
             &meters,
             &actor,
             &mutualis_billing::charges::ChargeInput {
@@ -173,6 +175,7 @@ async fn main() {
     let t = Instant::now();
     let drafts = mutualis_billing::service::close_period(
         &db,
+        mutualis_core::tenant::Coop::for_task("bench"),
         &meters,
         &actor,
         Month::parse("2026-03").unwrap(),

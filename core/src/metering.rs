@@ -18,6 +18,7 @@ use crate::{
     error::{AppError, AppResult},
     ids::new_id,
     scope::Scope,
+    tenant::Tenant,
     time::Month,
 };
 
@@ -374,20 +375,21 @@ pub async fn record_usage<C: ConnectionTrait>(
     scope: &Scope,
     usage: Usage<'_>,
 ) -> AppResult<Recorded> {
-    record_usage_for(txn, &scope.services().meters, scope.member_id(), usage).await
+    record_usage_for(txn, &scope.services().meters, scope.tenant(), usage).await
 }
 
 /// The same, for background tasks that act for a member without a request (monthly
-/// meters such as active employees).
+/// meters such as active employees): the task names its tenant (`Tenant::for_task`).
 ///
 /// # Errors
 /// 422 for an unknown meter or an invalid quantity; database errors.
 pub async fn record_usage_for<C: ConnectionTrait>(
     txn: &C,
     meters: &Meters,
-    member_id: i64,
+    tenant: Tenant,
     usage: Usage<'_>,
 ) -> AppResult<Recorded> {
+    let member_id = tenant.member_id();
     let m = meters
         .get(usage.meter)
         .ok_or_else(|| AppError::field("meter", format!("Compteur inconnu : {}.", usage.meter)))?;

@@ -21,6 +21,7 @@ use crate::{
     member::{self, module_label},
     metering::Meters,
     module,
+    tenant::{Coop, Tenant},
     time::paris_today,
     web::error::PageError,
 };
@@ -155,12 +156,14 @@ impl FromRequestParts<AppContext> for Identity {
 /// A request on a member's path (`/m/{slug}/…`, `/api/m/{slug}/…`), not yet authorized.
 #[derive(Debug, Clone)]
 pub struct MemberAccess {
-    pub identity: Identity,
-    pub member: members::Model,
+    identity: Identity,
+    /// Private: a member's id reaches queries only as the `Tenant` of an authorized
+    /// `Scope`.
+    member: members::Model,
     /// The user's roles in this member's domain.
-    pub roles: Vec<Role>,
+    roles: Vec<Role>,
     /// The user's cooperative roles.
-    pub coop_roles: Vec<Role>,
+    coop_roles: Vec<Role>,
     services: Arc<Services>,
     html: bool,
     path: String,
@@ -211,6 +214,30 @@ impl FromRequestParts<AppContext> for MemberAccess {
 }
 
 impl MemberAccess {
+    /// The member the path names (before authorization: for display only).
+    #[must_use]
+    pub fn member(&self) -> &members::Model {
+        &self.member
+    }
+
+    /// The user.
+    #[must_use]
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// The user's roles in this member's domain.
+    #[must_use]
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// The user's cooperative roles.
+    #[must_use]
+    pub fn coop_roles(&self) -> &[Role] {
+        &self.coop_roles
+    }
+
     /// Whether the user may `act` on `obj` here: in the member's domain, or through a
     /// cooperative role (the one place where a coop role reaches a member's data).
     ///
@@ -271,9 +298,25 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// The member's tenant handle: what every member-owned query takes.
+    #[must_use]
+    pub fn tenant(&self) -> Tenant {
+        Tenant::authorized(self.access.member.id)
+    }
+
     #[must_use]
     pub fn member_id(&self) -> i64 {
         self.access.member.id
+    }
+
+    /// The cooperative-wide handle for a computation over every member whose result
+    /// the member sees only its own part of (its share of a pooled cost is computed
+    /// from every member's usage). `why` is logged; `grep -rn coop_computation` lists
+    /// every use.
+    #[must_use]
+    pub fn coop_computation(&self, why: &'static str) -> Coop {
+        tracing::debug!(member = %self.access.member.slug, why, "cooperative-wide computation");
+        Coop::authorized()
     }
 
     #[must_use]
@@ -397,6 +440,18 @@ pub struct CoopScope {
 }
 
 impl CoopScope {
+    /// The cooperative-wide handle (coop tables, reads across members).
+    #[must_use]
+    pub fn coop(&self) -> Coop {
+        Coop::authorized()
+    }
+
+    /// The tenant of one member, for the cooperative's work on it.
+    #[must_use]
+    pub fn tenant(&self, member_id: i64) -> Tenant {
+        Coop::authorized().tenant(member_id)
+    }
+
     #[must_use]
     pub fn identity(&self) -> &Identity {
         &self.access.identity

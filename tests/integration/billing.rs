@@ -186,8 +186,13 @@ async fn approval_finalizes_with_a_number_and_then_nothing_changes() {
             .await;
         assert_eq!(again.status_code(), 409);
         let actor = mutualis_core::audit::Actor::user(admin_id(&ctx).await, "admin@coop.test");
-        let del =
-            mutualis_billing::service::delete_draft(&ctx.db, &actor, id.parse().unwrap()).await;
+        let del = mutualis_billing::service::delete_draft(
+            &ctx.db,
+            mutualis_core::tenant::Coop::for_task("test"),
+            &actor,
+            id.parse().unwrap(),
+        )
+        .await;
         assert!(matches!(del, Err(mutualis_core::AppError::Conflict(_))));
         server
             .post("/api/coop/billing/periods/2026-03/close")
@@ -254,7 +259,7 @@ async fn sixteen_concurrent_finalizations_take_sixteen_consecutive_numbers() {
             let actor = actor.clone();
             tasks.push(tokio::spawn(async move {
                 // No retry: concurrent finalizations must all go through.
-                mutualis_billing::service::approve(&db, &actor, id, 1)
+                mutualis_billing::service::approve(&db, mutualis_core::tenant::Coop::for_task("test"), &actor, id, 1)
                     .await
                     .unwrap()
                     .invoice
@@ -293,21 +298,39 @@ async fn quorum_two_needs_two_board_members() {
         let b2 = kit.user("ca2@coop.test", Role::Board, None).await;
         let a1 = mutualis_core::audit::Actor::user(b1.id, &b1.email);
         let a2 = mutualis_core::audit::Actor::user(b2.id, &b2.email);
-        let first = mutualis_billing::service::approve(&ctx.db, &a1, id, 2)
-            .await
-            .unwrap();
+        let first = mutualis_billing::service::approve(
+            &ctx.db,
+            mutualis_core::tenant::Coop::for_task("test"),
+            &a1,
+            id,
+            2,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             (first.approvals, first.invoice.status.as_str()),
             (1, "draft")
         );
         // The same person twice does not make a quorum.
-        let same = mutualis_billing::service::approve(&ctx.db, &a1, id, 2)
-            .await
-            .unwrap();
+        let same = mutualis_billing::service::approve(
+            &ctx.db,
+            mutualis_core::tenant::Coop::for_task("test"),
+            &a1,
+            id,
+            2,
+        )
+        .await
+        .unwrap();
         assert_eq!((same.approvals, same.invoice.status.as_str()), (1, "draft"));
-        let second = mutualis_billing::service::approve(&ctx.db, &a2, id, 2)
-            .await
-            .unwrap();
+        let second = mutualis_billing::service::approve(
+            &ctx.db,
+            mutualis_core::tenant::Coop::for_task("test"),
+            &a2,
+            id,
+            2,
+        )
+        .await
+        .unwrap();
         assert_eq!(second.invoice.status, "finalized");
         assert!(second.invoice.number.is_some());
     })
@@ -503,10 +526,13 @@ async fn the_board_reviews_and_approves_in_the_web_pages_and_the_member_reads_it
             .await
             .unwrap()
             .unwrap();
-        let inv = mutualis_billing::service::invoices_of(&ctx.db, alpha.id)
-            .await
-            .unwrap()
-            .remove(0);
+        let inv = mutualis_billing::service::invoices_of(
+            &ctx.db,
+            mutualis_core::tenant::Tenant::for_task(alpha.id, "test"),
+        )
+        .await
+        .unwrap()
+        .remove(0);
         let r = web_post(
             &server,
             &b,
@@ -553,10 +579,13 @@ async fn the_board_reviews_and_approves_in_the_web_pages_and_the_member_reads_it
             .await
             .unwrap()
             .unwrap();
-        let beta_inv = mutualis_billing::service::invoices_of(&ctx.db, beta.id)
-            .await
-            .unwrap()
-            .remove(0);
+        let beta_inv = mutualis_billing::service::invoices_of(
+            &ctx.db,
+            mutualis_core::tenant::Tenant::for_task(beta.id, "test"),
+        )
+        .await
+        .unwrap()
+        .remove(0);
         assert_eq!(
             web_get(
                 &server,
@@ -666,9 +695,13 @@ async fn an_unpaid_invoice_past_due_is_overdue_until_marked_paid() {
         let id: uuid::Uuid = inv["id"].as_str().unwrap().parse().unwrap();
         let member = inv["member"].as_str().unwrap().to_string();
         // Thirty-one days later…
-        let row = mutualis_billing::service::find_any(&ctx.db, id)
-            .await
-            .unwrap();
+        let row = mutualis_billing::service::find_any(
+            &ctx.db,
+            mutualis_core::tenant::Coop::for_task("test"),
+            id,
+        )
+        .await
+        .unwrap();
         let mut am: mutualis_billing::entities::billing_invoices::ActiveModel = row.into();
         am.due_on = Set(Some(
             mutualis_core::time::paris_today() - chrono::Duration::days(1),

@@ -82,9 +82,13 @@ struct Doc {
 }
 
 async fn cii_of(ctx: &AppContext, name: &'static str, v: &Value, refers_to: Option<&str>) -> Doc {
-    let inv = service::find_any(&ctx.db, v["id"].as_str().unwrap().parse().unwrap())
-        .await
-        .unwrap();
+    let inv = service::find_any(
+        &ctx.db,
+        mutualis_core::tenant::Coop::for_task("test"),
+        v["id"].as_str().unwrap().parse().unwrap(),
+    )
+    .await
+    .unwrap();
     let lines = service::lines_of(&ctx.db, &inv).await.unwrap();
     let member = mutualis_core::member::find_by_slug(&ctx.db, v["member"].as_str().unwrap())
         .await

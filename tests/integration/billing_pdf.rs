@@ -86,9 +86,13 @@ async fn load(
     Vec<billing_invoice_lines::Model>,
     members::Model,
 ) {
-    let inv = mutualis_billing::service::find_any(&ctx.db, id.parse().unwrap())
-        .await
-        .unwrap();
+    let inv = mutualis_billing::service::find_any(
+        &ctx.db,
+        mutualis_core::tenant::Coop::for_task("test"),
+        id.parse().unwrap(),
+    )
+    .await
+    .unwrap();
     let lines = mutualis_billing::service::lines_of(&ctx.db, &inv)
         .await
         .unwrap();

@@ -362,13 +362,19 @@ async fn staff_ask_for_leave_and_the_director_approves_it_in_the_browser() {
     }
     .validate()
     .unwrap();
-    mutualis_hr::contracts::insert_new(&ctx.db, a.id, id, &terms, "test")
-        .await
-        .unwrap();
+    mutualis_hr::contracts::insert_new(
+        &ctx.db,
+        mutualis_core::tenant::Tenant::for_task(a.id, "test"),
+        id,
+        &terms,
+        "test",
+    )
+    .await
+    .unwrap();
     for m in ["2025-06", "2025-07", "2025-08"] {
         mutualis_hr::ledger::run_accruals(
             &ctx.db,
-            a.id,
+            mutualis_core::tenant::Tenant::for_task(a.id, "test"),
             mutualis_core::time::Month::parse(m).unwrap(),
             &mutualis_core::audit::Actor::system("test"),
         )

@@ -534,14 +534,14 @@ async fn the_monthly_meter_counts_employees_under_contract_once() {
         )
         .unwrap();
         let month = mutualis_core::time::Month::parse("2025-09").unwrap();
-        let (active, new) = mutualis_hr::meter::record_active_employees(&ctx.db, &meters, a.id, month).await.unwrap();
+        let (active, new) = mutualis_hr::meter::record_active_employees(&ctx.db, &meters, mutualis_core::tenant::Tenant::for_task(a.id, "test"), month).await.unwrap();
         assert_eq!((active, new), (2, 2));
-        let (_, new) = mutualis_hr::meter::record_active_employees(&ctx.db, &meters, a.id, month).await.unwrap();
+        let (_, new) = mutualis_hr::meter::record_active_employees(&ctx.db, &meters, mutualis_core::tenant::Tenant::for_task(a.id, "test"), month).await.unwrap();
         assert_eq!(new, 0, "idempotent");
         let october = mutualis_core::time::Month::parse("2025-10").unwrap();
-        assert_eq!(mutualis_hr::meter::record_active_employees(&ctx.db, &meters, a.id, october).await.unwrap().0, 1);
+        assert_eq!(mutualis_hr::meter::record_active_employees(&ctx.db, &meters, mutualis_core::tenant::Tenant::for_task(a.id, "test"), october).await.unwrap().0, 1);
         let unfinished = mutualis_core::time::Month::of(chrono::Utc::now());
-        assert!(mutualis_hr::meter::record_active_employees(&ctx.db, &meters, a.id, unfinished).await.is_err(), "a month not finished is not counted");
+        assert!(mutualis_hr::meter::record_active_employees(&ctx.db, &meters, mutualis_core::tenant::Tenant::for_task(a.id, "test"), unfinished).await.is_err(), "a month not finished is not counted");
         let dir = kit.bearer(&kit.user("dir@alpha.test", Role::Director, Some(&a)).await);
         let usage: Value = api_get(&server, &dir, "/api/m/alpha/usage?period=2025-09").await.json();
         let line = usage["meters"].as_array().unwrap().iter().find(|m| m["meter"] == "hr.active_employees").unwrap().clone();
@@ -619,7 +619,7 @@ async fn an_exit_ends_running_contracts_and_alsace_moselle_changes_the_count() {
         )
         .unwrap();
         let jan = mutualis_core::time::Month::parse("2026-01").unwrap();
-        assert_eq!(mutualis_hr::meter::record_active_employees(&ctx.db, &meters, a.id, jan).await.unwrap().0, 0);
+        assert_eq!(mutualis_hr::meter::record_active_employees(&ctx.db, &meters, mutualis_core::tenant::Tenant::for_task(a.id, "test"), jan).await.unwrap().0, 0);
 
         // Monday 30 March to Saturday 4 April 2026: 6 jours ouvrables, 5 in Alsace-Moselle
         // (Good Friday, 3 April).

@@ -18,3 +18,4 @@ mod members;
 mod metering;
 mod modules;
 mod openapi;
+mod tenant;

@@ -196,7 +196,7 @@ async fn record_usage_commits_or_rolls_back_with_the_action() {
         let r = record_usage_for(
             &txn,
             meters,
-            a.id,
+            mutualis_core::tenant::Tenant::for_task(a.id, "test"),
             Usage::new("it.support_hours", Decimal::new(15, 1), "k-1"),
         )
         .await
@@ -219,7 +219,7 @@ async fn record_usage_commits_or_rolls_back_with_the_action() {
         record_usage_for(
             &txn,
             meters,
-            a.id,
+            mutualis_core::tenant::Tenant::for_task(a.id, "test"),
             Usage::new("it.support_hours", Decimal::new(15, 1), "k-1"),
         )
         .await
@@ -228,7 +228,7 @@ async fn record_usage_commits_or_rolls_back_with_the_action() {
         let again = record_usage_for(
             &ctx.db,
             meters,
-            a.id,
+            mutualis_core::tenant::Tenant::for_task(a.id, "test"),
             Usage::new("it.support_hours", Decimal::new(15, 1), "k-1"),
         )
         .await

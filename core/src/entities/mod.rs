@@ -13,3 +13,6 @@ pub mod subscriptions;
 pub mod usage_closed_periods;
 pub mod usage_events;
 pub mod users;
+
+crate::member_owned!(establishments, subscriptions, usage_events);
+crate::coop_owned!(members, modules);

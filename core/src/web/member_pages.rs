@@ -50,7 +50,7 @@ pub async fn home(
         .into_iter()
         .map(|e| json!({"name": e.name, "siret": e.siret, "nic": e.nic}))
         .collect();
-    let roles: Vec<&str> = scope.access().roles.iter().map(|r| r.label()).collect();
+    let roles: Vec<&str> = scope.access().roles().iter().map(|r| r.label()).collect();
     Page::for_scope(&ctx, &scope, &m.name, &path).await?.render(
         &ViewEngine(v),
         &jar,

@@ -173,8 +173,8 @@ impl Page {
         title: &str,
         path: &str,
     ) -> AppResult<Self> {
-        let mut page = Self::new(ctx, &access.identity, title, path).await?;
-        let m = &access.member;
+        let mut page = Self::new(ctx, access.identity(), title, path).await?;
+        let m = access.member();
         page.current_member = json!({"slug": m.slug, "name": m.name});
         for s in &mut page.switcher {
             let current = s.get("slug").and_then(Value::as_str) == Some(m.slug.as_str());

@@ -10,12 +10,12 @@ use mutualis_core::{
     error::{AppError, AppResult},
     ids::new_id,
     metering::{self, Meters},
+    tenant::{Coop, MemberOwned, OwnedRow, Tenant},
     time::Month,
 };
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -46,7 +46,7 @@ pub struct AdjustLine {
 #[expect(clippy::too_many_arguments, reason = "one draft is all these fields")]
 async fn store_draft<C: ConnectionTrait>(
     txn: &C,
-    member_id: i64,
+    tenant: Tenant,
     kind: &str,
     key: &str,
     period: &str,
@@ -54,8 +54,7 @@ async fn store_draft<C: ConnectionTrait>(
     reason: Option<String>,
     lines: &[AdjustLine],
 ) -> AppResult<Option<billing_invoices::Model>> {
-    let existing = billing_invoices::Entity::find()
-        .filter(billing_invoices::Column::MemberId.eq(member_id))
+    let existing = billing_invoices::Entity::find_in(tenant)
         .filter(billing_invoices::Column::DraftKey.eq(key))
         .one(txn)
         .await?;
@@ -67,8 +66,7 @@ async fn store_draft<C: ConnectionTrait>(
         if inv.status != status::DRAFT {
             return Ok(Some(inv));
         }
-        billing_invoices::Entity::delete_many()
-            .filter(billing_invoices::Column::MemberId.eq(inv.member_id))
+        billing_invoices::Entity::delete_in(inv.tenant())
             .filter(billing_invoices::Column::Id.eq(inv.id))
             .exec(txn)
             .await?;
@@ -76,33 +74,36 @@ async fn store_draft<C: ConnectionTrait>(
     if lines.is_empty() {
         return Ok(None);
     }
-    let inv = billing_invoices::ActiveModel {
-        member_id: Set(member_id),
-        id: Set(new_id()),
-        kind: Set(kind.to_string()),
-        draft_key: Set(key.to_string()),
-        period: Set(period.to_string()),
-        status: Set(status::DRAFT.to_string()),
-        number: Set(None),
-        subtotal_cents: Set(to_cents(subtotal)),
-        vat_cents: Set(to_cents(vat)),
-        total_cents: Set(to_cents(subtotal + vat)),
-        refers_to: Set(refers_to),
-        reason: Set(reason),
-        issued_on: Set(None),
-        due_on: Set(None),
-        paid_on: Set(None),
-        finalized_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(txn)
+    let inv = billing_invoices::Entity::insert_in(
+        tenant,
+        billing_invoices::ActiveModel {
+            member_id: Set(tenant.member_id()),
+            id: Set(new_id()),
+            kind: Set(kind.to_string()),
+            draft_key: Set(key.to_string()),
+            period: Set(period.to_string()),
+            status: Set(status::DRAFT.to_string()),
+            number: Set(None),
+            subtotal_cents: Set(to_cents(subtotal)),
+            vat_cents: Set(to_cents(vat)),
+            total_cents: Set(to_cents(subtotal + vat)),
+            refers_to: Set(refers_to),
+            reason: Set(reason),
+            issued_on: Set(None),
+            due_on: Set(None),
+            paid_on: Set(None),
+            finalized_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        },
+        txn,
+    )
     .await?;
     let rows: Vec<_> = lines
         .iter()
         .enumerate()
         .map(|(i, l)| billing_invoice_lines::ActiveModel {
-            member_id: Set(member_id),
+            member_id: Set(tenant.member_id()),
             id: Set(new_id()),
             invoice_id: Set(inv.id),
             position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
@@ -122,9 +123,7 @@ async fn store_draft<C: ConnectionTrait>(
             explanation: Set(l.explanation.clone()),
         })
         .collect();
-    billing_invoice_lines::Entity::insert_many(rows)
-        .exec_without_returning(txn)
-        .await?;
+    billing_invoice_lines::Entity::insert_many_in(tenant, rows, txn).await?;
     Ok(Some(inv))
 }
 
@@ -137,8 +136,7 @@ pub async fn creditable<C: ConnectionTrait>(
     db: &C,
     inv: &billing_invoices::Model,
 ) -> AppResult<Decimal> {
-    let credited: i64 = billing_invoices::Entity::find()
-        .filter(billing_invoices::Column::MemberId.eq(inv.member_id))
+    let credited: i64 = billing_invoices::Entity::find_in(inv.tenant())
         .filter(billing_invoices::Column::RefersTo.eq(inv.id))
         .all(db)
         .await?
@@ -156,6 +154,7 @@ pub async fn creditable<C: ConnectionTrait>(
 /// 422 without a reason or above what is left to credit; 409 on a draft; database errors.
 pub async fn credit_note<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    coop: Coop,
     actor: &Actor,
     invoice_id: Uuid,
     amount: Option<Decimal>,
@@ -169,7 +168,7 @@ pub async fn credit_note<C: ConnectionTrait + TransactionTrait>(
         ));
     }
     let txn = mutualis_core::db::begin_write(db).await?;
-    let inv = service::find_any(&txn, invoice_id).await?;
+    let inv = service::find_any(&txn, coop, invoice_id).await?;
     if inv.kind != "invoice" || !(inv.status == status::FINALIZED || inv.status == status::PAID) {
         return Err(AppError::Conflict(
             "Un avoir se fait sur une facture émise ; un brouillon se corrige en relançant la clôture.".to_string(),
@@ -243,7 +242,7 @@ pub async fn credit_note<C: ConnectionTrait + TransactionTrait>(
     let key = format!("credit:{}", new_id());
     let note = store_draft(
         &txn,
-        inv.member_id,
+        inv.tenant(),
         "credit_note",
         &key,
         &inv.period,
@@ -325,12 +324,13 @@ pub fn true_up_pool(months: &[InvoicedPoolMonth]) -> BTreeMap<i64, (Decimal, Dec
 /// 422 when no month of the year is invoiced yet; database errors.
 pub async fn true_up<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    coop: Coop,
     meters: &Meters,
     actor: &Actor,
     year: i32,
 ) -> AppResult<Vec<billing_invoices::Model>> {
     // Invoiced pool lines of the year (finalized or paid monthly invoices).
-    let invoices = billing_invoices::Entity::find()
+    let invoices = billing_invoices::Entity::find_across(coop)
         .filter(billing_invoices::Column::Kind.eq("invoice"))
         .filter(billing_invoices::Column::Period.starts_with(format!("{year}-")))
         .filter(billing_invoices::Column::Status.is_in([status::FINALIZED, status::PAID]))
@@ -350,7 +350,7 @@ pub async fn true_up<C: ConnectionTrait + TransactionTrait>(
     let mut labels: HashMap<(String, String), String> = HashMap::new();
     let mut usage_cache: HashMap<String, HashMap<(i64, String), metering::MeterUsage>> =
         HashMap::new();
-    let all_lines = service::lines_of_many(db, &invoices).await?;
+    let all_lines = service::lines_of_many(db, coop, &invoices).await?;
     for inv in &invoices {
         let Ok(month) = Month::parse(&inv.period) else {
             continue;
@@ -450,7 +450,7 @@ pub async fn true_up<C: ConnectionTrait + TransactionTrait>(
         };
         if let Some(d) = store_draft(
             &txn,
-            member,
+            coop.tenant(member),
             kind,
             &key,
             &period,

@@ -105,7 +105,7 @@ async fn preview(
 ) -> ApiResult {
     let scope = access.authorize("billing.preview", "read").await?;
     let m = month(&period)?;
-    let c = service::preview(&ctx.db, &scope.services().meters, m).await?;
+    let c = service::preview(&ctx.db, scope.coop(), &scope.services().meters, m).await?;
     Ok(Json(preview_json(m, &c, None)).into_response())
 }
 
@@ -122,7 +122,8 @@ async fn member_preview(
     } else {
         month(&q.period)?
     };
-    let c = service::preview(&ctx.db, &scope.services().meters, m).await?;
+    let coop = scope.coop_computation("a member's share of the pooled costs");
+    let c = service::preview(&ctx.db, coop, &scope.services().meters, m).await?;
     Ok(Json(preview_json(m, &c, Some(scope.member_id()))).into_response())
 }
 
@@ -157,10 +158,16 @@ async fn close(
 ) -> ApiResult {
     let scope = access.authorize("billing.close", "write").await?;
     let m = month(&period)?;
-    let drafts =
-        service::close_period(&ctx.db, &scope.services().meters, &scope.actor(), m).await?;
+    let drafts = service::close_period(
+        &ctx.db,
+        scope.coop(),
+        &scope.services().meters,
+        &scope.actor(),
+        m,
+    )
+    .await?;
     let members = service::members_by_id(&ctx.db).await?;
-    let all_lines = service::lines_of_many(&ctx.db, &drafts).await?;
+    let all_lines = service::lines_of_many(&ctx.db, scope.coop(), &drafts).await?;
     let mut out = Vec::new();
     for inv in &drafts {
         let slug = members
@@ -189,7 +196,7 @@ async fn approve(
 ) -> ApiResult {
     let scope = access.authorize("billing.approve", "write").await?;
     let quorum = crate::settings(&ctx)?.quorum;
-    let a = service::approve(&ctx.db, &scope.actor(), id, quorum).await?;
+    let a = service::approve(&ctx.db, scope.coop(), &scope.actor(), id, quorum).await?;
     if a.finalized_now {
         crate::notify::invoice_finalized(&ctx, &a.invoice).await?;
     }
@@ -209,7 +216,7 @@ async fn approve(
 #[utoipa::path(get, operation_id = "billing_member_invoices", path = "/api/m/{slug}/invoices", tag = "billing", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), responses((status = 200, description = "Les factures émises"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn member_invoices(State(ctx): State<AppContext>, access: MemberAccess) -> ApiResult {
     let scope = access.authorize("billing.invoices", "read").await?;
-    let list: Vec<Value> = service::invoices_of(&ctx.db, scope.member_id())
+    let list: Vec<Value> = service::invoices_of(&ctx.db, scope.tenant())
         .await?
         .iter()
         .filter(|i| i.status != service::status::DRAFT)
@@ -244,8 +251,14 @@ async fn create_charge(
     Json(input): Json<ChargeInput>,
 ) -> ApiResult {
     let scope = access.authorize("billing.charges", "write").await?;
-    let c =
-        charges::create_version(&ctx.db, &scope.services().meters, &scope.actor(), &input).await?;
+    let c = charges::create_version(
+        &ctx.db,
+        scope.coop(),
+        &scope.services().meters,
+        &scope.actor(),
+        &input,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(json!({"id": c.id, "module": c.module, "code": c.code, "effective_from": c.effective_from.to_string()}))).into_response())
 }
 
@@ -277,8 +290,15 @@ async fn credit_note(
             )
         })?),
     };
-    let note =
-        crate::adjust::credit_note(&ctx.db, &scope.actor(), id, amount, &body.reason).await?;
+    let note = crate::adjust::credit_note(
+        &ctx.db,
+        scope.coop(),
+        &scope.actor(),
+        id,
+        amount,
+        &body.reason,
+    )
+    .await?;
     let members = service::members_by_id(&ctx.db).await?;
     let slug = members
         .get(&note.member_id)
@@ -299,8 +319,14 @@ async fn true_up(
     access: CoopAccess,
 ) -> ApiResult {
     let scope = access.authorize("billing.close", "write").await?;
-    let drafts =
-        crate::adjust::true_up(&ctx.db, &scope.services().meters, &scope.actor(), year).await?;
+    let drafts = crate::adjust::true_up(
+        &ctx.db,
+        scope.coop(),
+        &scope.services().meters,
+        &scope.actor(),
+        year,
+    )
+    .await?;
     let members = service::members_by_id(&ctx.db).await?;
     let out: Vec<Value> = drafts
         .iter()
@@ -329,6 +355,6 @@ async fn member_invoice_file(
     let scope = access.authorize("billing.invoices", "read").await?;
     let (number, ext) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
     let format = crate::files::Format::from_ext(ext).ok_or(AppError::NotFound)?;
-    let inv = service::find_by_number(&ctx.db, scope.member_id(), number).await?;
+    let inv = service::find_by_number(&ctx.db, scope.tenant(), number).await?;
     Ok(crate::files::download(&ctx, scope.member(), &inv, format).await?)
 }

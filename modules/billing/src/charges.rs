@@ -8,10 +8,11 @@ use mutualis_core::{
     audit::{self, Actor},
     error::{AppError, AppResult, FieldError},
     metering::Meters,
+    tenant::{Coop, CoopOwned},
     time::Month,
 };
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ConnectionTrait, QueryOrder, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -165,7 +166,7 @@ pub fn in_effect(versions: &[Charge], month: Month) -> Vec<Charge> {
 /// # Errors
 /// Database errors.
 pub async fn all_versions<C: ConnectionTrait>(db: &C) -> AppResult<Vec<Charge>> {
-    billing_charges::Entity::find()
+    billing_charges::Entity::find_shared()
         .order_by_asc(billing_charges::Column::EffectiveFrom)
         .order_by_asc(billing_charges::Column::Id)
         .all(db)
@@ -422,13 +423,14 @@ impl ChargeInput {
 /// 422 on invalid input or a version already set for that month; database errors.
 pub async fn create_version<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    coop: Coop,
     meters: &Meters,
     actor: &Actor,
     input: &ChargeInput,
 ) -> AppResult<Charge> {
     let mut v = input.validate(meters).map_err(AppError::Validation)?;
     v.row.created_by = Set(actor.user_id);
-    let row = v.row.insert(db).await.map_err(|e| {
+    let row = billing_charges::Entity::insert_coop(coop, v.row, db).await.map_err(|e| {
         if mutualis_core::error::is_unique_violation(&e) {
             AppError::field(
                 "effective_from",

@@ -25,6 +25,7 @@ impl Task for ClosePeriod {
         let svc = mutualis_core::scope::services(ctx).map_err(to_err)?;
         let drafts = crate::service::close_period(
             &ctx.db,
+            mutualis_core::tenant::Coop::for_task("close_period task"),
             &svc.meters,
             &Actor::system("close_period"),
             month,

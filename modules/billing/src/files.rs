@@ -5,6 +5,7 @@ use loco_rs::app::AppContext;
 use mutualis_core::{
     entities::members,
     error::{AppError, AppResult},
+    tenant::OwnedRow,
 };
 
 use crate::{entities::billing_invoices, service};
@@ -43,7 +44,7 @@ pub async fn download(
     };
     let lines = service::lines_of(&ctx.db, inv).await?;
     let refers = match inv.refers_to {
-        Some(id) => service::find_any(&ctx.db, id)
+        Some(id) => service::find(&ctx.db, inv.tenant(), id)
             .await
             .ok()
             .and_then(|i| i.number),

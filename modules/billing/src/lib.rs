@@ -9,7 +9,13 @@ pub mod cii;
 pub mod close_task;
 pub mod compute;
 pub mod engine;
+// Entities are the crate's own; outside it they exist only for the tests (feature
+// `testkit`). Inside, module code reaches them only through core's tenant handles
+// (`modules/clippy.toml`).
+#[cfg(feature = "testkit")]
 pub mod entities;
+#[cfg(not(feature = "testkit"))]
+pub(crate) mod entities;
 pub mod export;
 pub mod files;
 pub mod notify;

@@ -1,8 +1,14 @@
 //! Demo charges: on an empty development database, a subscription fee per module, a
 //! graduated unit price and a cost pool, from the previous month on, so that the board
 //! sees a meaningful preview on first start.
-use mutualis_core::{audit::Actor, error::AppResult, metering::Meters, time::Month};
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use mutualis_core::{
+    audit::Actor,
+    error::AppResult,
+    metering::Meters,
+    tenant::{Coop, CoopOwned},
+    time::Month,
+};
+use sea_orm::{DatabaseConnection, PaginatorTrait};
 
 use crate::{
     charges::{ChargeInput, create_version},
@@ -14,7 +20,11 @@ use crate::{
 /// # Errors
 /// Database errors.
 pub async fn demo(db: &DatabaseConnection, meters: &Meters) -> AppResult<bool> {
-    if billing_charges::Entity::find().count(db).await? > 0 {
+    if billing_charges::Entity::find_coop(Coop::for_task("demo seed"))
+        .count(db)
+        .await?
+        > 0
+    {
         return Ok(false);
     }
     let from = Month::of(chrono::Utc::now()).prev().to_string();
@@ -66,7 +76,7 @@ pub async fn demo(db: &DatabaseConnection, meters: &Meters) -> AppResult<bool> {
         },
     ];
     for input in &inputs {
-        create_version(db, meters, &actor, input).await?;
+        create_version(db, Coop::for_task("demo seed"), meters, &actor, input).await?;
     }
     tracing::info!(charges = inputs.len(), "demo charges seeded");
     Ok(true)

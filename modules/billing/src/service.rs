@@ -12,12 +12,13 @@ use mutualis_core::{
     ids::new_id,
     member::{self, VatStatus},
     metering::{self, Meters},
+    tenant::{Coop, MemberOwned, OwnedRow, Tenant},
     time::{Month, paris_today},
 };
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionSession,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -53,13 +54,14 @@ pub fn euros(c: i64) -> Decimal {
 /// Database errors.
 pub async fn load_inputs<C: ConnectionTrait>(
     db: &C,
+    coop: Coop,
     meters: &Meters,
     month: Month,
 ) -> AppResult<PeriodInputs> {
     // One query for every subscription (not one per member).
     let mut subs: HashMap<i64, Vec<(String, chrono::NaiveDate, Option<chrono::NaiveDate>)>> =
         HashMap::new();
-    for s in mutualis_core::entities::subscriptions::Entity::find()
+    for s in mutualis_core::entities::subscriptions::Entity::find_across(coop)
         .all(db)
         .await?
     {
@@ -104,10 +106,11 @@ pub async fn load_inputs<C: ConnectionTrait>(
 /// 422 when charges are missing; database errors.
 pub async fn preview<C: ConnectionTrait>(
     db: &C,
+    coop: Coop,
     meters: &Meters,
     month: Month,
 ) -> AppResult<Computed> {
-    let inputs = load_inputs(db, meters, month).await?;
+    let inputs = load_inputs(db, coop, meters, month).await?;
     compute::compute(&inputs).map_err(|e| AppError::field("period", e.message(month)))
 }
 
@@ -123,6 +126,7 @@ fn draft_key(month: Month) -> String {
 /// 422 when charges are missing (nothing is closed then); database errors.
 pub async fn close_period<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    coop: Coop,
     meters: &Meters,
     actor: &Actor,
     month: Month,
@@ -142,7 +146,7 @@ pub async fn close_period<C: ConnectionTrait + TransactionTrait>(
     // charges) rolls the whole transaction back and leaves the period open.
     let txn = mutualis_core::db::begin_write(db).await?;
     metering::close_period(&txn, month).await?;
-    let computed = match preview(&txn, meters, month).await {
+    let computed = match preview(&txn, coop, meters, month).await {
         Ok(c) => c,
         Err(e) => {
             txn.rollback().await?;
@@ -151,14 +155,15 @@ pub async fn close_period<C: ConnectionTrait + TransactionTrait>(
     };
     let now = Utc::now();
     let key = draft_key(month);
-    let mut existing: HashMap<i64, billing_invoices::Model> = billing_invoices::Entity::find()
-        .filter(billing_invoices::Column::Period.eq(month.to_string()))
-        .filter(billing_invoices::Column::DraftKey.eq(key.as_str()))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|i| (i.member_id, i))
-        .collect();
+    let mut existing: HashMap<i64, billing_invoices::Model> =
+        billing_invoices::Entity::find_across(coop)
+            .filter(billing_invoices::Column::Period.eq(month.to_string()))
+            .filter(billing_invoices::Column::DraftKey.eq(key.as_str()))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|i| (i.member_id, i))
+            .collect();
     let mut out = Vec::new();
     let mut all_lines = Vec::new();
     for d in &computed.drafts {
@@ -168,8 +173,7 @@ pub async fn close_period<C: ConnectionTrait + TransactionTrait>(
                 continue;
             }
             Some(inv) => {
-                billing_invoice_lines::Entity::delete_many()
-                    .filter(billing_invoice_lines::Column::MemberId.eq(inv.member_id))
+                billing_invoice_lines::Entity::delete_in(inv.tenant())
                     .filter(billing_invoice_lines::Column::InvoiceId.eq(inv.id))
                     .exec(&txn)
                     .await?;
@@ -178,30 +182,33 @@ pub async fn close_period<C: ConnectionTrait + TransactionTrait>(
                 am.vat_cents = Set(cents(d.vat));
                 am.total_cents = Set(cents(d.total));
                 am.updated_at = Set(now);
-                am.update(&txn).await?
+                billing_invoices::Entity::update_in(coop.tenant(d.member_id), am, &txn).await?
             }
             None => {
-                billing_invoices::ActiveModel {
-                    member_id: Set(d.member_id),
-                    id: Set(new_id()),
-                    kind: Set("invoice".to_string()),
-                    draft_key: Set(key.clone()),
-                    period: Set(month.to_string()),
-                    status: Set(status::DRAFT.to_string()),
-                    number: Set(None),
-                    subtotal_cents: Set(cents(d.subtotal)),
-                    vat_cents: Set(cents(d.vat)),
-                    total_cents: Set(cents(d.total)),
-                    refers_to: Set(None),
-                    reason: Set(None),
-                    issued_on: Set(None),
-                    due_on: Set(None),
-                    paid_on: Set(None),
-                    finalized_at: Set(None),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                }
-                .insert(&txn)
+                billing_invoices::Entity::insert_in(
+                    coop.tenant(d.member_id),
+                    billing_invoices::ActiveModel {
+                        member_id: Set(d.member_id),
+                        id: Set(new_id()),
+                        kind: Set("invoice".to_string()),
+                        draft_key: Set(key.clone()),
+                        period: Set(month.to_string()),
+                        status: Set(status::DRAFT.to_string()),
+                        number: Set(None),
+                        subtotal_cents: Set(cents(d.subtotal)),
+                        vat_cents: Set(cents(d.vat)),
+                        total_cents: Set(cents(d.total)),
+                        refers_to: Set(None),
+                        reason: Set(None),
+                        issued_on: Set(None),
+                        due_on: Set(None),
+                        paid_on: Set(None),
+                        finalized_at: Set(None),
+                        created_at: Set(now),
+                        updated_at: Set(now),
+                    },
+                    &txn,
+                )
                 .await?
             }
         };
@@ -233,9 +240,7 @@ pub async fn close_period<C: ConnectionTrait + TransactionTrait>(
     while !all_lines.is_empty() {
         let rest = all_lines.split_off(all_lines.len().min(1000));
         let batch = std::mem::replace(&mut all_lines, rest);
-        billing_invoice_lines::Entity::insert_many(batch)
-            .exec_without_returning(&txn)
-            .await?;
+        billing_invoice_lines::Entity::insert_many_across(coop, batch, &txn).await?;
     }
     audit::record(
         &txn,
@@ -257,10 +262,9 @@ pub async fn close_period<C: ConnectionTrait + TransactionTrait>(
 /// Database errors.
 pub async fn invoices_of<C: ConnectionTrait>(
     db: &C,
-    member_id: i64,
+    tenant: Tenant,
 ) -> AppResult<Vec<billing_invoices::Model>> {
-    Ok(billing_invoices::Entity::find()
-        .filter(billing_invoices::Column::MemberId.eq(member_id))
+    Ok(billing_invoices::Entity::find_in(tenant)
         .order_by_desc(billing_invoices::Column::Period)
         .order_by_desc(billing_invoices::Column::CreatedAt)
         .all(db)
@@ -273,9 +277,10 @@ pub async fn invoices_of<C: ConnectionTrait>(
 /// Database errors.
 pub async fn invoices_of_period<C: ConnectionTrait>(
     db: &C,
+    coop: Coop,
     month: Month,
 ) -> AppResult<Vec<billing_invoices::Model>> {
-    Ok(billing_invoices::Entity::find()
+    Ok(billing_invoices::Entity::find_across(coop)
         .filter(billing_invoices::Column::Period.eq(month.to_string()))
         .filter(billing_invoices::Column::Kind.eq("invoice"))
         .order_by_asc(billing_invoices::Column::MemberId)
@@ -287,8 +292,28 @@ pub async fn invoices_of_period<C: ConnectionTrait>(
 ///
 /// # Errors
 /// 404 when unknown; database errors.
-pub async fn find_any<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<billing_invoices::Model> {
-    billing_invoices::Entity::find()
+pub async fn find_any<C: ConnectionTrait>(
+    db: &C,
+    coop: Coop,
+    id: Uuid,
+) -> AppResult<billing_invoices::Model> {
+    billing_invoices::Entity::find_across(coop)
+        .filter(billing_invoices::Column::Id.eq(id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// An invoice of one member by its id (drafts included).
+///
+/// # Errors
+/// 404 when it is not the tenant's; database errors.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    tenant: Tenant,
+    id: Uuid,
+) -> AppResult<billing_invoices::Model> {
+    billing_invoices::Entity::find_in(tenant)
         .filter(billing_invoices::Column::Id.eq(id))
         .one(db)
         .await?
@@ -301,11 +326,10 @@ pub async fn find_any<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<billing
 /// 404 when unknown; database errors.
 pub async fn find_by_number<C: ConnectionTrait>(
     db: &C,
-    member_id: i64,
+    tenant: Tenant,
     number: &str,
 ) -> AppResult<billing_invoices::Model> {
-    billing_invoices::Entity::find()
-        .filter(billing_invoices::Column::MemberId.eq(member_id))
+    billing_invoices::Entity::find_in(tenant)
         .filter(billing_invoices::Column::Number.eq(number))
         .one(db)
         .await?
@@ -320,8 +344,7 @@ pub async fn lines_of<C: ConnectionTrait>(
     db: &C,
     inv: &billing_invoices::Model,
 ) -> AppResult<Vec<billing_invoice_lines::Model>> {
-    Ok(billing_invoice_lines::Entity::find()
-        .filter(billing_invoice_lines::Column::MemberId.eq(inv.member_id))
+    Ok(billing_invoice_lines::Entity::find_in(inv.tenant())
         .filter(billing_invoice_lines::Column::InvoiceId.eq(inv.id))
         .order_by_asc(billing_invoice_lines::Column::Position)
         .all(db)
@@ -335,13 +358,14 @@ pub async fn lines_of<C: ConnectionTrait>(
 /// Database errors.
 pub async fn lines_of_many<C: ConnectionTrait>(
     db: &C,
+    coop: Coop,
     invoices: &[billing_invoices::Model],
 ) -> AppResult<HashMap<Uuid, Vec<billing_invoice_lines::Model>>> {
     let mut out: HashMap<Uuid, Vec<billing_invoice_lines::Model>> = HashMap::new();
     for chunk in invoices.chunks(500) {
         let ids: Vec<Uuid> = chunk.iter().map(|i| i.id).collect();
         let members: Vec<i64> = chunk.iter().map(|i| i.member_id).collect();
-        let rows = billing_invoice_lines::Entity::find()
+        let rows = billing_invoice_lines::Entity::find_across(coop)
             .filter(billing_invoice_lines::Column::MemberId.is_in(members))
             .filter(billing_invoice_lines::Column::InvoiceId.is_in(ids))
             .order_by_asc(billing_invoice_lines::Column::Position)
@@ -356,9 +380,11 @@ pub async fn lines_of_many<C: ConnectionTrait>(
 
 /// Takes the next number of a series for a year, in the caller's transaction: a counter
 /// row updated in place (never a sequence), so a rollback gives the number back.
+/// Raw SQL on `billing_counters`, the cooperative's own table (no member's rows).
 ///
 /// # Errors
 /// Database errors.
+#[allow(clippy::disallowed_methods)]
 pub async fn next_number<C: ConnectionTrait>(txn: &C, series: &str, year: i32) -> AppResult<i64> {
     // The UPDATE comes first: it takes the write lock (SQLite) or the row lock
     // (PostgreSQL) before anything is read.
@@ -412,25 +438,29 @@ pub struct Approval {
 /// 409 when the invoice is not a draft; 404 when unknown; database errors.
 pub async fn approve<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    coop: Coop,
     actor: &Actor,
     invoice_id: Uuid,
     quorum: u64,
 ) -> AppResult<Approval> {
     let user_id = actor.user_id.ok_or(AppError::Unauthorized)?;
     let txn = mutualis_core::db::begin_write(db).await?;
-    let inv = find_any(&txn, invoice_id).await?;
+    let inv = find_any(&txn, coop, invoice_id).await?;
     if inv.status != status::DRAFT {
         return Err(AppError::Conflict(format!(
             "Cette facture est déjà finalisée (n° {}) : elle ne peut plus être approuvée ni modifiée.",
             inv.number.clone().unwrap_or_default()
         )));
     }
-    billing_approvals::Entity::insert(billing_approvals::ActiveModel {
-        member_id: Set(inv.member_id),
-        invoice_id: Set(inv.id),
-        user_id: Set(user_id),
-        approved_at: Set(Utc::now()),
-    })
+    billing_approvals::Entity::insert_stmt_in(
+        inv.tenant(),
+        billing_approvals::ActiveModel {
+            member_id: Set(inv.member_id),
+            invoice_id: Set(inv.id),
+            user_id: Set(user_id),
+            approved_at: Set(Utc::now()),
+        },
+    )
     .on_conflict(
         sea_orm::sea_query::OnConflict::columns([
             billing_approvals::Column::MemberId,
@@ -442,8 +472,7 @@ pub async fn approve<C: ConnectionTrait + TransactionTrait>(
     )
     .exec_without_returning(&txn)
     .await?;
-    let approvals = billing_approvals::Entity::find()
-        .filter(billing_approvals::Column::MemberId.eq(inv.member_id))
+    let approvals = billing_approvals::Entity::find_in(inv.tenant())
         .filter(billing_approvals::Column::InvoiceId.eq(inv.id))
         .count(&txn)
         .await?;
@@ -490,7 +519,7 @@ async fn finalize<C: ConnectionTrait + TransactionTrait>(
         invoice_number(today.year(), n)
     };
     // Guarded update: only a draft becomes finalized, exactly once.
-    let res = billing_invoices::Entity::update_many()
+    let res = billing_invoices::Entity::update_many_in(inv.tenant())
         .col_expr(
             billing_invoices::Column::Status,
             sea_orm::sea_query::Expr::value(status::FINALIZED),
@@ -515,7 +544,6 @@ async fn finalize<C: ConnectionTrait + TransactionTrait>(
             billing_invoices::Column::UpdatedAt,
             sea_orm::sea_query::Expr::value(Utc::now()),
         )
-        .filter(billing_invoices::Column::MemberId.eq(inv.member_id))
         .filter(billing_invoices::Column::Id.eq(inv.id))
         .filter(billing_invoices::Column::Status.eq(status::DRAFT))
         .exec(txn)
@@ -535,7 +563,7 @@ async fn finalize<C: ConnectionTrait + TransactionTrait>(
         serde_json::json!({"number": number}),
     )
     .await?;
-    find_any(txn, inv.id).await
+    find(txn, inv.tenant(), inv.id).await
 }
 
 /// Deletes a draft (it comes back at the next close). Finalized invoices refuse.
@@ -544,18 +572,18 @@ async fn finalize<C: ConnectionTrait + TransactionTrait>(
 /// 409 for a finalized invoice; 404 when unknown; database errors.
 pub async fn delete_draft<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    coop: Coop,
     actor: &Actor,
     invoice_id: Uuid,
 ) -> AppResult<()> {
-    let inv = find_any(db, invoice_id).await?;
+    let inv = find_any(db, coop, invoice_id).await?;
     if inv.status != status::DRAFT {
         return Err(AppError::Conflict(
             "Une facture finalisée ne peut être ni modifiée ni supprimée : établissez un avoir."
                 .to_string(),
         ));
     }
-    billing_invoices::Entity::delete_many()
-        .filter(billing_invoices::Column::MemberId.eq(inv.member_id))
+    billing_invoices::Entity::delete_in(inv.tenant())
         .filter(billing_invoices::Column::Id.eq(inv.id))
         .filter(billing_invoices::Column::Status.eq(status::DRAFT))
         .exec(db)
@@ -579,21 +607,23 @@ pub async fn delete_draft<C: ConnectionTrait + TransactionTrait>(
 /// 409 unless finalized; database errors.
 pub async fn mark_paid<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    coop: Coop,
     actor: &Actor,
     invoice_id: Uuid,
     on: chrono::NaiveDate,
 ) -> AppResult<billing_invoices::Model> {
-    let inv = find_any(db, invoice_id).await?;
+    let inv = find_any(db, coop, invoice_id).await?;
     if inv.status != status::FINALIZED {
         return Err(AppError::Conflict(
             "Seule une facture finalisée et non réglée peut être marquée payée.".to_string(),
         ));
     }
+    let tenant = inv.tenant();
     let mut am: billing_invoices::ActiveModel = inv.into();
     am.status = Set(status::PAID.to_string());
     am.paid_on = Set(Some(on));
     am.updated_at = Set(Utc::now());
-    let inv = am.update(db).await?;
+    let inv = billing_invoices::Entity::update_in(tenant, am, db).await?;
     audit::record(
         db,
         actor,

@@ -117,7 +117,7 @@ fn change(now: Decimal, before: Option<Decimal>) -> Value {
 
 /// Totals per member for a period: its invoices when closed, else the preview.
 async fn totals_of(ctx: &AppContext, scope: &CoopScope, month: Month) -> HashMap<i64, Decimal> {
-    let invoices = service::invoices_of_period(&ctx.db, month)
+    let invoices = service::invoices_of_period(&ctx.db, scope.coop(), month)
         .await
         .unwrap_or_default();
     if !invoices.is_empty() {
@@ -126,7 +126,7 @@ async fn totals_of(ctx: &AppContext, scope: &CoopScope, month: Month) -> HashMap
             .map(|i| (i.member_id, euros(i.total_cents)))
             .collect();
     }
-    service::preview(&ctx.db, &scope.services().meters, month)
+    service::preview(&ctx.db, scope.coop(), &scope.services().meters, month)
         .await
         .map(|c| c.drafts.iter().map(|d| (d.member_id, d.total)).collect())
         .unwrap_or_default()
@@ -145,13 +145,13 @@ pub async fn review(
     let closed = metering::is_closed(&ctx.db, month).await?;
     let members = service::members_by_id(&ctx.db).await?;
     let previous = totals_of(&ctx, &scope, month.prev()).await;
-    let mut invoices = service::invoices_of_period(&ctx.db, month).await?;
+    let mut invoices = service::invoices_of_period(&ctx.db, scope.coop(), month).await?;
     let mut rows = Vec::new();
     let mut error = None;
     let mut pools = Vec::new();
     let (mut sub, mut vat, mut total) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     if invoices.is_empty() {
-        match service::preview(&ctx.db, &scope.services().meters, month).await {
+        match service::preview(&ctx.db, scope.coop(), &scope.services().meters, month).await {
             Ok(Computed { drafts, pools: p }) => {
                 for d in &drafts {
                     sub += d.subtotal;
@@ -173,7 +173,7 @@ pub async fn review(
     } else {
         let mut pool_totals: std::collections::BTreeMap<(String, String), (String, i64, i64)> =
             std::collections::BTreeMap::new();
-        let all_lines = service::lines_of_many(&ctx.db, &invoices).await?;
+        let all_lines = service::lines_of_many(&ctx.db, scope.coop(), &invoices).await?;
         for l in all_lines
             .values()
             .flatten()
@@ -277,7 +277,15 @@ pub async fn close(
     let scope = access.authorize("billing.close", "write").await?;
     let month = Month::parse(&period)?;
     let back = format!("/coop/billing?period={month}");
-    match service::close_period(&ctx.db, &scope.services().meters, &scope.actor(), month).await {
+    match service::close_period(
+        &ctx.db,
+        scope.coop(),
+        &scope.services().meters,
+        &scope.actor(),
+        month,
+    )
+    .await
+    {
         Ok(drafts) => Ok(redirect_with_flash(
             &back,
             "success",
@@ -352,7 +360,7 @@ pub async fn coop_invoice(
     access: CoopAccess,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("billing.invoices", "read").await?;
-    let inv = service::find_any(&ctx.db, id).await?;
+    let inv = service::find_any(&ctx.db, scope.coop(), id).await?;
     let mut data = invoice_context(&ctx, &inv).await?;
     data["can_approve"] = json!(scope.can("billing.approve", "write").await?);
     data["can_pay"] = json!(scope.can("billing.payments", "write").await?);
@@ -382,7 +390,7 @@ pub async fn approve(
     let scope = access.authorize("billing.approve", "write").await?;
     let back = format!("/coop/billing/invoices/{id}");
     let quorum = crate::settings(&ctx)?.quorum;
-    match service::approve(&ctx.db, &scope.actor(), id, quorum).await {
+    match service::approve(&ctx.db, scope.coop(), &scope.actor(), id, quorum).await {
         Ok(a) if a.finalized_now => {
             crate::notify::invoice_finalized(&ctx, &a.invoice).await?;
             Ok(redirect_with_flash(
@@ -424,7 +432,7 @@ pub async fn mark_paid(
     let back = format!("/coop/billing/invoices/{id}");
     let on = chrono::NaiveDate::parse_from_str(form.value.paid_on.trim(), "%Y-%m-%d")
         .unwrap_or_else(|_| paris_today());
-    match service::mark_paid(&ctx.db, &scope.actor(), id, on).await {
+    match service::mark_paid(&ctx.db, scope.coop(), &scope.actor(), id, on).await {
         Ok(_) => Ok(redirect_with_flash(
             &back,
             "success",
@@ -564,6 +572,7 @@ pub async fn create_charge(
     let scope = access.authorize("billing.charges", "write").await?;
     match charges::create_version(
         &ctx.db,
+        scope.coop(),
         &scope.services().meters,
         &scope.actor(),
         &form.value,
@@ -607,7 +616,7 @@ pub async fn member_billing(
     let scope = access.authorize("billing.invoices", "read").await?;
     let m = scope.member();
     let month = month_or_now(&q.period)?;
-    let invoices: Vec<Value> = service::invoices_of(&ctx.db, m.id)
+    let invoices: Vec<Value> = service::invoices_of(&ctx.db, scope.tenant())
         .await?
         .iter()
         .filter(|i| i.status != status::DRAFT)
@@ -620,7 +629,8 @@ pub async fn member_billing(
             })
         })
         .collect();
-    let preview = service::preview(&ctx.db, &scope.services().meters, month).await;
+    let coop = scope.coop_computation("a member's share of the pooled costs");
+    let preview = service::preview(&ctx.db, coop, &scope.services().meters, month).await;
     let (lines, total, error) = match preview {
         Ok(c) => match c.drafts.into_iter().find(|d| d.member_id == m.id) {
             Some(d) => (
@@ -674,7 +684,7 @@ pub async fn member_invoice(
     access: MemberAccess,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("billing.invoices", "read").await?;
-    let inv = service::invoices_of(&ctx.db, scope.member_id())
+    let inv = service::invoices_of(&ctx.db, scope.tenant())
         .await?
         .into_iter()
         .find(|i| i.id == id && i.status != status::DRAFT)
@@ -707,10 +717,10 @@ async fn allocation_rows(
 ) -> Result<Vec<crate::export::AllocationRow>, PageError> {
     use crate::export::AllocationRow;
     let members = service::members_by_id(&ctx.db).await?;
-    let invoices = service::invoices_of_period(&ctx.db, month).await?;
+    let invoices = service::invoices_of_period(&ctx.db, scope.coop(), month).await?;
     let mut rows = Vec::new();
     if invoices.is_empty() {
-        let c = service::preview(&ctx.db, &scope.services().meters, month).await?;
+        let c = service::preview(&ctx.db, scope.coop(), &scope.services().meters, month).await?;
         for d in &c.drafts {
             let siren = members
                 .get(&d.member_id)
@@ -734,7 +744,7 @@ async fn allocation_rows(
             }
         }
     } else {
-        let all_lines = service::lines_of_many(&ctx.db, &invoices).await?;
+        let all_lines = service::lines_of_many(&ctx.db, scope.coop(), &invoices).await?;
         for i in &invoices {
             let m = members.get(&i.member_id);
             for l in all_lines.get(&i.id).into_iter().flatten() {
@@ -885,9 +895,9 @@ pub async fn coop_invoice_file(
     Path((id, format)): Path<(Uuid, String)>,
     access: CoopAccess,
 ) -> Result<Response, PageError> {
-    access.authorize("billing.invoices", "read").await?;
+    let scope = access.authorize("billing.invoices", "read").await?;
     let format = crate::files::Format::from_ext(&format).ok_or(AppError::NotFound)?;
-    let inv = service::find_any(&ctx.db, id).await?;
+    let inv = service::find_any(&ctx.db, scope.coop(), id).await?;
     let member = service::members_by_id(&ctx.db)
         .await?
         .remove(&inv.member_id)
@@ -903,7 +913,7 @@ pub async fn member_invoice_file(
 ) -> Result<Response, PageError> {
     let scope = access.authorize("billing.invoices", "read").await?;
     let format = crate::files::Format::from_ext(&format).ok_or(AppError::NotFound)?;
-    let inv = service::invoices_of(&ctx.db, scope.member_id())
+    let inv = service::invoices_of(&ctx.db, scope.tenant())
         .await?
         .into_iter()
         .find(|i| i.id == id && i.status != status::DRAFT)

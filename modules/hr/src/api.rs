@@ -374,7 +374,7 @@ async fn run_accruals(
 ) -> ApiResult {
     let scope = access.authorize("hr.leave", "write").await?;
     let month = Month::parse(&body.month)?;
-    let r = ledger::run_accruals(&ctx.db, scope.member_id(), month, &scope.actor()).await?;
+    let r = ledger::run_accruals(&ctx.db, scope.tenant(), month, &scope.actor()).await?;
     Ok(Json(json!({"month": r.month, "employees": r.employees, "entries": r.entries, "days": dec(r.days)})).into_response())
 }
 

@@ -12,12 +12,13 @@ use mutualis_core::{
     error::{AppError, AppResult, FieldError},
     ids::new_id,
     scope::Scope,
+    tenant::{Coop, CoopOwned, MemberOwned, Tenant},
     time::fr_date,
 };
 use rust_decimal::{Decimal, RoundingStrategy};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set, TransactionSession,
+    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -475,7 +476,7 @@ pub async fn all_by_employee<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
 ) -> AppResult<BTreeMap<Uuid, Vec<Contract>>> {
-    by_employee_for(db, scope.member_id()).await
+    by_employee_for(db, scope.tenant()).await
 }
 
 /// The same for a background task of one member (no request scope).
@@ -484,12 +485,9 @@ pub async fn all_by_employee<C: ConnectionTrait>(
 /// Database errors.
 pub async fn by_employee_for<C: ConnectionTrait>(
     db: &C,
-    member_id: i64,
+    tenant: Tenant,
 ) -> AppResult<BTreeMap<Uuid, Vec<Contract>>> {
-    let rows = hr_contracts::Entity::find()
-        .filter(hr_contracts::Column::MemberId.eq(member_id))
-        .all(db)
-        .await?;
+    let rows = hr_contracts::Entity::find_in(tenant).all(db).await?;
     let mut by: BTreeMap<Uuid, Vec<hr_contracts::Model>> = BTreeMap::new();
     for r in rows {
         by.entry(r.employee_id).or_default().push(r);
@@ -506,9 +504,8 @@ pub async fn of_employee<C: ConnectionTrait>(
     scope: &Scope,
     employee_id: Uuid,
 ) -> AppResult<Vec<Contract>> {
-    crate::employees::get(db, scope.member_id(), employee_id).await?;
-    let rows = hr_contracts::Entity::find()
-        .filter(hr_contracts::Column::MemberId.eq(scope.member_id()))
+    crate::employees::get(db, scope.tenant(), employee_id).await?;
+    let rows = hr_contracts::Entity::find_in(scope.tenant())
         .filter(hr_contracts::Column::EmployeeId.eq(employee_id))
         .order_by_asc(hr_contracts::Column::Version)
         .all(db)
@@ -525,8 +522,7 @@ pub async fn one<C: ConnectionTrait>(
     scope: &Scope,
     contract_id: Uuid,
 ) -> AppResult<(Contract, hr_employees::Model)> {
-    let versions = hr_contracts::Entity::find()
-        .filter(hr_contracts::Column::MemberId.eq(scope.member_id()))
+    let versions = hr_contracts::Entity::find_in(scope.tenant())
         .filter(hr_contracts::Column::ContractId.eq(contract_id))
         .all(db)
         .await?;
@@ -537,7 +533,7 @@ pub async fn one<C: ConnectionTrait>(
     let employee_id = c.latest().ok_or(AppError::NotFound)?.employee_id;
     Ok((
         c,
-        crate::employees::get(db, scope.member_id(), employee_id).await?,
+        crate::employees::get(db, scope.tenant(), employee_id).await?,
     ))
 }
 
@@ -550,14 +546,14 @@ struct Slot {
 }
 
 fn active_version(
-    member_id: i64,
+    tenant: Tenant,
     employee_id: Uuid,
     slot: Slot,
     t: &Terms,
     by: &str,
 ) -> hr_contracts::ActiveModel {
     hr_contracts::ActiveModel {
-        member_id: Set(member_id),
+        member_id: Set(tenant.member_id()),
         id: Set(new_id()),
         employee_id: Set(employee_id),
         contract_id: Set(slot.contract_id),
@@ -588,24 +584,27 @@ fn active_version(
 /// Database errors.
 pub async fn insert_new<C: ConnectionTrait>(
     db: &C,
-    member_id: i64,
+    tenant: Tenant,
     employee_id: Uuid,
     t: &Terms,
     by: &str,
 ) -> AppResult<hr_contracts::Model> {
-    Ok(active_version(
-        member_id,
-        employee_id,
-        Slot {
-            contract_id: new_id(),
-            version: 1,
-            valid_from: t.start_date,
-            reason: None,
-        },
-        t,
-        by,
+    Ok(hr_contracts::Entity::insert_in(
+        tenant,
+        active_version(
+            tenant,
+            employee_id,
+            Slot {
+                contract_id: new_id(),
+                version: 1,
+                valid_from: t.start_date,
+                reason: None,
+            },
+            t,
+            by,
+        ),
+        db,
     )
-    .insert(db)
     .await?)
 }
 
@@ -620,7 +619,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     input: &ContractInput,
 ) -> AppResult<hr_contracts::Model> {
     let t = input.validate().map_err(AppError::Validation)?;
-    let e = crate::employees::get(db, scope.member_id(), employee_id).await?;
+    let e = crate::employees::get(db, scope.tenant(), employee_id).await?;
     if t.start_date < e.entry_date {
         return Err(AppError::field(
             "start_date",
@@ -631,14 +630,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         ));
     }
     let txn = begin_write(db).await?;
-    let row = insert_new(
-        &txn,
-        scope.member_id(),
-        employee_id,
-        &t,
-        &scope.actor().label,
-    )
-    .await?;
+    let row = insert_new(&txn, scope.tenant(), employee_id, &t, &scope.actor().label).await?;
     audit::record(
         &txn,
         &scope.actor(),
@@ -691,8 +683,7 @@ pub async fn amend<C: ConnectionTrait + TransactionTrait>(
     let Some(valid_from) = valid_from else {
         return Err(AppError::Validation(errors));
     };
-    let versions = hr_contracts::Entity::find()
-        .filter(hr_contracts::Column::MemberId.eq(scope.member_id()))
+    let versions = hr_contracts::Entity::find_in(scope.tenant())
         .filter(hr_contracts::Column::ContractId.eq(contract_id))
         .order_by_asc(hr_contracts::Column::Version)
         .all(db)
@@ -714,19 +705,22 @@ pub async fn amend<C: ConnectionTrait + TransactionTrait>(
         ));
     }
     let txn = begin_write(db).await?;
-    let row = active_version(
-        scope.member_id(),
-        last.employee_id,
-        Slot {
-            contract_id,
-            version: last.version + 1,
-            valid_from,
-            reason,
-        },
-        &t,
-        &scope.actor().label,
+    let row = hr_contracts::Entity::insert_in(
+        scope.tenant(),
+        active_version(
+            scope.tenant(),
+            last.employee_id,
+            Slot {
+                contract_id,
+                version: last.version + 1,
+                valid_from,
+                reason,
+            },
+            &t,
+            &scope.actor().label,
+        ),
+        &txn,
     )
-    .insert(&txn)
     .await?;
     audit::record(
         &txn,
@@ -751,7 +745,7 @@ pub async fn point_value_at<C: ConnectionTrait>(
     agreement: &str,
     day: NaiveDate,
 ) -> AppResult<Option<Decimal>> {
-    let v = hr_point_values::Entity::find()
+    let v = hr_point_values::Entity::find_shared()
         .filter(hr_point_values::Column::Agreement.eq(agreement))
         .filter(hr_point_values::Column::ValidFrom.lte(day))
         .order_by_desc(hr_point_values::Column::ValidFrom)
@@ -765,7 +759,7 @@ pub async fn point_value_at<C: ConnectionTrait>(
 /// # Errors
 /// Database errors.
 pub async fn point_values<C: ConnectionTrait>(db: &C) -> AppResult<Vec<hr_point_values::Model>> {
-    Ok(hr_point_values::Entity::find()
+    Ok(hr_point_values::Entity::find_shared()
         .order_by_asc(hr_point_values::Column::Agreement)
         .order_by_desc(hr_point_values::Column::ValidFrom)
         .all(db)
@@ -778,6 +772,7 @@ pub async fn point_values<C: ConnectionTrait>(db: &C) -> AppResult<Vec<hr_point_
 /// 422 on an invalid value or date, or a date already set; database errors.
 pub async fn add_point_value<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    coop: Coop,
     actor: &audit::Actor,
     agreement: &str,
     valid_from: &str,
@@ -810,7 +805,7 @@ pub async fn add_point_value<C: ConnectionTrait + TransactionTrait>(
         return Err(AppError::Validation(errors));
     };
     let txn = begin_write(db).await?;
-    let exists = hr_point_values::Entity::find()
+    let exists = hr_point_values::Entity::find_shared()
         .filter(hr_point_values::Column::Agreement.eq(agreement))
         .filter(hr_point_values::Column::ValidFrom.eq(day))
         .one(&txn)
@@ -824,15 +819,18 @@ pub async fn add_point_value<C: ConnectionTrait + TransactionTrait>(
             ),
         ));
     }
-    let row = hr_point_values::ActiveModel {
-        agreement: Set(agreement.to_string()),
-        valid_from: Set(day),
-        value: Set(v.normalize().to_string()),
-        source: Set(opt(source)),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let row = hr_point_values::Entity::insert_coop(
+        coop,
+        hr_point_values::ActiveModel {
+            agreement: Set(agreement.to_string()),
+            valid_from: Set(day),
+            value: Set(v.normalize().to_string()),
+            source: Set(opt(source)),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        },
+        &txn,
+    )
     .await?;
     audit::record(
         &txn,

@@ -7,15 +7,19 @@ use mutualis_core::{
     error::{AppError, AppResult, FieldError, is_unique_violation},
     ids::new_id,
     scope::Scope,
+    tenant::{MemberOwned, Tenant},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set, TransactionSession,
+    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{entities::hr_employees, nir::Nir};
+use crate::{
+    entities::{hr_contracts, hr_employees},
+    nir::Nir,
+};
 
 /// The JSON body or form to create an employee. Never carries a member id.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
@@ -79,10 +83,11 @@ fn date(field: &str, label: &str, raw: &str, errors: &mut Vec<FieldError>) -> Op
 /// 404; database errors.
 pub async fn get<C: ConnectionTrait>(
     db: &C,
-    member_id: i64,
+    tenant: Tenant,
     id: Uuid,
 ) -> AppResult<hr_employees::Model> {
-    hr_employees::Entity::find_by_id((member_id, id))
+    hr_employees::Entity::find_in(tenant)
+        .filter(hr_employees::Column::Id.eq(id))
         .one(db)
         .await?
         .ok_or(AppError::NotFound)
@@ -256,8 +261,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     let establishment_id = match &v.establishment_nic {
         None => None,
         Some(nic) => Some(
-            establishments::Entity::find()
-                .filter(establishments::Column::MemberId.eq(scope.member_id()))
+            establishments::Entity::find_in(scope.tenant())
                 .filter(establishments::Column::Nic.eq(nic.as_str()))
                 .one(db)
                 .await?
@@ -273,29 +277,32 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     let now = Utc::now();
     // The record and its audit row commit together.
     let txn = mutualis_core::db::begin_write(db).await?;
-    let row = hr_employees::ActiveModel {
-        member_id: Set(scope.member_id()),
-        id: Set(new_id()),
-        matricule: Set(v.matricule),
-        first_name: Set(v.first_name),
-        last_name: Set(v.last_name.to_uppercase()),
-        sex: Set(v.sex),
-        birth_date: Set(v.birth_date),
-        nationality: Set(v.nationality),
-        nir: Set(v.nir.as_str().to_string()),
-        establishment_id: Set(establishment_id),
-        entry_date: Set(v.entry_date),
-        exit_date: Set(None),
-        email: Set(v.email),
-        address: Set(v.address),
-        phone: Set(v.phone),
-        permit_type: Set(v.permit_type),
-        permit_number: Set(v.permit_number),
-        permit_expiry: Set(v.permit_expiry),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
+    let row = hr_employees::Entity::insert_in(
+        scope.tenant(),
+        hr_employees::ActiveModel {
+            member_id: Set(scope.member_id()),
+            id: Set(new_id()),
+            matricule: Set(v.matricule),
+            first_name: Set(v.first_name),
+            last_name: Set(v.last_name.to_uppercase()),
+            sex: Set(v.sex),
+            birth_date: Set(v.birth_date),
+            nationality: Set(v.nationality),
+            nir: Set(v.nir.as_str().to_string()),
+            establishment_id: Set(establishment_id),
+            entry_date: Set(v.entry_date),
+            exit_date: Set(None),
+            email: Set(v.email),
+            address: Set(v.address),
+            phone: Set(v.phone),
+            permit_type: Set(v.permit_type),
+            permit_number: Set(v.permit_number),
+            permit_expiry: Set(v.permit_expiry),
+            created_at: Set(now),
+            updated_at: Set(now),
+        },
+        &txn,
+    )
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
@@ -329,8 +336,7 @@ pub async fn list<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
 ) -> AppResult<Vec<hr_employees::Model>> {
-    Ok(hr_employees::Entity::find()
-        .filter(hr_employees::Column::MemberId.eq(scope.member_id()))
+    Ok(hr_employees::Entity::find_in(scope.tenant())
         .order_by_asc(hr_employees::Column::LastName)
         .order_by_asc(hr_employees::Column::FirstName)
         .all(db)
@@ -346,7 +352,7 @@ pub async fn record<C: ConnectionTrait + TransactionTrait>(
     scope: &Scope,
     id: Uuid,
 ) -> AppResult<hr_employees::Model> {
-    let e = get(db, scope.member_id(), id).await?;
+    let e = get(db, scope.tenant(), id).await?;
     audit::record(
         db,
         &scope.actor(),
@@ -369,8 +375,7 @@ pub async fn by_email<C: ConnectionTrait>(
     scope: &Scope,
     email: &str,
 ) -> AppResult<Option<hr_employees::Model>> {
-    Ok(hr_employees::Entity::find()
-        .filter(hr_employees::Column::MemberId.eq(scope.member_id()))
+    Ok(hr_employees::Entity::find_in(scope.tenant())
         .filter(hr_employees::Column::Email.eq(email.trim().to_lowercase()))
         .one(db)
         .await?)
@@ -388,7 +393,7 @@ pub async fn record_exit<C: ConnectionTrait + TransactionTrait>(
     exit: &str,
     reason: &str,
 ) -> AppResult<hr_employees::Model> {
-    let e = get(db, scope.member_id(), id).await?;
+    let e = get(db, scope.tenant(), id).await?;
     let mut errors = Vec::new();
     let day = date("exit_date", "La date de sortie", exit, &mut errors);
     let Some(day) = day else {
@@ -408,7 +413,7 @@ pub async fn record_exit<C: ConnectionTrait + TransactionTrait>(
         ));
     }
     let txn = mutualis_core::db::begin_write(db).await?;
-    let contracts = crate::contracts::by_employee_for(&txn, scope.member_id())
+    let contracts = crate::contracts::by_employee_for(&txn, scope.tenant())
         .await?
         .remove(&id)
         .unwrap_or_default();
@@ -417,7 +422,7 @@ pub async fn record_exit<C: ConnectionTrait + TransactionTrait>(
         if last.start_date > day || last.end_date.is_some_and(|end| end <= day) {
             continue;
         }
-        let mut v: crate::entities::hr_contracts::ActiveModel = last.clone().into();
+        let mut v: hr_contracts::ActiveModel = last.clone().into();
         v.id = Set(new_id());
         v.version = Set(last.version + 1);
         v.valid_from = Set(day.max(last.valid_from));
@@ -425,12 +430,12 @@ pub async fn record_exit<C: ConnectionTrait + TransactionTrait>(
         v.reason = Set(Some(format!("Sortie du salarié : {reason}")));
         v.created_by = Set(scope.actor().label);
         v.created_at = Set(Utc::now());
-        v.insert(&txn).await?;
+        hr_contracts::Entity::insert_in(scope.tenant(), v, &txn).await?;
     }
     let mut a: hr_employees::ActiveModel = e.into();
     a.exit_date = Set(Some(day));
     a.updated_at = Set(Utc::now());
-    let e = a.update(&txn).await?;
+    let e = hr_employees::Entity::update_in(scope.tenant(), a, &txn).await?;
     audit::record(
         &txn,
         &scope.actor(),

@@ -16,10 +16,11 @@ use mutualis_core::{
     error::{AppError, AppResult},
     ids::new_id,
     scope::Scope,
+    tenant::{MemberOwned, Tenant},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
+    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -394,19 +395,17 @@ pub fn stage_rows(
 
 async fn member_sets<C: ConnectionTrait>(
     db: &C,
-    member_id: i64,
+    tenant: Tenant,
 ) -> AppResult<(HashSet<String>, HashMap<String, Uuid>)> {
-    let existing: HashSet<String> = hr_employees::Entity::find()
+    let existing: HashSet<String> = hr_employees::Entity::find_in(tenant)
         .select_only()
         .column(hr_employees::Column::Matricule)
-        .filter(hr_employees::Column::MemberId.eq(member_id))
         .into_tuple::<String>()
         .all(db)
         .await?
         .into_iter()
         .collect();
-    let nics: HashMap<String, Uuid> = establishments::Entity::find()
-        .filter(establishments::Column::MemberId.eq(member_id))
+    let nics: HashMap<String, Uuid> = establishments::Entity::find_in(tenant)
         .all(db)
         .await?
         .into_iter()
@@ -433,34 +432,36 @@ pub async fn stage<C: ConnectionTrait + TransactionTrait>(
         )));
     }
     let (idx, map) = header_map(&rows)?;
-    let (existing, nics) = member_sets(db, scope.member_id()).await?;
+    let (existing, nics) = member_sets(db, scope.tenant()).await?;
     let nic_set: HashSet<String> = nics.keys().cloned().collect();
     let st = stage_rows(&rows, (idx, &map), &existing, &nic_set);
     let payload = serde_json::to_string(&st.valid).map_err(|e| AppError::Unexpected(e.into()))?;
     let errors = serde_json::to_string(&st.errors).map_err(|e| AppError::Unexpected(e.into()))?;
     let txn = begin_write(db).await?;
     // Files staged and never confirmed are dropped after a week.
-    hr_imports::Entity::delete_many()
-        .filter(hr_imports::Column::MemberId.eq(scope.member_id()))
+    hr_imports::Entity::delete_in(scope.tenant())
         .filter(hr_imports::Column::Status.eq("staged"))
         .filter(hr_imports::Column::CreatedAt.lt(Utc::now() - Duration::days(7)))
         .exec(&txn)
         .await?;
-    let row = hr_imports::ActiveModel {
-        member_id: Set(scope.member_id()),
-        id: Set(new_id()),
-        filename: Set(filename.chars().take(200).collect()),
-        status: Set("staged".to_string()),
-        rows: Set(i64::try_from(st.rows).unwrap_or(i64::MAX)),
-        valid: Set(i64::try_from(st.valid.len()).unwrap_or(i64::MAX)),
-        payload: Set(payload),
-        errors: Set(errors),
-        imported: Set(None),
-        created_by: Set(scope.actor().label),
-        created_at: Set(Utc::now()),
-        confirmed_at: Set(None),
-    }
-    .insert(&txn)
+    let row = hr_imports::Entity::insert_in(
+        scope.tenant(),
+        hr_imports::ActiveModel {
+            member_id: Set(scope.member_id()),
+            id: Set(new_id()),
+            filename: Set(filename.chars().take(200).collect()),
+            status: Set("staged".to_string()),
+            rows: Set(i64::try_from(st.rows).unwrap_or(i64::MAX)),
+            valid: Set(i64::try_from(st.valid.len()).unwrap_or(i64::MAX)),
+            payload: Set(payload),
+            errors: Set(errors),
+            imported: Set(None),
+            created_by: Set(scope.actor().label),
+            created_at: Set(Utc::now()),
+            confirmed_at: Set(None),
+        },
+        &txn,
+    )
     .await?;
     audit::record(
         &txn,
@@ -485,7 +486,8 @@ pub async fn get<C: ConnectionTrait>(
     scope: &Scope,
     id: Uuid,
 ) -> AppResult<hr_imports::Model> {
-    hr_imports::Entity::find_by_id((scope.member_id(), id))
+    hr_imports::Entity::find_in(scope.tenant())
+        .filter(hr_imports::Column::Id.eq(id))
         .one(db)
         .await?
         .ok_or(AppError::NotFound)
@@ -502,8 +504,7 @@ pub fn errors_of(i: &hr_imports::Model) -> Vec<RowError> {
 /// # Errors
 /// Database errors.
 pub async fn list<C: ConnectionTrait>(db: &C, scope: &Scope) -> AppResult<Vec<hr_imports::Model>> {
-    Ok(hr_imports::Entity::find()
-        .filter(hr_imports::Column::MemberId.eq(scope.member_id()))
+    Ok(hr_imports::Entity::find_in(scope.tenant())
         .order_by_desc(hr_imports::Column::CreatedAt)
         .all(db)
         .await?)
@@ -525,7 +526,8 @@ pub async fn confirm<C: ConnectionTrait + TransactionTrait>(
     strict: bool,
 ) -> AppResult<hr_imports::Model> {
     let txn = begin_write(db).await?;
-    let imp = hr_imports::Entity::find_by_id((scope.member_id(), id))
+    let imp = hr_imports::Entity::find_in(scope.tenant())
+        .filter(hr_imports::Column::Id.eq(id))
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -548,7 +550,7 @@ pub async fn confirm<C: ConnectionTrait + TransactionTrait>(
     }
     let staged: Vec<StagedRow> =
         serde_json::from_str(&imp.payload).map_err(|e| AppError::Unexpected(e.into()))?;
-    let (existing, nics) = member_sets(&txn, scope.member_id()).await?;
+    let (existing, nics) = member_sets(&txn, scope.tenant()).await?;
     let taken: Vec<String> = staged
         .iter()
         .filter(|r| existing.contains(r.cell("matricule").trim()))
@@ -576,10 +578,10 @@ pub async fn confirm<C: ConnectionTrait + TransactionTrait>(
         };
         let e = employee.validate().map_err(|_| stale())?;
         let eid = new_id();
-        employees.push(employee_row(scope.member_id(), eid, &e, &nics, now));
+        employees.push(employee_row(scope.tenant(), eid, &e, &nics, now));
         if let Some(contract) = contract {
             let t = contract.validate().map_err(|_| stale())?;
-            contracts_rows.push(contract_row(scope.member_id(), eid, &t, &by, now));
+            contracts_rows.push(contract_row(scope.tenant(), eid, &t, &by, now));
         }
         count += 1;
         if employees.len() == BATCH {
@@ -592,7 +594,7 @@ pub async fn confirm<C: ConnectionTrait + TransactionTrait>(
     a.imported = Set(Some(i64::try_from(count).unwrap_or(i64::MAX)));
     a.confirmed_at = Set(Some(now));
     a.payload = Set("[]".to_string());
-    let imp = a.update(&txn).await?;
+    let imp = hr_imports::Entity::update_in(scope.tenant(), a, &txn).await?;
     audit::record(
         &txn,
         &scope.actor(),
@@ -650,7 +652,10 @@ const CONTRACT_COLUMNS: [&str; 20] = [
 /// One multi-row `INSERT` of `rows` (each as many values as `columns`). Built by hand:
 /// sea-orm's `insert_many` spends more time building 500 active models and their
 /// query than the database spends storing them (see docs/benchmarks.md). The values
-/// are the same `sea_orm::Value`s the ORM would bind.
+/// are the same `sea_orm::Value`s the ORM would bind. The one raw statement of the
+/// module: its rows come only from `employee_row`/`contract_row`, which take the
+/// `Tenant` and write its `member_id` first.
+#[allow(clippy::disallowed_methods)]
 async fn insert_rows<C: ConnectionTrait>(
     db: &C,
     table: &str,
@@ -718,14 +723,14 @@ async fn flush<C: ConnectionTrait>(
 }
 
 fn employee_row(
-    member_id: i64,
+    tenant: Tenant,
     id: Uuid,
     e: &ValidEmployee,
     nics: &HashMap<String, Uuid>,
     now: chrono::DateTime<Utc>,
 ) -> Vec<sea_orm::Value> {
     vec![
-        member_id.into(),
+        tenant.member_id().into(),
         id.into(),
         e.matricule.clone().into(),
         e.first_name.clone().into(),
@@ -745,14 +750,14 @@ fn employee_row(
 }
 
 fn contract_row(
-    member_id: i64,
+    tenant: Tenant,
     employee_id: Uuid,
     t: &Terms,
     by: &str,
     now: chrono::DateTime<Utc>,
 ) -> Vec<sea_orm::Value> {
     vec![
-        member_id.into(),
+        tenant.member_id().into(),
         new_id().into(),
         employee_id.into(),
         new_id().into(),

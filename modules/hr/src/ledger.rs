@@ -10,12 +10,13 @@ use mutualis_core::{
     error::{AppError, AppResult, FieldError},
     ids::new_id,
     scope::Scope,
+    tenant::{MemberOwned, Tenant},
     time::{Month, fr_date, paris_today},
 };
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set, TransactionSession,
+    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -31,12 +32,12 @@ use crate::{
 ///
 /// # Errors
 /// Database errors.
-pub async fn settings<C: ConnectionTrait>(db: &C, member_id: i64) -> AppResult<hr_settings::Model> {
-    Ok(hr_settings::Entity::find_by_id(member_id)
+pub async fn settings<C: ConnectionTrait>(db: &C, tenant: Tenant) -> AppResult<hr_settings::Model> {
+    Ok(hr_settings::Entity::find_in(tenant)
         .one(db)
         .await?
         .unwrap_or(hr_settings::Model {
-            member_id,
+            member_id: tenant.member_id(),
             alsace_moselle: false,
             first_interview_months: 12,
             interview_every_years: 4,
@@ -56,19 +57,22 @@ pub async fn save_settings<C: ConnectionTrait + TransactionTrait>(
     s: &hr_settings::Model,
 ) -> AppResult<()> {
     let txn = begin_write(db).await?;
-    hr_settings::Entity::delete_by_id(scope.member_id())
+    hr_settings::Entity::delete_in(scope.tenant())
         .exec(&txn)
         .await?;
-    hr_settings::ActiveModel {
-        member_id: Set(scope.member_id()),
-        alsace_moselle: Set(s.alsace_moselle),
-        first_interview_months: Set(s.first_interview_months),
-        interview_every_years: Set(s.interview_every_years),
-        review_every_years: Set(s.review_every_years),
-        reminder_days: Set(s.reminder_days),
-        updated_at: Set(Utc::now()),
-    }
-    .insert(&txn)
+    hr_settings::Entity::insert_in(
+        scope.tenant(),
+        hr_settings::ActiveModel {
+            member_id: Set(scope.member_id()),
+            alsace_moselle: Set(s.alsace_moselle),
+            first_interview_months: Set(s.first_interview_months),
+            interview_every_years: Set(s.interview_every_years),
+            review_every_years: Set(s.review_every_years),
+            reminder_days: Set(s.reminder_days),
+            updated_at: Set(Utc::now()),
+        },
+        &txn,
+    )
     .await?;
     audit::record(
         &txn,
@@ -135,17 +139,16 @@ pub async fn entries<C: ConnectionTrait>(
     scope: &Scope,
     employee_id: Uuid,
 ) -> AppResult<Vec<hr_leave_entries::Model>> {
-    crate::employees::get(db, scope.member_id(), employee_id).await?;
-    entries_for(db, scope.member_id(), Some(employee_id)).await
+    crate::employees::get(db, scope.tenant(), employee_id).await?;
+    entries_for(db, scope.tenant(), Some(employee_id)).await
 }
 
 async fn entries_for<C: ConnectionTrait>(
     db: &C,
-    member_id: i64,
+    tenant: Tenant,
     employee_id: Option<Uuid>,
 ) -> AppResult<Vec<hr_leave_entries::Model>> {
-    let mut q =
-        hr_leave_entries::Entity::find().filter(hr_leave_entries::Column::MemberId.eq(member_id));
+    let mut q = hr_leave_entries::Entity::find_in(tenant);
     if let Some(e) = employee_id {
         q = q.filter(hr_leave_entries::Column::EmployeeId.eq(e));
     }
@@ -164,7 +167,7 @@ pub async fn totals<C: ConnectionTrait>(
     scope: &Scope,
 ) -> AppResult<HashMap<(Uuid, String), Decimal>> {
     let mut out: HashMap<(Uuid, String), Decimal> = HashMap::new();
-    for e in entries_for(db, scope.member_id(), None).await? {
+    for e in entries_for(db, scope.tenant(), None).await? {
         *out.entry((e.employee_id, e.leave_type)).or_default() += days(e.days_micros);
     }
     Ok(out)
@@ -189,8 +192,7 @@ pub async fn requests<C: ConnectionTrait>(
     scope: &Scope,
     employee_id: Option<Uuid>,
 ) -> AppResult<Vec<hr_leave_requests::Model>> {
-    let mut q = hr_leave_requests::Entity::find()
-        .filter(hr_leave_requests::Column::MemberId.eq(scope.member_id()));
+    let mut q = hr_leave_requests::Entity::find_in(scope.tenant());
     if let Some(e) = employee_id {
         q = q.filter(hr_leave_requests::Column::EmployeeId.eq(e));
     }
@@ -214,7 +216,7 @@ pub async fn request<C: ConnectionTrait + TransactionTrait>(
 ) -> AppResult<hr_leave_requests::Model> {
     request_for(
         db,
-        scope.member_id(),
+        scope.tenant(),
         &scope.actor(),
         employee_id,
         input,
@@ -229,13 +231,13 @@ pub async fn request<C: ConnectionTrait + TransactionTrait>(
 /// As `request`.
 pub async fn request_for<C: ConnectionTrait + TransactionTrait>(
     db: &C,
-    member_id: i64,
+    tenant: Tenant,
     actor: &Actor,
     employee_id: Uuid,
     input: &RequestInput,
     self_service: bool,
 ) -> AppResult<hr_leave_requests::Model> {
-    let e = crate::employees::get(db, member_id, employee_id).await?;
+    let e = crate::employees::get(db, tenant, employee_id).await?;
     let mut errors = Vec::new();
     let t = leave::leave_type(input.leave_type.trim());
     if t.is_none() {
@@ -282,7 +284,7 @@ pub async fn request_for<C: ConnectionTrait + TransactionTrait>(
             ),
         ));
     }
-    let s = settings(db, member_id).await?;
+    let s = settings(db, tenant).await?;
     let n = Decimal::from(leave::count_days(t, start, end, s.alsace_moselle));
     if n.is_zero() {
         return Err(AppError::field(
@@ -290,8 +292,7 @@ pub async fn request_for<C: ConnectionTrait + TransactionTrait>(
             "Cette période ne compte aucun jour à décompter (dimanches et jours fériés).",
         ));
     }
-    let overlapping = hr_leave_requests::Entity::find()
-        .filter(hr_leave_requests::Column::MemberId.eq(member_id))
+    let overlapping = hr_leave_requests::Entity::find_in(tenant)
         .filter(hr_leave_requests::Column::EmployeeId.eq(employee_id))
         .filter(hr_leave_requests::Column::Status.is_in(["pending", "approved"]))
         .filter(hr_leave_requests::Column::StartDate.lte(end))
@@ -310,14 +311,13 @@ pub async fn request_for<C: ConnectionTrait + TransactionTrait>(
         ));
     }
     if t.balance {
-        let available: Decimal = entries_for(db, member_id, Some(employee_id))
+        let available: Decimal = entries_for(db, tenant, Some(employee_id))
             .await?
             .iter()
             .filter(|x| x.leave_type == t.code)
             .map(|x| days(x.days_micros))
             .sum();
-        let pending: Decimal = hr_leave_requests::Entity::find()
-            .filter(hr_leave_requests::Column::MemberId.eq(member_id))
+        let pending: Decimal = hr_leave_requests::Entity::find_in(tenant)
             .filter(hr_leave_requests::Column::EmployeeId.eq(employee_id))
             .all(db)
             .await?
@@ -344,28 +344,33 @@ pub async fn request_for<C: ConnectionTrait + TransactionTrait>(
     let txn = begin_write(db).await?;
     let now = Utc::now();
     let recorded = !t.approval;
-    let row = hr_leave_requests::ActiveModel {
-        member_id: Set(member_id),
-        id: Set(new_id()),
-        employee_id: Set(employee_id),
-        leave_type: Set(t.code.to_string()),
-        start_date: Set(start),
-        end_date: Set(end),
-        days_micros: Set(micros(n)),
-        status: Set(if recorded { "approved" } else { "pending" }.to_string()),
-        comment: Set(Some(input.comment.trim().to_string()).filter(|c| !c.is_empty())),
-        requested_by: Set(actor.label.clone()),
-        decided_by: Set(recorded.then(|| actor.label.clone())),
-        decided_at: Set(recorded.then_some(now)),
-        decision_note: Set(recorded.then(|| "Absence enregistrée par le service RH".to_string())),
-        created_at: Set(now),
-    }
-    .insert(&txn)
+    let row = hr_leave_requests::Entity::insert_in(
+        tenant,
+        hr_leave_requests::ActiveModel {
+            member_id: Set(tenant.member_id()),
+            id: Set(new_id()),
+            employee_id: Set(employee_id),
+            leave_type: Set(t.code.to_string()),
+            start_date: Set(start),
+            end_date: Set(end),
+            days_micros: Set(micros(n)),
+            status: Set(if recorded { "approved" } else { "pending" }.to_string()),
+            comment: Set(Some(input.comment.trim().to_string()).filter(|c| !c.is_empty())),
+            requested_by: Set(actor.label.clone()),
+            decided_by: Set(recorded.then(|| actor.label.clone())),
+            decided_at: Set(recorded.then_some(now)),
+            decision_note: Set(
+                recorded.then(|| "Absence enregistrée par le service RH".to_string())
+            ),
+            created_at: Set(now),
+        },
+        &txn,
+    )
     .await?;
     audit::record(
         &txn,
         actor,
-        Some(member_id),
+        Some(tenant.member_id()),
         "leave_request",
         &row.id.to_string(),
         if recorded { "record" } else { "request" },
@@ -423,7 +428,7 @@ pub async fn decide<C: ConnectionTrait + TransactionTrait>(
 ) -> AppResult<hr_leave_requests::Model> {
     decide_for(
         db,
-        scope.member_id(),
+        scope.tenant(),
         &scope.actor(),
         request_id,
         approve,
@@ -438,14 +443,15 @@ pub async fn decide<C: ConnectionTrait + TransactionTrait>(
 /// As `decide`.
 pub async fn decide_for<C: ConnectionTrait + TransactionTrait>(
     db: &C,
-    member_id: i64,
+    tenant: Tenant,
     actor: &Actor,
     request_id: Uuid,
     approve: bool,
     note: &str,
 ) -> AppResult<hr_leave_requests::Model> {
     let txn = begin_write(db).await?;
-    let r = hr_leave_requests::Entity::find_by_id((member_id, request_id))
+    let r = hr_leave_requests::Entity::find_in(tenant)
+        .filter(hr_leave_requests::Column::Id.eq(request_id))
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -457,7 +463,7 @@ pub async fn decide_for<C: ConnectionTrait + TransactionTrait>(
     let t = leave::leave_type(&r.leave_type).ok_or(AppError::NotFound)?;
     let now = Utc::now();
     if approve && t.balance {
-        let mine: Vec<_> = entries_for(&txn, member_id, Some(r.employee_id))
+        let mine: Vec<_> = entries_for(&txn, tenant, Some(r.employee_id))
             .await?
             .into_iter()
             .filter(|e| e.leave_type == t.code)
@@ -473,26 +479,29 @@ pub async fn decide_for<C: ConnectionTrait + TransactionTrait>(
             )));
         }
         for (period, d) in allocate_taking(&balances, n, &current_period(t.code, r.start_date)) {
-            hr_leave_entries::ActiveModel {
-                member_id: Set(member_id),
-                id: Set(new_id()),
-                employee_id: Set(r.employee_id),
-                leave_type: Set(t.code.to_string()),
-                kind: Set("taking".to_string()),
-                days_micros: Set(-micros(d)),
-                period: Set(period),
-                effective_date: Set(r.start_date),
-                source_key: Set(None),
-                request_id: Set(Some(r.id)),
-                note: Set(Some(format!(
-                    "Congé du {} au {}",
-                    fr_date(r.start_date),
-                    fr_date(r.end_date)
-                ))),
-                created_by: Set(actor.label.clone()),
-                created_at: Set(now),
-            }
-            .insert(&txn)
+            hr_leave_entries::Entity::insert_in(
+                tenant,
+                hr_leave_entries::ActiveModel {
+                    member_id: Set(tenant.member_id()),
+                    id: Set(new_id()),
+                    employee_id: Set(r.employee_id),
+                    leave_type: Set(t.code.to_string()),
+                    kind: Set("taking".to_string()),
+                    days_micros: Set(-micros(d)),
+                    period: Set(period),
+                    effective_date: Set(r.start_date),
+                    source_key: Set(None),
+                    request_id: Set(Some(r.id)),
+                    note: Set(Some(format!(
+                        "Congé du {} au {}",
+                        fr_date(r.start_date),
+                        fr_date(r.end_date)
+                    ))),
+                    created_by: Set(actor.label.clone()),
+                    created_at: Set(now),
+                },
+                &txn,
+            )
             .await?;
         }
     }
@@ -502,11 +511,11 @@ pub async fn decide_for<C: ConnectionTrait + TransactionTrait>(
     a.decided_by = Set(Some(actor.label.clone()));
     a.decided_at = Set(Some(now));
     a.decision_note = Set((!note.is_empty()).then(|| note.to_string()));
-    let r = a.update(&txn).await?;
+    let r = hr_leave_requests::Entity::update_in(tenant, a, &txn).await?;
     audit::record(
         &txn,
         actor,
-        Some(member_id),
+        Some(tenant.member_id()),
         "leave_request",
         &r.id.to_string(),
         if approve { "approve" } else { "refuse" },
@@ -531,10 +540,11 @@ pub async fn cancel<C: ConnectionTrait + TransactionTrait>(
     request_id: Uuid,
     only_own: Option<Uuid>,
 ) -> AppResult<hr_leave_requests::Model> {
-    let member_id = scope.member_id();
+    let tenant = scope.tenant();
     let actor = scope.actor();
     let txn = begin_write(db).await?;
-    let r = hr_leave_requests::Entity::find_by_id((member_id, request_id))
+    let r = hr_leave_requests::Entity::find_in(tenant)
+        .filter(hr_leave_requests::Column::Id.eq(request_id))
         .one(&txn)
         .await?
         .filter(|r| only_own.is_none_or(|e| e == r.employee_id))
@@ -554,32 +564,34 @@ pub async fn cancel<C: ConnectionTrait + TransactionTrait>(
         }
     }
     let now = Utc::now();
-    let takings = hr_leave_entries::Entity::find()
-        .filter(hr_leave_entries::Column::MemberId.eq(member_id))
+    let takings = hr_leave_entries::Entity::find_in(tenant)
         .filter(hr_leave_entries::Column::RequestId.eq(r.id))
         .all(&txn)
         .await?;
     for t in &takings {
-        hr_leave_entries::ActiveModel {
-            member_id: Set(member_id),
-            id: Set(new_id()),
-            employee_id: Set(t.employee_id),
-            leave_type: Set(t.leave_type.clone()),
-            kind: Set("taking".to_string()),
-            days_micros: Set(-t.days_micros),
-            period: Set(t.period.clone()),
-            effective_date: Set(t.effective_date),
-            source_key: Set(None),
-            request_id: Set(Some(r.id)),
-            note: Set(Some(format!(
-                "Annulation du congé du {} au {}",
-                fr_date(r.start_date),
-                fr_date(r.end_date)
-            ))),
-            created_by: Set(actor.label.clone()),
-            created_at: Set(now),
-        }
-        .insert(&txn)
+        hr_leave_entries::Entity::insert_in(
+            tenant,
+            hr_leave_entries::ActiveModel {
+                member_id: Set(tenant.member_id()),
+                id: Set(new_id()),
+                employee_id: Set(t.employee_id),
+                leave_type: Set(t.leave_type.clone()),
+                kind: Set("taking".to_string()),
+                days_micros: Set(-t.days_micros),
+                period: Set(t.period.clone()),
+                effective_date: Set(t.effective_date),
+                source_key: Set(None),
+                request_id: Set(Some(r.id)),
+                note: Set(Some(format!(
+                    "Annulation du congé du {} au {}",
+                    fr_date(r.start_date),
+                    fr_date(r.end_date)
+                ))),
+                created_by: Set(actor.label.clone()),
+                created_at: Set(now),
+            },
+            &txn,
+        )
         .await?;
     }
     let was = r.status.clone();
@@ -587,11 +599,11 @@ pub async fn cancel<C: ConnectionTrait + TransactionTrait>(
     a.status = Set("cancelled".to_string());
     a.decided_by = Set(Some(actor.label.clone()));
     a.decided_at = Set(Some(now));
-    let r = a.update(&txn).await?;
+    let r = hr_leave_requests::Entity::update_in(tenant, a, &txn).await?;
     audit::record(
         &txn,
         &actor,
-        Some(member_id),
+        Some(tenant.member_id()),
         "leave_request",
         &r.id.to_string(),
         "cancel",
@@ -614,7 +626,7 @@ pub async fn adjust<C: ConnectionTrait + TransactionTrait>(
     quantity: &str,
     note: &str,
 ) -> AppResult<hr_leave_entries::Model> {
-    let e = crate::employees::get(db, scope.member_id(), employee_id).await?;
+    let e = crate::employees::get(db, scope.tenant(), employee_id).await?;
     let mut errors = Vec::new();
     let t = leave::leave_type(leave_type).filter(|t| t.balance);
     if t.is_none() {
@@ -645,22 +657,25 @@ pub async fn adjust<C: ConnectionTrait + TransactionTrait>(
     }
     let today = paris_today();
     let txn = begin_write(db).await?;
-    let row = hr_leave_entries::ActiveModel {
-        member_id: Set(scope.member_id()),
-        id: Set(new_id()),
-        employee_id: Set(employee_id),
-        leave_type: Set(t.code.to_string()),
-        kind: Set("adjustment".to_string()),
-        days_micros: Set(micros(q)),
-        period: Set(current_period(t.code, today)),
-        effective_date: Set(today),
-        source_key: Set(None),
-        request_id: Set(None),
-        note: Set(Some(note.trim().to_string())),
-        created_by: Set(scope.actor().label),
-        created_at: Set(Utc::now()),
-    }
-    .insert(&txn)
+    let row = hr_leave_entries::Entity::insert_in(
+        scope.tenant(),
+        hr_leave_entries::ActiveModel {
+            member_id: Set(scope.member_id()),
+            id: Set(new_id()),
+            employee_id: Set(employee_id),
+            leave_type: Set(t.code.to_string()),
+            kind: Set("adjustment".to_string()),
+            days_micros: Set(micros(q)),
+            period: Set(current_period(t.code, today)),
+            effective_date: Set(today),
+            source_key: Set(None),
+            request_id: Set(None),
+            note: Set(Some(note.trim().to_string())),
+            created_by: Set(scope.actor().label),
+            created_at: Set(Utc::now()),
+        },
+        &txn,
+    )
     .await?;
     audit::record(
         &txn,
@@ -942,7 +957,7 @@ fn plan_employee(
 /// 422 for a month not finished yet; database errors (the run is recorded as failed).
 pub async fn run_accruals<C: ConnectionTrait + TransactionTrait>(
     db: &C,
-    member_id: i64,
+    tenant: Tenant,
     month: Month,
     actor: &Actor,
 ) -> AppResult<AccrualReport> {
@@ -956,7 +971,7 @@ pub async fn run_accruals<C: ConnectionTrait + TransactionTrait>(
         ));
     }
     let started_at = Utc::now();
-    let result = accrue(db, member_id, month, actor).await;
+    let result = accrue(db, tenant, month, actor).await;
     let (status, message, report) = match &result {
         Ok(r) => ("ok", None, r.clone()),
         Err(e) => (
@@ -969,39 +984,41 @@ pub async fn run_accruals<C: ConnectionTrait + TransactionTrait>(
         ),
     };
     if let Err(e) = &result {
-        tracing::error!(member_id, %month, error = %e, "leave accrual failed");
+        tracing::error!(member_id = tenant.member_id(), %month, error = %e, "leave accrual failed");
     }
-    hr_accrual_runs::ActiveModel {
-        member_id: Set(member_id),
-        month: Set(month.to_string()),
-        status: Set(status.to_string()),
-        employees: Set(i64::try_from(report.employees).unwrap_or(i64::MAX)),
-        entries: Set(i64::try_from(report.entries).unwrap_or(i64::MAX)),
-        message: Set(message),
-        started_by: Set(actor.label.clone()),
-        started_at: Set(started_at),
-        finished_at: Set(Some(Utc::now())),
-        ..Default::default()
-    }
-    .insert(db)
+    hr_accrual_runs::Entity::insert_in(
+        tenant,
+        hr_accrual_runs::ActiveModel {
+            member_id: Set(tenant.member_id()),
+            month: Set(month.to_string()),
+            status: Set(status.to_string()),
+            employees: Set(i64::try_from(report.employees).unwrap_or(i64::MAX)),
+            entries: Set(i64::try_from(report.entries).unwrap_or(i64::MAX)),
+            message: Set(message),
+            started_by: Set(actor.label.clone()),
+            started_at: Set(started_at),
+            finished_at: Set(Some(Utc::now())),
+            ..Default::default()
+        },
+        db,
+    )
     .await?;
     result
 }
 
 async fn accrue<C: ConnectionTrait + TransactionTrait>(
     db: &C,
-    member_id: i64,
+    tenant: Tenant,
     month: Month,
     actor: &Actor,
 ) -> AppResult<AccrualReport> {
     let txn = begin_write(db).await?;
-    let by_employee = contracts::by_employee_for(&txn, member_id).await?;
-    let reqs = hr_leave_requests::Entity::find()
-        .filter(hr_leave_requests::Column::MemberId.eq(member_id))
+    let by_employee = contracts::by_employee_for(&txn, tenant).await?;
+    let reqs = hr_leave_requests::Entity::find_in(tenant)
         .filter(hr_leave_requests::Column::Status.eq("approved"))
         .all(&txn)
         .await?;
-    let ledger = entries_for(&txn, member_id, None).await?;
+    let ledger = entries_for(&txn, tenant, None).await?;
     let mut planned = Vec::new();
     let mut employees = 0;
     for (employee_id, cs) in &by_employee {
@@ -1026,28 +1043,31 @@ async fn accrue<C: ConnectionTrait + TransactionTrait>(
         .map(|p| p.days)
         .sum();
     for p in &planned {
-        hr_leave_entries::ActiveModel {
-            member_id: Set(member_id),
-            id: Set(new_id()),
-            employee_id: Set(p.employee_id),
-            leave_type: Set(p.leave_type.to_string()),
-            kind: Set(p.kind.to_string()),
-            days_micros: Set(micros(p.days)),
-            period: Set(p.period.clone()),
-            effective_date: Set(p.effective),
-            source_key: Set(Some(p.key.clone())),
-            request_id: Set(None),
-            note: Set(Some(p.note.clone())),
-            created_by: Set(actor.label.clone()),
-            created_at: Set(now),
-        }
-        .insert(&txn)
+        hr_leave_entries::Entity::insert_in(
+            tenant,
+            hr_leave_entries::ActiveModel {
+                member_id: Set(tenant.member_id()),
+                id: Set(new_id()),
+                employee_id: Set(p.employee_id),
+                leave_type: Set(p.leave_type.to_string()),
+                kind: Set(p.kind.to_string()),
+                days_micros: Set(micros(p.days)),
+                period: Set(p.period.clone()),
+                effective_date: Set(p.effective),
+                source_key: Set(Some(p.key.clone())),
+                request_id: Set(None),
+                note: Set(Some(p.note.clone())),
+                created_by: Set(actor.label.clone()),
+                created_at: Set(now),
+            },
+            &txn,
+        )
         .await?;
     }
     audit::record(
         &txn,
         actor,
-        Some(member_id),
+        Some(tenant.member_id()),
         "leave_accrual",
         &month.to_string(),
         "run",
@@ -1071,8 +1091,7 @@ pub async fn runs<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
 ) -> AppResult<Vec<hr_accrual_runs::Model>> {
-    Ok(hr_accrual_runs::Entity::find()
-        .filter(hr_accrual_runs::Column::MemberId.eq(scope.member_id()))
+    Ok(hr_accrual_runs::Entity::find_in(scope.tenant())
         .order_by_desc(hr_accrual_runs::Column::StartedAt)
         .all(db)
         .await?)
@@ -1131,8 +1150,7 @@ pub async fn return_notices<C: ConnectionTrait>(
     today: NaiveDate,
 ) -> AppResult<Vec<ReturnNotice>> {
     let since = today - chrono::Duration::days(31);
-    let mut out: Vec<ReturnNotice> = hr_leave_requests::Entity::find()
-        .filter(hr_leave_requests::Column::MemberId.eq(scope.member_id()))
+    let mut out: Vec<ReturnNotice> = hr_leave_requests::Entity::find_in(scope.tenant())
         .filter(hr_leave_requests::Column::Status.eq("approved"))
         .filter(hr_leave_requests::Column::LeaveType.is_in(["MAL", "AT"]))
         .filter(hr_leave_requests::Column::EndDate.gte(since))

@@ -6,7 +6,13 @@ pub mod api;
 pub mod calendar;
 pub mod contracts;
 pub mod employees;
+// Entities are the crate's own; outside it they exist only for the tests (feature
+// `testkit`). Inside, module code reaches them only through core's tenant handles
+// (`modules/clippy.toml`).
+#[cfg(feature = "testkit")]
 pub mod entities;
+#[cfg(not(feature = "testkit"))]
+pub(crate) mod entities;
 pub mod import;
 pub mod leave;
 pub mod ledger;

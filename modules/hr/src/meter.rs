@@ -4,6 +4,7 @@ use mutualis_core::{
     db::begin_write,
     error::AppResult,
     metering::{Aggregation, Meter, Meters, Recorded, Usage, record_usage_for},
+    tenant::Tenant,
     time::{Month, paris_midnight},
 };
 use rust_decimal::Decimal;
@@ -33,7 +34,7 @@ pub const METERS: [Meter; 1] = [ACTIVE_EMPLOYEES];
 pub async fn record_active_employees<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     meters: &Meters,
-    member_id: i64,
+    tenant: Tenant,
     month: Month,
 ) -> AppResult<(usize, usize)> {
     if month >= Month::of(chrono::Utc::now()) {
@@ -50,7 +51,7 @@ pub async fn record_active_employees<C: ConnectionTrait + TransactionTrait>(
     };
     let at = paris_midnight(last) + chrono::Duration::hours(12);
     let txn = begin_write(db).await?;
-    let by_employee = contracts::by_employee_for(&txn, member_id).await?;
+    let by_employee = contracts::by_employee_for(&txn, tenant).await?;
     let mut active = 0;
     let mut new = 0;
     for (employee_id, cs) in &by_employee {
@@ -62,7 +63,7 @@ pub async fn record_active_employees<C: ConnectionTrait + TransactionTrait>(
         let usage = Usage::new(ACTIVE_EMPLOYEES.code, Decimal::ONE, &key)
             .properties(serde_json::json!({"employee": employee_id.to_string()}))
             .at(at);
-        if record_usage_for(&txn, meters, member_id, usage).await? == Recorded::Inserted {
+        if record_usage_for(&txn, meters, tenant, usage).await? == Recorded::Inserted {
             new += 1;
         }
     }

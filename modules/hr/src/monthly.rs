@@ -7,6 +7,7 @@ use loco_rs::prelude::*;
 use mutualis_core::{
     audit::Actor,
     member,
+    tenant::Tenant,
     time::{Month, paris_today},
 };
 
@@ -51,7 +52,8 @@ impl Task for HrMonthly {
             if !modules.iter().any(|x| x == "hr") {
                 continue;
             }
-            match crate::ledger::run_accruals(&ctx.db, m.id, month, &actor).await {
+            let tenant = Tenant::for_task(m.id, "hr_monthly");
+            match crate::ledger::run_accruals(&ctx.db, tenant, month, &actor).await {
                 Ok(r) => println!(
                     "{} {month}: accrual ok, {} movements for {} employees",
                     m.slug, r.entries, r.employees
@@ -71,7 +73,7 @@ impl Task for HrMonthly {
                     failures.push(format!("{} (rappels)", m.slug));
                 }
             }
-            match crate::meter::record_active_employees(&ctx.db, meters, m.id, month).await {
+            match crate::meter::record_active_employees(&ctx.db, meters, tenant, month).await {
                 Ok((active, new)) => println!(
                     "{} {month}: {active} employees under contract, {new} new usage events",
                     m.slug

@@ -10,6 +10,7 @@ use mutualis_core::{
     authz::{Authz, member_domain},
     entities::members,
     error::AppResult,
+    tenant::Tenant,
     time::fr_date,
 };
 
@@ -87,9 +88,10 @@ pub async fn send_reminders(
     member: &members::Model,
     today: NaiveDate,
 ) -> AppResult<usize> {
-    let reminders = skills::overview_for(&ctx.db, member.id, today)
-        .await?
-        .reminders;
+    let reminders =
+        skills::overview_for(&ctx.db, Tenant::for_task(member.id, "hr reminders"), today)
+            .await?
+            .reminders;
     if reminders.is_empty() {
         return Ok(0);
     }

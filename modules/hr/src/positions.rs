@@ -10,11 +10,12 @@ use mutualis_core::{
     error::{AppError, AppResult, FieldError},
     ids::new_id,
     scope::Scope,
+    tenant::MemberOwned,
     time::paris_today,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set, TransactionSession,
+    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -73,8 +74,7 @@ pub async fn requirements<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
 ) -> AppResult<Vec<hr_position_skills::Model>> {
-    Ok(hr_position_skills::Entity::find()
-        .filter(hr_position_skills::Column::MemberId.eq(scope.member_id()))
+    Ok(hr_position_skills::Entity::find_in(scope.tenant())
         .order_by_asc(hr_position_skills::Column::Position)
         .order_by_asc(hr_position_skills::Column::CreatedAt)
         .all(db)
@@ -86,8 +86,7 @@ pub async fn requirements<C: ConnectionTrait>(
 /// # Errors
 /// Database errors.
 pub async fn positions<C: ConnectionTrait>(db: &C, scope: &Scope) -> AppResult<Vec<String>> {
-    let mut out: BTreeSet<String> = hr_contracts::Entity::find()
-        .filter(hr_contracts::Column::MemberId.eq(scope.member_id()))
+    let mut out: BTreeSet<String> = hr_contracts::Entity::find_in(scope.tenant())
         .all(db)
         .await?
         .into_iter()
@@ -121,7 +120,8 @@ pub async fn set_requirement<C: ConnectionTrait + TransactionTrait>(
     }
     let skill = match Uuid::parse_str(input.skill_id.trim()) {
         Ok(id) => {
-            hr_skills::Entity::find_by_id((scope.member_id(), id))
+            hr_skills::Entity::find_in(scope.tenant())
+                .filter(hr_skills::Column::Id.eq(id))
                 .one(db)
                 .await?
         }
@@ -152,22 +152,24 @@ pub async fn set_requirement<C: ConnectionTrait + TransactionTrait>(
         return Err(AppError::Validation(errors));
     }
     let txn = begin_write(db).await?;
-    hr_position_skills::Entity::delete_many()
-        .filter(hr_position_skills::Column::MemberId.eq(scope.member_id()))
+    hr_position_skills::Entity::delete_in(scope.tenant())
         .filter(hr_position_skills::Column::Position.eq(position.as_str()))
         .filter(hr_position_skills::Column::SkillId.eq(skill.id))
         .exec(&txn)
         .await?;
-    let row = hr_position_skills::ActiveModel {
-        member_id: Set(scope.member_id()),
-        id: Set(new_id()),
-        position: Set(position),
-        skill_id: Set(skill.id),
-        level: Set(level),
-        created_by: Set(scope.actor().label),
-        created_at: Set(Utc::now()),
-    }
-    .insert(&txn)
+    let row = hr_position_skills::Entity::insert_in(
+        scope.tenant(),
+        hr_position_skills::ActiveModel {
+            member_id: Set(scope.member_id()),
+            id: Set(new_id()),
+            position: Set(position),
+            skill_id: Set(skill.id),
+            level: Set(level),
+            created_by: Set(scope.actor().label),
+            created_at: Set(Utc::now()),
+        },
+        &txn,
+    )
     .await?;
     audit::record(
         &txn,
@@ -193,11 +195,13 @@ pub async fn remove_requirement<C: ConnectionTrait + TransactionTrait>(
     id: Uuid,
 ) -> AppResult<()> {
     let txn = begin_write(db).await?;
-    let r = hr_position_skills::Entity::find_by_id((scope.member_id(), id))
+    let r = hr_position_skills::Entity::find_in(scope.tenant())
+        .filter(hr_position_skills::Column::Id.eq(id))
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    hr_position_skills::Entity::delete_by_id((scope.member_id(), id))
+    hr_position_skills::Entity::delete_in(scope.tenant())
+        .filter(hr_position_skills::Column::Id.eq(id))
         .exec(&txn)
         .await?;
     audit::record(
@@ -236,8 +240,7 @@ pub async fn employee_gaps<C: ConnectionTrait>(
     let Some(position) = position else {
         return Ok((None, Vec::new()));
     };
-    let required: Vec<(Uuid, i32)> = hr_position_skills::Entity::find()
-        .filter(hr_position_skills::Column::MemberId.eq(scope.member_id()))
+    let required: Vec<(Uuid, i32)> = hr_position_skills::Entity::find_in(scope.tenant())
         .filter(hr_position_skills::Column::Position.eq(position.as_str()))
         .order_by_asc(hr_position_skills::Column::CreatedAt)
         .all(db)
@@ -245,8 +248,7 @@ pub async fn employee_gaps<C: ConnectionTrait>(
         .into_iter()
         .map(|r| (r.skill_id, r.level))
         .collect();
-    let assessed: Vec<(Uuid, i32)> = hr_employee_skills::Entity::find()
-        .filter(hr_employee_skills::Column::MemberId.eq(scope.member_id()))
+    let assessed: Vec<(Uuid, i32)> = hr_employee_skills::Entity::find_in(scope.tenant())
         .filter(hr_employee_skills::Column::EmployeeId.eq(employee_id))
         .all(db)
         .await?

@@ -7,9 +7,10 @@ use mutualis_core::{
     error::{AppError, AppResult},
     member,
     scope::Scope,
+    tenant::MemberOwned,
     time::{fr_datetime, paris_today},
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -103,8 +104,7 @@ pub async fn at<C: ConnectionTrait>(
     establishment: Option<Uuid>,
 ) -> AppResult<Register> {
     let m = scope.member();
-    let mut q = hr_employees::Entity::find()
-        .filter(hr_employees::Column::MemberId.eq(m.id))
+    let mut q = hr_employees::Entity::find_in(scope.tenant())
         .filter(hr_employees::Column::EntryDate.lte(at));
     if let Some(site) = establishment {
         q = q.filter(hr_employees::Column::EstablishmentId.eq(site));

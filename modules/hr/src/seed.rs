@@ -13,13 +13,11 @@ use mutualis_core::{
     ids::new_id,
     seed::DEMO_PASSWORD,
     team,
+    tenant::{Coop, CoopOwned, MemberOwned, Tenant},
     time::{Month, paris_today},
 };
 use rust_decimal::Decimal;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Set,
-};
+use sea_orm::{DatabaseConnection, PaginatorTrait, Set};
 
 use crate::{
     contracts::{self, Terms},
@@ -123,6 +121,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 
 struct Demo {
     member: members::Model,
+    tenant: Tenant,
     sites: Vec<establishments::Model>,
     count: usize,
     prefix: &'static str,
@@ -133,11 +132,12 @@ struct Demo {
 /// # Errors
 /// Database errors.
 pub async fn demo(db: &DatabaseConnection, authz: &Authz) -> AppResult<bool> {
-    if hr_employees::Entity::find().count(db).await? > 0 {
+    let coop = Coop::for_task("demo seed");
+    if hr_employees::Entity::find_across(coop).count(db).await? > 0 {
         return Ok(false);
     }
     let actor = Actor::system("démo");
-    if hr_point_values::Entity::find().count(db).await? == 0 {
+    if hr_point_values::Entity::find_coop(coop).count(db).await? == 0 {
         for (from, value, source) in [
             ("2024-01-01", "3.93", "Valeur de démonstration"),
             (
@@ -146,23 +146,19 @@ pub async fn demo(db: &DatabaseConnection, authz: &Authz) -> AppResult<bool> {
                 "Valeur de démonstration (revalorisation)",
             ),
         ] {
-            contracts::add_point_value(db, &actor, "CCN66", from, value, source).await?;
+            contracts::add_point_value(db, coop, &actor, "CCN66", from, value, source).await?;
         }
     }
     let mut demos = Vec::new();
     for (slug, count, prefix) in [("tilleuls", 30, "T"), ("val-de-loire", 24, "V")] {
-        let Some(member) = members::Entity::find()
-            .filter(members::Column::Slug.eq(slug))
-            .one(db)
-            .await?
-        else {
+        let Some(member) = mutualis_core::member::find_by_slug(db, slug).await? else {
             continue;
         };
-        let sites = establishments::Entity::find()
-            .filter(establishments::Column::MemberId.eq(member.id))
+        let sites = establishments::Entity::find_in(Tenant::for_task(member.id, "demo seed"))
             .all(db)
             .await?;
         demos.push(Demo {
+            tenant: Tenant::for_task(member.id, "demo seed"),
             member,
             sites,
             count,
@@ -206,34 +202,37 @@ pub async fn demo(db: &DatabaseConnection, authz: &Authz) -> AppResult<bool> {
             let foreign = i == 7;
             let id = new_id();
             let now = Utc::now();
-            hr_employees::ActiveModel {
-                member_id: Set(d.member.id),
-                id: Set(id),
-                matricule: Set(format!("{}{:04}", d.prefix, i + 1)),
-                first_name: Set(first.to_string()),
-                last_name: Set(last.to_uppercase()),
-                sex: Set(sex.to_string()),
-                birth_date: Set(birth),
-                nationality: Set(if foreign {
-                    "sénégalaise"
-                } else {
-                    "française"
-                }
-                .to_string()),
-                nir: Set(nir(sex, birth, n)),
-                establishment_id: Set(site),
-                entry_date: Set(entry),
-                exit_date: Set(exit),
-                email: Set(email),
-                address: Set(None),
-                phone: Set(None),
-                permit_type: Set(foreign.then(|| "Carte de séjour pluriannuelle".to_string())),
-                permit_number: Set(foreign.then(|| "9912345014".to_string())),
-                permit_expiry: Set(foreign.then(|| day(today.year() + 2, 3, 31))),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(db)
+            hr_employees::Entity::insert_in(
+                d.tenant,
+                hr_employees::ActiveModel {
+                    member_id: Set(d.member.id),
+                    id: Set(id),
+                    matricule: Set(format!("{}{:04}", d.prefix, i + 1)),
+                    first_name: Set(first.to_string()),
+                    last_name: Set(last.to_uppercase()),
+                    sex: Set(sex.to_string()),
+                    birth_date: Set(birth),
+                    nationality: Set(if foreign {
+                        "sénégalaise"
+                    } else {
+                        "française"
+                    }
+                    .to_string()),
+                    nir: Set(nir(sex, birth, n)),
+                    establishment_id: Set(site),
+                    entry_date: Set(entry),
+                    exit_date: Set(exit),
+                    email: Set(email),
+                    address: Set(None),
+                    phone: Set(None),
+                    permit_type: Set(foreign.then(|| "Carte de séjour pluriannuelle".to_string())),
+                    permit_number: Set(foreign.then(|| "9912345014".to_string())),
+                    permit_expiry: Set(foreign.then(|| day(today.year() + 2, 3, 31))),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                },
+                db,
+            )
             .await?;
             let (kind, end, reason, hours) = match i % 10 {
                 3 => (
@@ -271,7 +270,7 @@ pub async fn demo(db: &DatabaseConnection, authz: &Authz) -> AppResult<bool> {
                     && (job.contains("éduca") || job.contains("Éduca") || job.contains("Moniteur")),
                 agency: None,
             };
-            let v1 = contracts::insert_new(db, d.member.id, id, &terms, &actor.label).await?;
+            let v1 = contracts::insert_new(db, d.tenant, id, &terms, &actor.label).await?;
             // Some contracts have an amendment: a step up in seniority, or a move to
             // part-time.
             if i % 4 == 2 && exit.is_none() {
@@ -290,7 +289,7 @@ pub async fn demo(db: &DatabaseConnection, authz: &Authz) -> AppResult<bool> {
                     } else {
                         a.reason = Set(Some("Avancement d’échelon".to_string()));
                     }
-                    a.insert(db).await?;
+                    hr_contracts::Entity::insert_in(d.tenant, a, db).await?;
                 }
             }
             ids.push((id, entry, exit, i));
@@ -316,15 +315,15 @@ pub async fn demo(db: &DatabaseConnection, authz: &Authz) -> AppResult<bool> {
                 end_date: (start + Duration::days(len)).to_string(),
                 comment: "Arrêt de travail reçu".to_string(),
             };
-            ledger::request_for(db, d.member.id, &actor, *id, &input, false).await?;
+            ledger::request_for(db, d.tenant, &actor, *id, &input, false).await?;
         }
-        gpec(db, d.member.id, &ids, &actor.label).await?;
+        gpec(db, d.tenant, &ids, &actor.label).await?;
         // Accruals since the previous reference period began.
         let (start, _) = crate::calendar::reference_period(today);
         let mut month = Month::parse(&format!("{}-06", start.year() - 1))?;
         let last = Month::of(Utc::now()).prev();
         while month <= last {
-            ledger::run_accruals(db, d.member.id, month, &actor).await?;
+            ledger::run_accruals(db, d.tenant, month, &actor).await?;
             month = month.next();
         }
         // Leave taken this summer and a few requests waiting for the director.
@@ -348,12 +347,11 @@ pub async fn demo(db: &DatabaseConnection, authz: &Authz) -> AppResult<bool> {
                 end_date: to.to_string(),
                 comment: String::new(),
             };
-            let Ok(r) = ledger::request_for(db, d.member.id, &actor, *id, &input, false).await
-            else {
+            let Ok(r) = ledger::request_for(db, d.tenant, &actor, *id, &input, false).await else {
                 continue;
             };
             if !pending {
-                ledger::decide_for(db, d.member.id, &actor, r.id, true, "Bon été").await?;
+                ledger::decide_for(db, d.tenant, &actor, r.id, true, "Bon été").await?;
             }
         }
     }
@@ -378,7 +376,7 @@ pub async fn demo(db: &DatabaseConnection, authz: &Authz) -> AppResult<bool> {
 /// are due, a first-aid certificate expires soon.
 async fn gpec(
     db: &DatabaseConnection,
-    member_id: i64,
+    tenant: Tenant,
     ids: &[(uuid::Uuid, NaiveDate, Option<NaiveDate>, usize)],
     by: &str,
 ) -> AppResult<()> {
@@ -396,14 +394,17 @@ async fn gpec(
         ("Manutention des personnes", "Sécurité"),
     ] {
         let id = new_id();
-        hr_skills::ActiveModel {
-            member_id: Set(member_id),
-            id: Set(id),
-            name: Set(name.to_string()),
-            category: Set(Some(category.to_string())),
-            created_at: Set(now),
-        }
-        .insert(db)
+        hr_skills::Entity::insert_in(
+            tenant,
+            hr_skills::ActiveModel {
+                member_id: Set(tenant.member_id()),
+                id: Set(id),
+                name: Set(name.to_string()),
+                category: Set(Some(category.to_string())),
+                created_at: Set(now),
+            },
+            db,
+        )
         .await?;
         skills.push(id);
     }
@@ -416,16 +417,19 @@ async fn gpec(
         ("Aide-soignant", 0, 2),
         ("Moniteur éducateur", 0, 3),
     ] {
-        hr_position_skills::ActiveModel {
-            member_id: Set(member_id),
-            id: Set(new_id()),
-            position: Set(position.to_string()),
-            skill_id: Set(skills[skill]),
-            level: Set(level),
-            created_by: Set(by.to_string()),
-            created_at: Set(now),
-        }
-        .insert(db)
+        hr_position_skills::Entity::insert_in(
+            tenant,
+            hr_position_skills::ActiveModel {
+                member_id: Set(tenant.member_id()),
+                id: Set(new_id()),
+                position: Set(position.to_string()),
+                skill_id: Set(skills[skill]),
+                level: Set(level),
+                created_by: Set(by.to_string()),
+                created_at: Set(now),
+            },
+            db,
+        )
         .await?;
     }
     for (employee_id, entry, exit, i) in ids {
@@ -433,69 +437,83 @@ async fn gpec(
             continue;
         }
         for (k, skill) in skills.iter().enumerate().filter(|(k, _)| (i + k) % 3 == 0) {
-            hr_employee_skills::ActiveModel {
-                member_id: Set(member_id),
-                id: Set(new_id()),
-                employee_id: Set(*employee_id),
-                skill_id: Set(*skill),
-                level: Set(1 + i32::try_from((i + k) % 4).unwrap_or(0)),
-                assessed_on: Set(today - Duration::days(100 + 30 * i64::try_from(k).unwrap_or(0))),
-                created_by: Set(by.to_string()),
-                created_at: Set(now),
-            }
-            .insert(db)
+            hr_employee_skills::Entity::insert_in(
+                tenant,
+                hr_employee_skills::ActiveModel {
+                    member_id: Set(tenant.member_id()),
+                    id: Set(new_id()),
+                    employee_id: Set(*employee_id),
+                    skill_id: Set(*skill),
+                    level: Set(1 + i32::try_from((i + k) % 4).unwrap_or(0)),
+                    assessed_on: Set(
+                        today - Duration::days(100 + 30 * i64::try_from(k).unwrap_or(0))
+                    ),
+                    created_by: Set(by.to_string()),
+                    created_at: Set(now),
+                },
+                db,
+            )
             .await?;
         }
         if i % 3 != 2 {
             let start = today - Duration::days(300 + 45 * i64::try_from(*i).unwrap_or(0));
             let start = start.max(*entry);
-            hr_trainings::ActiveModel {
-                member_id: Set(member_id),
-                id: Set(new_id()),
-                employee_id: Set(*employee_id),
-                title: Set("Sauveteur secouriste du travail".to_string()),
-                provider: Set(Some("INRS — organisme habilité".to_string())),
-                start_date: Set(start),
-                end_date: Set(Some(start + Duration::days(1))),
-                hours: Set(Some("14".to_string())),
-                certificate: Set(Some("Certificat SST".to_string())),
-                certificate_expiry: Set(Some(start + Duration::days(730))),
-                created_by: Set(by.to_string()),
-                created_at: Set(now),
-            }
-            .insert(db)
+            hr_trainings::Entity::insert_in(
+                tenant,
+                hr_trainings::ActiveModel {
+                    member_id: Set(tenant.member_id()),
+                    id: Set(new_id()),
+                    employee_id: Set(*employee_id),
+                    title: Set("Sauveteur secouriste du travail".to_string()),
+                    provider: Set(Some("INRS — organisme habilité".to_string())),
+                    start_date: Set(start),
+                    end_date: Set(Some(start + Duration::days(1))),
+                    hours: Set(Some("14".to_string())),
+                    certificate: Set(Some("Certificat SST".to_string())),
+                    certificate_expiry: Set(Some(start + Duration::days(730))),
+                    created_by: Set(by.to_string()),
+                    created_at: Set(now),
+                },
+                db,
+            )
             .await?;
         }
         // Interviews held on time for most; every fifth is due or late.
         if i % 5 != 1 {
             let mut held = *entry + Duration::days(330);
             while held + Duration::days(4 * 365) < today {
-                hr_interviews::ActiveModel {
-                    member_id: Set(member_id),
-                    id: Set(new_id()),
-                    employee_id: Set(*employee_id),
-                    kind: Set("parcours".to_string()),
-                    held_on: Set(held),
-                    notes: Set(None),
-                    created_by: Set(by.to_string()),
-                    created_at: Set(now),
-                }
-                .insert(db)
+                hr_interviews::Entity::insert_in(
+                    tenant,
+                    hr_interviews::ActiveModel {
+                        member_id: Set(tenant.member_id()),
+                        id: Set(new_id()),
+                        employee_id: Set(*employee_id),
+                        kind: Set("parcours".to_string()),
+                        held_on: Set(held),
+                        notes: Set(None),
+                        created_by: Set(by.to_string()),
+                        created_at: Set(now),
+                    },
+                    db,
+                )
                 .await?;
                 held += Duration::days(4 * 365 - 20);
             }
             if held < today {
-                hr_interviews::ActiveModel {
-                    member_id: Set(member_id),
-                    id: Set(new_id()),
-                    employee_id: Set(*employee_id),
-                    kind: Set("parcours".to_string()),
-                    held_on: Set(held),
-                    notes: Set(None),
-                    created_by: Set(by.to_string()),
-                    created_at: Set(now),
-                }
-                .insert(db)
+                hr_interviews::Entity::insert_in(
+                    tenant,
+                    hr_interviews::ActiveModel {
+                        member_id: Set(tenant.member_id()),
+                        id: Set(new_id()),
+                        employee_id: Set(*employee_id),
+                        kind: Set("parcours".to_string()),
+                        held_on: Set(held),
+                        notes: Set(None),
+                        created_by: Set(by.to_string()),
+                        created_at: Set(now),
+                    },
+                    db,
+                )
                 .await?;
             }
         }

@@ -25,12 +25,13 @@ use mutualis_core::{
     error::{AppError, AppResult, FieldError, is_unique_violation},
     ids::new_id,
     scope::Scope,
+    tenant::{MemberOwned, Tenant},
     time::{fr_date, paris_today},
 };
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set, TransactionSession,
+    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -636,7 +637,7 @@ impl InterviewInput {
 /// Database errors.
 pub async fn schedule<C: ConnectionTrait>(db: &C, scope: &Scope) -> AppResult<Schedule> {
     Ok(Schedule::from(
-        &crate::ledger::settings(db, scope.member_id()).await?,
+        &crate::ledger::settings(db, scope.tenant()).await?,
     ))
 }
 
@@ -648,10 +649,7 @@ pub async fn catalogue<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
 ) -> AppResult<Vec<hr_skills::Model>> {
-    let mut rows = hr_skills::Entity::find()
-        .filter(hr_skills::Column::MemberId.eq(scope.member_id()))
-        .all(db)
-        .await?;
+    let mut rows = hr_skills::Entity::find_in(scope.tenant()).all(db).await?;
     rows.sort_by_cached_key(|s| {
         (
             s.category.is_none(),
@@ -688,14 +686,17 @@ pub async fn add_skill<C: ConnectionTrait + TransactionTrait>(
         return Err(taken());
     }
     let txn = begin_write(db).await?;
-    let row = hr_skills::ActiveModel {
-        member_id: Set(scope.member_id()),
-        id: Set(new_id()),
-        name: Set(name.clone()),
-        category: Set(category),
-        created_at: Set(Utc::now()),
-    }
-    .insert(&txn)
+    let row = hr_skills::Entity::insert_in(
+        scope.tenant(),
+        hr_skills::ActiveModel {
+            member_id: Set(scope.member_id()),
+            id: Set(new_id()),
+            name: Set(name.clone()),
+            category: Set(category),
+            created_at: Set(Utc::now()),
+        },
+        &txn,
+    )
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
@@ -730,37 +731,41 @@ pub async fn set_level<C: ConnectionTrait + TransactionTrait>(
     employee_id: Uuid,
     input: &LevelInput,
 ) -> AppResult<hr_employee_skills::Model> {
-    let e = crate::employees::get(db, scope.member_id(), employee_id).await?;
+    let e = crate::employees::get(db, scope.tenant(), employee_id).await?;
     let (skill_id, level, assessed_on) = input
         .validate(paris_today())
         .map_err(AppError::Validation)?;
-    let skill = hr_skills::Entity::find_by_id((scope.member_id(), skill_id))
+    let skill = hr_skills::Entity::find_in(scope.tenant())
+        .filter(hr_skills::Column::Id.eq(skill_id))
         .one(db)
         .await?
         .ok_or_else(|| AppError::field("skill_id", "Choisissez une compétence du catalogue."))?;
     let txn = begin_write(db).await?;
-    let previous = hr_employee_skills::Entity::find()
-        .filter(hr_employee_skills::Column::MemberId.eq(scope.member_id()))
+    let previous = hr_employee_skills::Entity::find_in(scope.tenant())
         .filter(hr_employee_skills::Column::EmployeeId.eq(e.id))
         .filter(hr_employee_skills::Column::SkillId.eq(skill.id))
         .one(&txn)
         .await?;
     if let Some(p) = &previous {
-        hr_employee_skills::Entity::delete_by_id((p.member_id, p.id))
+        hr_employee_skills::Entity::delete_in(scope.tenant())
+            .filter(hr_employee_skills::Column::Id.eq(p.id))
             .exec(&txn)
             .await?;
     }
-    let row = hr_employee_skills::ActiveModel {
-        member_id: Set(scope.member_id()),
-        id: Set(new_id()),
-        employee_id: Set(e.id),
-        skill_id: Set(skill.id),
-        level: Set(level),
-        assessed_on: Set(assessed_on),
-        created_by: Set(scope.actor().label),
-        created_at: Set(Utc::now()),
-    }
-    .insert(&txn)
+    let row = hr_employee_skills::Entity::insert_in(
+        scope.tenant(),
+        hr_employee_skills::ActiveModel {
+            member_id: Set(scope.member_id()),
+            id: Set(new_id()),
+            employee_id: Set(e.id),
+            skill_id: Set(skill.id),
+            level: Set(level),
+            assessed_on: Set(assessed_on),
+            created_by: Set(scope.actor().label),
+            created_at: Set(Utc::now()),
+        },
+        &txn,
+    )
     .await?;
     audit::record(
         &txn,
@@ -790,24 +795,27 @@ pub async fn add_training<C: ConnectionTrait + TransactionTrait>(
     employee_id: Uuid,
     input: &TrainingInput,
 ) -> AppResult<hr_trainings::Model> {
-    let e = crate::employees::get(db, scope.member_id(), employee_id).await?;
+    let e = crate::employees::get(db, scope.tenant(), employee_id).await?;
     let t = input.validate().map_err(AppError::Validation)?;
     let txn = begin_write(db).await?;
-    let row = hr_trainings::ActiveModel {
-        member_id: Set(scope.member_id()),
-        id: Set(new_id()),
-        employee_id: Set(e.id),
-        title: Set(t.title),
-        provider: Set(t.provider),
-        start_date: Set(t.start_date),
-        end_date: Set(t.end_date),
-        hours: Set(t.hours.map(|h| h.to_string())),
-        certificate: Set(t.certificate),
-        certificate_expiry: Set(t.certificate_expiry),
-        created_by: Set(scope.actor().label),
-        created_at: Set(Utc::now()),
-    }
-    .insert(&txn)
+    let row = hr_trainings::Entity::insert_in(
+        scope.tenant(),
+        hr_trainings::ActiveModel {
+            member_id: Set(scope.member_id()),
+            id: Set(new_id()),
+            employee_id: Set(e.id),
+            title: Set(t.title),
+            provider: Set(t.provider),
+            start_date: Set(t.start_date),
+            end_date: Set(t.end_date),
+            hours: Set(t.hours.map(|h| h.to_string())),
+            certificate: Set(t.certificate),
+            certificate_expiry: Set(t.certificate_expiry),
+            created_by: Set(scope.actor().label),
+            created_at: Set(Utc::now()),
+        },
+        &txn,
+    )
     .await?;
     audit::record(
         &txn,
@@ -837,22 +845,25 @@ pub async fn record_interview<C: ConnectionTrait + TransactionTrait>(
     employee_id: Uuid,
     input: &InterviewInput,
 ) -> AppResult<hr_interviews::Model> {
-    let e = crate::employees::get(db, scope.member_id(), employee_id).await?;
+    let e = crate::employees::get(db, scope.tenant(), employee_id).await?;
     let (kind, held_on, notes) = input
         .validate(e.entry_date, paris_today())
         .map_err(AppError::Validation)?;
     let txn = begin_write(db).await?;
-    let row = hr_interviews::ActiveModel {
-        member_id: Set(scope.member_id()),
-        id: Set(new_id()),
-        employee_id: Set(e.id),
-        kind: Set(kind.as_str().to_string()),
-        held_on: Set(held_on),
-        notes: Set(notes),
-        created_by: Set(scope.actor().label),
-        created_at: Set(Utc::now()),
-    }
-    .insert(&txn)
+    let row = hr_interviews::Entity::insert_in(
+        scope.tenant(),
+        hr_interviews::ActiveModel {
+            member_id: Set(scope.member_id()),
+            id: Set(new_id()),
+            employee_id: Set(e.id),
+            kind: Set(kind.as_str().to_string()),
+            held_on: Set(held_on),
+            notes: Set(notes),
+            created_by: Set(scope.actor().label),
+            created_at: Set(Utc::now()),
+        },
+        &txn,
+    )
     .await?;
     audit::record(
         &txn,
@@ -1024,7 +1035,7 @@ pub async fn overview<C: ConnectionTrait>(
     scope: &Scope,
     today: NaiveDate,
 ) -> AppResult<Overview> {
-    overview_for(db, scope.member_id(), today).await
+    overview_for(db, scope.tenant(), today).await
 }
 
 /// The same for a background task of one member (the monthly reminder e-mail).
@@ -1033,25 +1044,13 @@ pub async fn overview<C: ConnectionTrait>(
 /// Database errors.
 pub async fn overview_for<C: ConnectionTrait>(
     db: &C,
-    m: i64,
+    m: Tenant,
     today: NaiveDate,
 ) -> AppResult<Overview> {
-    let employees = hr_employees::Entity::find()
-        .filter(hr_employees::Column::MemberId.eq(m))
-        .all(db)
-        .await?;
-    let interviews = hr_interviews::Entity::find()
-        .filter(hr_interviews::Column::MemberId.eq(m))
-        .all(db)
-        .await?;
-    let trainings = hr_trainings::Entity::find()
-        .filter(hr_trainings::Column::MemberId.eq(m))
-        .all(db)
-        .await?;
-    let levels = hr_employee_skills::Entity::find()
-        .filter(hr_employee_skills::Column::MemberId.eq(m))
-        .all(db)
-        .await?;
+    let employees = hr_employees::Entity::find_in(m).all(db).await?;
+    let interviews = hr_interviews::Entity::find_in(m).all(db).await?;
+    let trainings = hr_trainings::Entity::find_in(m).all(db).await?;
+    let levels = hr_employee_skills::Entity::find_in(m).all(db).await?;
     let s = Schedule::from(&crate::ledger::settings(db, m).await?);
     Ok(overview_of(
         &employees,
@@ -1101,11 +1100,10 @@ pub async fn employee_file<C: ConnectionTrait>(
     scope: &Scope,
     employee_id: Uuid,
 ) -> AppResult<EmployeeFile> {
-    let e = crate::employees::get(db, scope.member_id(), employee_id).await?;
-    let m = scope.member_id();
+    let e = crate::employees::get(db, scope.tenant(), employee_id).await?;
+    let m = scope.tenant();
     let skills = catalogue(db, scope).await?;
-    let assessed = hr_employee_skills::Entity::find()
-        .filter(hr_employee_skills::Column::MemberId.eq(m))
+    let assessed = hr_employee_skills::Entity::find_in(m)
         .filter(hr_employee_skills::Column::EmployeeId.eq(e.id))
         .all(db)
         .await?;
@@ -1116,15 +1114,13 @@ pub async fn employee_file<C: ConnectionTrait>(
             Some((s, l))
         })
         .collect();
-    let trainings = hr_trainings::Entity::find()
-        .filter(hr_trainings::Column::MemberId.eq(m))
+    let trainings = hr_trainings::Entity::find_in(m)
         .filter(hr_trainings::Column::EmployeeId.eq(e.id))
         .order_by_desc(hr_trainings::Column::StartDate)
         .order_by_desc(hr_trainings::Column::CreatedAt)
         .all(db)
         .await?;
-    let interviews = hr_interviews::Entity::find()
-        .filter(hr_interviews::Column::MemberId.eq(m))
+    let interviews = hr_interviews::Entity::find_in(m)
         .filter(hr_interviews::Column::EmployeeId.eq(e.id))
         .order_by_desc(hr_interviews::Column::HeldOn)
         .order_by_desc(hr_interviews::Column::CreatedAt)

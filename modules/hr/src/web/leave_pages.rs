@@ -94,7 +94,7 @@ pub(super) async fn leave_overview(
         .filter(|e| e.exit_date.is_none_or(|x| x >= today))
         .map(|e| json!({"value": e.id.to_string(), "label": format!("{} ({})", names.get(&e.id).cloned().unwrap_or_default(), e.matricule)}))
         .collect();
-    let settings = ledger::settings(&ctx.db, m.id).await?;
+    let settings = ledger::settings(&ctx.db, scope.tenant()).await?;
     let notices: Vec<Value> = ledger::return_notices(&ctx.db, scope, today)
         .await?
         .iter()
@@ -276,7 +276,7 @@ pub async fn run_accruals(
         Ok(m) => m,
         Err(e) => return Ok(redirect_with_flash(&back, "error", &e.message())),
     };
-    match ledger::run_accruals(&ctx.db, scope.member_id(), month, &scope.actor()).await {
+    match ledger::run_accruals(&ctx.db, scope.tenant(), month, &scope.actor()).await {
         Ok(r) if r.entries == 0 => Ok(redirect_with_flash(
             &back,
             "success",

@@ -220,7 +220,7 @@ pub async fn save_settings(
             "Paramètres non enregistrés : le premier entretien entre 1 et 60 mois, les entretiens tous les 0 à 10 ans, le bilan tous les 0 à 20 ans, le rappel 0 à 365 jours avant.",
         ));
     };
-    let mut s = ledger::settings(&ctx.db, scope.member_id()).await?;
+    let mut s = ledger::settings(&ctx.db, scope.tenant()).await?;
     s.alsace_moselle = matches!(f.alsace_moselle.as_str(), "on" | "true" | "1");
     s.first_interview_months = first;
     s.interview_every_years = every;

@@ -87,6 +87,7 @@ pub async fn add_point_value(
     let f = &form.value;
     match contracts::add_point_value(
         &ctx.db,
+        scope.coop(),
         &scope.actor(),
         &f.agreement,
         &f.valid_from,
