@@ -21,6 +21,7 @@ pub mod team;
 pub mod tenant;
 pub mod time;
 pub mod web;
+pub mod write;
 
 #[cfg(feature = "testkit")]
 pub mod testkit;

@@ -210,3 +210,76 @@ fn module_code_has_no_unreviewed_way_around_the_tenant_handles() {
         "an unreviewed way around the tenant handles"
     );
 }
+
+/// The audited write: the row, its audit entry and its usage are kept together or not
+/// at all.
+#[tokio::test]
+async fn an_audited_write_keeps_row_audit_and_usage_together_or_nothing() {
+    use mutualis_core::{
+        audit::Actor,
+        entities::audit_log,
+        metering::{Recorded, Usage},
+        write::Write,
+    };
+    run(|_server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &["hr"]).await;
+        let t = Tenant::for_task(a.id, "test");
+        let meters = &mutualis_core::scope::services(&ctx).unwrap().meters;
+        let audits = || async {
+            audit_log::Entity::find()
+                .filter(audit_log::Column::ObjectType.eq("hr_skill"))
+                .count(&ctx.db)
+                .await
+                .unwrap()
+        };
+        let support = || async {
+            mutualis_core::metering::usage_for_month(
+                &ctx.db,
+                meters,
+                a.id,
+                mutualis_core::time::Month::of(Utc::now()),
+            )
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.meter == "it.support_hours")
+            .map_or(0, |u| u.events)
+        };
+        for commit in [false, true] {
+            let w = Write::begin(&ctx.db, t, Actor::system("test"), meters)
+                .await
+                .unwrap();
+            let s = hr_skills::Entity::insert_in(w.tenant(), skill(a.id, "Toilette"), w.txn())
+                .await
+                .unwrap();
+            w.audit(
+                "hr_skill",
+                &s.id.to_string(),
+                "create",
+                serde_json::json!({}),
+            )
+            .await
+            .unwrap();
+            let r = w
+                .usage(Usage::new(
+                    "it.support_hours",
+                    rust_decimal::Decimal::ONE,
+                    "w-1",
+                ))
+                .await
+                .unwrap();
+            assert_eq!(r, Recorded::Inserted);
+            if commit {
+                w.commit().await.unwrap();
+            } else {
+                drop(w);
+            }
+            let n = u64::from(commit);
+            assert_eq!(names(&ctx.db, t).await.len() as u64, n, "commit={commit}");
+            assert_eq!(audits().await, n, "commit={commit}");
+            assert_eq!(support().await as u64, n, "commit={commit}");
+        }
+    })
+    .await;
+}

@@ -6,7 +6,14 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use loco_rs::app::AppContext;
 use serde::{Deserialize, de::DeserializeOwned};
 
-use crate::{auth::random_token, error::AppError, scope::Identity, web::error::PageError};
+use axum::response::Response;
+
+use crate::{
+    auth::random_token,
+    error::{AppError, AppResult},
+    scope::Identity,
+    web::error::PageError,
+};
 
 /// The anonymous forms' CSRF cookie.
 pub const CSRF_COOKIE: &str = "mutualis_csrf";
@@ -153,4 +160,49 @@ pub fn anon_csrf(jar: &CookieJar, secure: bool) -> (String, Option<Cookie<'stati
     c.set_same_site(SameSite::Lax);
     c.set_secure(secure);
     (token, Some(c))
+}
+
+/// Where a form goes once its action succeeded: a 303 to `to`, with a success flash.
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub to: String,
+    pub message: String,
+}
+
+impl Done {
+    #[must_use]
+    pub fn new(to: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            to: to.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The answer to a form's POST, the one shape every page handler uses:
+/// - the action succeeded → 303 to `done(&value).to`, with its success flash;
+/// - field errors (`AppError::Validation`) → `again(errors)`: the form page once more,
+///   with what was typed and each error under its field (the caller answers 422);
+/// - any other error → the French error page with its status.
+///
+/// # Errors
+/// The error page of a non-validation error, or whatever `again` returns.
+pub async fn form_reply<T, Fut>(
+    result: AppResult<T>,
+    done: impl FnOnce(&T) -> Done,
+    again: impl FnOnce(serde_json::Value) -> Fut,
+) -> Result<Response, PageError>
+where
+    Fut: Future<Output = Result<Response, PageError>>,
+{
+    match result {
+        Ok(v) => {
+            let d = done(&v);
+            Ok(crate::web::page::redirect_with_flash(
+                &d.to, "success", &d.message,
+            ))
+        }
+        Err(AppError::Validation(errs)) => again(crate::web::views::errors_map(errs)).await,
+        Err(e) => Err(e.into()),
+    }
 }

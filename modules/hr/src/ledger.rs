@@ -51,41 +51,37 @@ pub async fn settings<C: ConnectionTrait>(db: &C, tenant: Tenant) -> AppResult<h
 ///
 /// # Errors
 /// Database errors.
-pub async fn save_settings<C: ConnectionTrait + TransactionTrait>(
+pub async fn save_settings<C: TransactionTrait<Transaction = sea_orm::DatabaseTransaction>>(
     db: &C,
     scope: &Scope,
     s: &hr_settings::Model,
 ) -> AppResult<()> {
-    let txn = begin_write(db).await?;
-    hr_settings::Entity::delete_in(scope.tenant())
-        .exec(&txn)
+    let w = scope.write(db).await?;
+    hr_settings::Entity::delete_in(w.tenant())
+        .exec(w.txn())
         .await?;
     hr_settings::Entity::insert_in(
-        scope.tenant(),
+        w.tenant(),
         hr_settings::ActiveModel {
-            member_id: Set(scope.member_id()),
             alsace_moselle: Set(s.alsace_moselle),
             first_interview_months: Set(s.first_interview_months),
             interview_every_years: Set(s.interview_every_years),
             review_every_years: Set(s.review_every_years),
             reminder_days: Set(s.reminder_days),
             updated_at: Set(Utc::now()),
+            ..Default::default()
         },
-        &txn,
+        w.txn(),
     )
     .await?;
-    audit::record(
-        &txn,
-        &scope.actor(),
-        Some(scope.member_id()),
+    w.audit(
         "hr_settings",
         &scope.member_id().to_string(),
         "update",
         serde_json::json!({"alsace_moselle": s.alsace_moselle, "interview_every_years": s.interview_every_years, "review_every_years": s.review_every_years}),
     )
     .await?;
-    txn.commit().await?;
-    Ok(())
+    w.commit().await
 }
 
 /// The balance of one leave type and period.

@@ -54,20 +54,24 @@ pub async fn new_contract(
     form: WebForm<ContractInput>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("hr.contracts", "write").await?;
-    match contracts::create(&ctx.db, &scope, id, &form.value).await {
-        Ok(c) => Ok(redirect_with_flash(
-            &format!("/m/{}/hr/employees/{id}#contrats", scope.member().slug),
-            "success",
-            &format!(
-                "Contrat {} enregistré à compter du {}.",
-                contracts::kind_label(&c.kind),
-                fr_date(c.start_date)
-            ),
-        )),
-        Err(AppError::Validation(errs)) => {
+    let result = contracts::create(&ctx.db, &scope, id, &form.value).await;
+    let slug = &scope.member().slug;
+    form_reply(
+        result,
+        |c| {
+            Done::new(
+                format!("/m/{slug}/hr/employees/{id}#contrats"),
+                format!(
+                    "Contrat {} enregistré à compter du {}.",
+                    contracts::kind_label(&c.kind),
+                    fr_date(c.start_date)
+                ),
+            )
+        },
+        |errors| {
             let forms = RecordForms {
                 contract: form.value,
-                contract_errors: errors_map(errs),
+                contract_errors: errors,
                 ..Default::default()
             };
             record_page(
@@ -79,10 +83,9 @@ pub async fn new_contract(
                 forms,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 pub(super) async fn amend_page(

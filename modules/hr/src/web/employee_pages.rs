@@ -86,29 +86,31 @@ pub async fn create(
     form: WebForm<EmployeeInput>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("hr.employees", "write").await?;
-    match employees::create(&ctx.db, &scope, &form.value).await {
-        Ok(e) => Ok(redirect_with_flash(
-            &format!("/m/{}/hr/employees/{}#contrats", scope.member().slug, e.id),
-            "success",
-            &format!(
-                "Salarié {} {} enregistré. Ajoutez maintenant son contrat.",
-                e.first_name, e.last_name
-            ),
-        )),
-        Err(AppError::Validation(errs)) => {
+    let slug = &scope.member().slug;
+    form_reply(
+        employees::create(&ctx.db, &scope, &form.value).await,
+        |e| {
+            Done::new(
+                format!("/m/{slug}/hr/employees/{}#contrats", e.id),
+                format!(
+                    "Salarié {} {} enregistré. Ajoutez maintenant son contrat.",
+                    e.first_name, e.last_name
+                ),
+            )
+        },
+        |errors| {
             home_page(
                 &ctx,
                 &v,
                 &jar,
                 &scope,
                 &form.value,
-                errors_map(errs),
+                errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 pub(super) fn balances_view(entries: &[crate::entities::hr_leave_entries::Model]) -> Vec<Value> {

@@ -25,7 +25,7 @@ use mutualis_core::{
     time::{Month, fr_date, fr_datetime, fr_decimal, fr_money, paris_today},
     web::{
         error::PageError,
-        forms::{WebForm, check_csrf},
+        forms::{Done, WebForm, check_csrf, form_reply},
         page::{Page, XLSX, download, redirect_with_flash},
         views::{self, errors_map, month_label},
     },
