@@ -1,7 +1,7 @@
 //! HR: the skills each position requires, with the level expected (GPEC), per member.
 use sea_orm_migration::prelude::*;
 
-use crate::columns::{a, text, ts, uuid_col};
+use crate::columns::{a, member_owned_table, member_ref, text, ts, uuid_col};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -10,26 +10,17 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create()
-                .table(a("hr_position_skills"))
-                .col(ColumnDef::new(a("member_id")).big_integer().not_null())
-                .col(uuid_col("id"))
+            member_owned_table("hr_position_skills")
                 .col(text("position"))
                 .col(uuid_col("skill_id"))
                 .col(ColumnDef::new(a("level")).integer().not_null())
                 .col(text("created_by"))
                 .col(ts("created_at"))
-                .primary_key(Index::create().col(a("member_id")).col(a("id")))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(a("hr_position_skills"), a("member_id"))
-                        .to(a("members"), a("id")),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(a("hr_position_skills"), (a("member_id"), a("skill_id")))
-                        .to(a("hr_skills"), (a("member_id"), a("id"))),
-                )
+                .foreign_key(&mut member_ref(
+                    "hr_position_skills",
+                    "skill_id",
+                    "hr_skills",
+                ))
                 .to_owned(),
         )
         .await?;
