@@ -257,18 +257,6 @@ pub trait CoopOwned: EntityTrait {
         Self::find()
     }
 
-    /// `DELETE …` of the cooperative's rows (add filters).
-    #[must_use]
-    fn delete_coop(_coop: Coop) -> DeleteMany<Self> {
-        Self::delete_many()
-    }
-
-    /// `UPDATE …` of the cooperative's rows (add `col_expr` and filters).
-    #[must_use]
-    fn update_many_coop(_coop: Coop) -> UpdateMany<Self> {
-        Self::update_many()
-    }
-
     /// Inserts a cooperative row.
     ///
     /// # Errors
@@ -284,31 +272,6 @@ pub trait CoopOwned: EntityTrait {
         C: ConnectionTrait,
     {
         async move { row.insert(db).await }
-    }
-
-    /// Updates a cooperative row by its primary key.
-    ///
-    /// # Errors
-    /// 404; database errors.
-    fn update_coop<A, C>(
-        _coop: Coop,
-        row: A,
-        db: &C,
-    ) -> impl Future<Output = AppResult<Self::Model>> + Send
-    where
-        A: ActiveModelTrait<Entity = Self> + sea_orm::ActiveModelBehavior + Send,
-        Self::Model: IntoActiveModel<A>,
-        C: ConnectionTrait,
-    {
-        async move {
-            match row.update(db).await {
-                Ok(m) => Ok(m),
-                Err(sea_orm::DbErr::RecordNotUpdated | sea_orm::DbErr::RecordNotFound(_)) => {
-                    Err(AppError::NotFound)
-                }
-                Err(e) => Err(e.into()),
-            }
-        }
     }
 }
 

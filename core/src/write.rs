@@ -59,12 +59,6 @@ impl<'s> Write<'s> {
         self.tenant
     }
 
-    /// Who acts.
-    #[must_use]
-    pub fn actor(&self) -> &Actor {
-        &self.actor
-    }
-
     /// Appends the audit row of the action, in the same transaction.
     ///
     /// # Errors

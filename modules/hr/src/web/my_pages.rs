@@ -86,30 +86,33 @@ pub async fn my_request(
     let me = own_employee(&ctx, &scope)
         .await?
         .ok_or(AppError::NotFound)?;
-    match ledger::request(&ctx.db, &scope, me.id, &request_input(&form.value), true).await {
-        Ok(r) => Ok(redirect_with_flash(
-            &format!("/m/{}/hr/me", scope.member().slug),
-            "success",
-            &format!(
-                "Demande envoyée : {} du {} au {} ({}). La direction vous répondra ici.",
-                leave_label(&r.leave_type),
-                fr_date(r.start_date),
-                fr_date(r.end_date),
-                fr_days(days(r.days_micros))
-            ),
-        )),
-        Err(AppError::Validation(errs)) => {
+    let result = ledger::request(&ctx.db, &scope, me.id, &request_input(&form.value), true).await;
+    let slug = &scope.member().slug;
+    form_reply(
+        result,
+        |r| {
+            Done::new(
+                format!("/m/{slug}/hr/me"),
+                format!(
+                    "Demande envoyée : {} du {} au {} ({}). La direction vous répondra ici.",
+                    leave_label(&r.leave_type),
+                    fr_date(r.start_date),
+                    fr_date(r.end_date),
+                    fr_days(days(r.days_micros))
+                ),
+            )
+        },
+        |errors| {
             my_page(
                 &ctx,
                 &v,
                 &jar,
                 &scope,
                 &form.value,
-                errors_map(errs),
+                errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }

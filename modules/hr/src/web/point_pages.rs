@@ -85,7 +85,7 @@ pub async fn add_point_value(
 ) -> Result<Response, PageError> {
     let scope = access.authorize("hr.point_values", "write").await?;
     let f = &form.value;
-    match contracts::add_point_value(
+    let result = contracts::add_point_value(
         &ctx.db,
         scope.coop(),
         &scope.actor(),
@@ -94,29 +94,30 @@ pub async fn add_point_value(
         &f.value,
         &f.source,
     )
-    .await
-    {
-        Ok(p) => Ok(redirect_with_flash(
-            "/coop/hr/point-values",
-            "success",
-            &format!(
-                "Valeur du point {} enregistrée à compter du {}.",
-                contracts::agreement_label(&p.agreement),
-                fr_date(p.valid_from)
-            ),
-        )),
-        Err(AppError::Validation(errs)) => {
+    .await;
+    form_reply(
+        result,
+        |p| {
+            Done::new(
+                "/coop/hr/point-values",
+                format!(
+                    "Valeur du point {} enregistrée à compter du {}.",
+                    contracts::agreement_label(&p.agreement),
+                    fr_date(p.valid_from)
+                ),
+            )
+        },
+        |errors| {
             points_page(
                 &ctx,
                 &v,
                 &jar,
                 &scope,
                 &form.value,
-                errors_map(errs),
+                errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
