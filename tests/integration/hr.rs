@@ -5,11 +5,7 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
-fn nir(body: &str) -> String {
-    let numeric = body.replacen("2A", "19", 1).replacen("2B", "18", 1);
-    let n: u64 = numeric.parse().unwrap();
-    format!("{body}{:02}", 97 - n % 97)
-}
+use mutualis_hr::testkit::nir;
 
 fn employee(matricule: &str, nir: &str) -> Value {
     json!({

@@ -12,9 +12,7 @@ use serde_json::{Value, json};
 use crate::common::*;
 
 fn nir(sex: u8, yy: &str, mm: &str, tail: &str) -> String {
-    let body = format!("{sex}{yy}{mm}75{tail}");
-    let n: u64 = body.parse().unwrap();
-    format!("{body}{:02}", 97 - n % 97)
+    mutualis_hr::testkit::nir(&format!("{sex}{yy}{mm}75{tail}"))
 }
 
 /// Creates an employee (F, born 1984-03-…) and returns its id.

@@ -1,15 +1,14 @@
 //! HR skills and training (GPEC): the catalogue, levels (a re-assessment replaces the
 //! previous one), trainings with certificates and interviews, the "à prévoir" list of
 //! interviews and certificates; only HR roles of the member reach them.
-use chrono::{Months, NaiveDate, Utc};
+use chrono::{Months, NaiveDate};
 use mutualis_core::{authz::Role, time::paris_today};
-use mutualis_hr::entities::{hr_employee_skills, hr_employees, hr_skills};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use mutualis_hr::entities::{hr_employee_skills, hr_skills};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::common::*;
 
-/// An employee of `member_id`, hired on `entry` (and gone on `exit`).
 async fn hire(
     ctx: &loco_rs::app::AppContext,
     member_id: i64,
@@ -18,33 +17,7 @@ async fn hire(
     entry: NaiveDate,
     exit: Option<NaiveDate>,
 ) -> Uuid {
-    let now = Utc::now();
-    hr_employees::ActiveModel {
-        member_id: Set(member_id),
-        id: Set(Uuid::now_v7()),
-        matricule: Set(matricule.to_string()),
-        first_name: Set("Camille".to_string()),
-        last_name: Set(last_name.to_string()),
-        sex: Set("F".to_string()),
-        birth_date: Set(NaiveDate::from_ymd_opt(1984, 12, 3).unwrap()),
-        nationality: Set("française".to_string()),
-        nir: Set("284127512345678".to_string()),
-        establishment_id: Set(None),
-        entry_date: Set(entry),
-        exit_date: Set(exit),
-        email: Set(None),
-        address: Set(None),
-        phone: Set(None),
-        permit_type: Set(None),
-        permit_number: Set(None),
-        permit_expiry: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&ctx.db)
-    .await
-    .unwrap()
-    .id
+    mutualis_hr::testkit::hire(&ctx.db, member_id, matricule, last_name, entry, exit).await
 }
 
 fn iso(d: NaiveDate) -> String {

@@ -156,6 +156,28 @@ pub struct Terms {
     pub agency: Option<String>,
 }
 
+impl Terms {
+    /// The terms a stored version holds (the start of an amendment written by code).
+    #[must_use]
+    pub fn of(v: &hr_contracts::Model) -> Self {
+        Self {
+            kind: v.kind.clone(),
+            start_date: v.start_date,
+            end_date: v.end_date,
+            cdd_reason: v.cdd_reason.clone(),
+            trial_end: v.trial_end,
+            weekly_hours: v.weekly_hours.parse().unwrap_or_default(),
+            agreement: v.agreement.clone(),
+            position: v.position.clone(),
+            qualification: v.qualification.clone(),
+            coefficient: v.coefficient,
+            step: v.step,
+            quarterly_leave: v.quarterly_leave,
+            agency: v.agency.clone(),
+        }
+    }
+}
+
 fn opt(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_string())
@@ -578,6 +600,42 @@ fn active_version(
     }
 }
 
+/// The columns of a contract version, in the order of [`first_version_values`].
+pub(crate) fn version_columns() -> Vec<&'static str> {
+    use sea_orm::{IdenStatic, Iterable};
+    hr_contracts::Column::iter().map(|c| c.as_str()).collect()
+}
+
+/// Version 1 of a new contract as the values of one row of a bulk insert (the import),
+/// built by the same [`active_version`] as every other version.
+pub(crate) fn first_version_values(
+    tenant: Tenant,
+    employee_id: Uuid,
+    t: &Terms,
+    by: &str,
+) -> Vec<sea_orm::Value> {
+    use sea_orm::{ActiveModelTrait, Iterable};
+    let mut v = active_version(
+        tenant,
+        employee_id,
+        Slot {
+            contract_id: new_id(),
+            version: 1,
+            valid_from: t.start_date,
+            reason: Some("Import".to_string()),
+        },
+        t,
+        by,
+    );
+    hr_contracts::Column::iter()
+        .map(|c| {
+            v.take(c)
+                .into_value()
+                .unwrap_or(sea_orm::Value::String(None))
+        })
+        .collect()
+}
+
 /// Inserts version 1 of a new contract (no audit: the caller's transaction does it).
 ///
 /// # Errors
@@ -601,6 +659,40 @@ pub async fn insert_new<C: ConnectionTrait>(
                 reason: None,
             },
             t,
+            by,
+        ),
+        db,
+    )
+    .await?)
+}
+
+/// Inserts the next version of a contract: `terms` in force from `valid_from`, after
+/// `last` (the contract's latest version). The one writer of amendments: HR's amendment,
+/// an employee's exit (the contract ends on the exit day) and the demo seed go through it.
+///
+/// # Errors
+/// Database errors.
+pub async fn insert_next<C: ConnectionTrait>(
+    db: &C,
+    tenant: Tenant,
+    last: &hr_contracts::Model,
+    valid_from: NaiveDate,
+    reason: Option<String>,
+    terms: &Terms,
+    by: &str,
+) -> AppResult<hr_contracts::Model> {
+    Ok(hr_contracts::Entity::insert_in(
+        tenant,
+        active_version(
+            tenant,
+            last.employee_id,
+            Slot {
+                contract_id: last.contract_id,
+                version: last.version + 1,
+                valid_from,
+                reason,
+            },
+            terms,
             by,
         ),
         db,
@@ -705,21 +797,14 @@ pub async fn amend<C: ConnectionTrait + TransactionTrait>(
         ));
     }
     let txn = begin_write(db).await?;
-    let row = hr_contracts::Entity::insert_in(
-        scope.tenant(),
-        active_version(
-            scope.tenant(),
-            last.employee_id,
-            Slot {
-                contract_id,
-                version: last.version + 1,
-                valid_from,
-                reason,
-            },
-            &t,
-            &scope.actor().label,
-        ),
+    let row = insert_next(
         &txn,
+        scope.tenant(),
+        last,
+        valid_from,
+        reason,
+        &t,
+        &scope.actor().label,
     )
     .await?;
     audit::record(

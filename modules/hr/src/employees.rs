@@ -16,10 +16,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{
-    entities::{hr_contracts, hr_employees},
-    nir::Nir,
-};
+use crate::{entities::hr_employees, nir::Nir};
 
 /// The JSON body or form to create an employee. Never carries a member id.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
@@ -422,15 +419,18 @@ pub async fn record_exit<C: ConnectionTrait + TransactionTrait>(
         if last.start_date > day || last.end_date.is_some_and(|end| end <= day) {
             continue;
         }
-        let mut v: hr_contracts::ActiveModel = last.clone().into();
-        v.id = Set(new_id());
-        v.version = Set(last.version + 1);
-        v.valid_from = Set(day.max(last.valid_from));
-        v.end_date = Set(Some(day));
-        v.reason = Set(Some(format!("Sortie du salarié : {reason}")));
-        v.created_by = Set(scope.actor().label);
-        v.created_at = Set(Utc::now());
-        hr_contracts::Entity::insert_in(scope.tenant(), v, &txn).await?;
+        let mut terms = crate::contracts::Terms::of(last);
+        terms.end_date = Some(day);
+        crate::contracts::insert_next(
+            &txn,
+            scope.tenant(),
+            last,
+            day.max(last.valid_from),
+            Some(format!("Sortie du salarié : {reason}")),
+            &terms,
+            &scope.actor().label,
+        )
+        .await?;
     }
     let mut a: hr_employees::ActiveModel = e.into();
     a.exit_date = Set(Some(day));

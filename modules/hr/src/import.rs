@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
-    contracts::{ContractInput, Terms, normalize},
+    contracts::{ContractInput, normalize},
     employees::{EmployeeInput, ValidEmployee},
     entities::{hr_employees, hr_imports},
 };
@@ -581,7 +581,12 @@ pub async fn confirm<C: ConnectionTrait + TransactionTrait>(
         employees.push(employee_row(scope.tenant(), eid, &e, &nics, now));
         if let Some(contract) = contract {
             let t = contract.validate().map_err(|_| stale())?;
-            contracts_rows.push(contract_row(scope.tenant(), eid, &t, &by, now));
+            contracts_rows.push(crate::contracts::first_version_values(
+                scope.tenant(),
+                eid,
+                &t,
+                &by,
+            ));
         }
         count += 1;
         if employees.len() == BATCH {
@@ -626,35 +631,12 @@ const EMPLOYEE_COLUMNS: [&str; 13] = [
     "updated_at",
 ];
 
-const CONTRACT_COLUMNS: [&str; 20] = [
-    "member_id",
-    "id",
-    "employee_id",
-    "contract_id",
-    "version",
-    "valid_from",
-    "kind",
-    "start_date",
-    "end_date",
-    "cdd_reason",
-    "weekly_hours",
-    "agreement",
-    "position",
-    "qualification",
-    "coefficient",
-    "step",
-    "quarterly_leave",
-    "reason",
-    "created_by",
-    "created_at",
-];
-
 /// One multi-row `INSERT` of `rows` (each as many values as `columns`). Built by hand:
 /// sea-orm's `insert_many` spends more time building 500 active models and their
 /// query than the database spends storing them (see docs/benchmarks.md). The values
 /// are the same `sea_orm::Value`s the ORM would bind. The one raw statement of the
-/// module: its rows come only from `employee_row`/`contract_row`, which take the
-/// `Tenant` and write its `member_id` first.
+/// module: its rows come only from `employee_row` and `contracts::first_version_values`
+/// (the contract writer's own builder), which take the `Tenant` and write its `member_id`.
 #[allow(clippy::disallowed_methods)]
 async fn insert_rows<C: ConnectionTrait>(
     db: &C,
@@ -716,7 +698,7 @@ async fn flush<C: ConnectionTrait>(
     insert_rows(
         db,
         "hr_contracts",
-        &CONTRACT_COLUMNS,
+        &crate::contracts::version_columns(),
         std::mem::take(contracts_rows),
     )
     .await
@@ -745,37 +727,6 @@ fn employee_row(
             .into(),
         e.entry_date.into(),
         now.into(),
-        now.into(),
-    ]
-}
-
-fn contract_row(
-    tenant: Tenant,
-    employee_id: Uuid,
-    t: &Terms,
-    by: &str,
-    now: chrono::DateTime<Utc>,
-) -> Vec<sea_orm::Value> {
-    vec![
-        tenant.member_id().into(),
-        new_id().into(),
-        employee_id.into(),
-        new_id().into(),
-        1i32.into(),
-        t.start_date.into(),
-        t.kind.clone().into(),
-        t.start_date.into(),
-        t.end_date.into(),
-        t.cdd_reason.clone().into(),
-        t.weekly_hours.to_string().into(),
-        t.agreement.clone().into(),
-        t.position.clone().into(),
-        t.qualification.clone().into(),
-        t.coefficient.into(),
-        t.step.into(),
-        t.quarterly_leave.into(),
-        Some("Import".to_string()).into(),
-        by.to_string().into(),
         now.into(),
     ]
 }

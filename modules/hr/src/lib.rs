@@ -26,6 +26,8 @@ pub mod register_docs;
 pub mod seed;
 pub mod skills;
 pub mod skills_web;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod web;
 
 use mutualis_core::{

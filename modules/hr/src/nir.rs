@@ -17,6 +17,11 @@ impl Nir {
             .filter(|c| !c.is_whitespace() && *c != '.')
             .collect::<String>()
             .to_uppercase();
+        if !s.is_ascii() {
+            return Err(
+                "Le NIR ne contient que des chiffres (et 2A ou 2B pour la Corse).".to_string(),
+            );
+        }
         if s.len() != 15 {
             return Err("Le NIR comporte 15 caractères (13 + la clé de 2 chiffres).".to_string());
         }
@@ -58,10 +63,26 @@ impl Nir {
     }
 }
 
+/// The 15 characters of a NIR: its 13 characters followed by their key (`None` when
+/// `body` is not 13 digits, 2A or 2B allowed for Corsica's departments).
+#[must_use]
+pub fn with_key(body: &str) -> Option<String> {
+    if body.len() != 13 || !body.is_ascii() {
+        return None;
+    }
+    let numeric = match &body[5..7] {
+        "2A" => format!("{}19{}", &body[..5], &body[7..]),
+        "2B" => format!("{}18{}", &body[..5], &body[7..]),
+        _ => body.to_string(),
+    };
+    let n: u64 = numeric.parse().ok()?;
+    Some(format!("{body}{:02}", 97 - n % 97))
+}
+
 /// `1 84 12 75 123 456 78`
 #[must_use]
 pub fn format(nir: &str) -> String {
-    if nir.len() != 15 {
+    if nir.len() != 15 || !nir.is_ascii() {
         return nir.to_string();
     }
     format!(
@@ -79,7 +100,7 @@ pub fn format(nir: &str) -> String {
 /// Masked for lists: sex and year of birth only (`1 84 •• •• ••• ••• ••`).
 #[must_use]
 pub fn masked(nir: &str) -> String {
-    if nir.len() != 15 {
+    if nir.len() != 15 || !nir.is_ascii() {
         return "•••".to_string();
     }
     format!("{} {} •• •• ••• ••• ••", &nir[..1], &nir[1..3])
@@ -89,10 +110,45 @@ pub fn masked(nir: &str) -> String {
 mod tests {
     use super::*;
 
+    use proptest::prelude::*;
+
     fn with_key(body: &str) -> String {
-        let numeric = body.replacen("2A", "19", 1).replacen("2B", "18", 1);
-        let n: u64 = numeric.parse().unwrap();
-        format!("{body}{:02}", 97 - n % 97)
+        super::with_key(body).unwrap()
+    }
+
+    proptest! {
+        // Any string: an answer, never a panic (the NIR would go to the log).
+        #[test]
+        fn any_input_is_answered_without_panic(raw in "\\PC{0,20}") {
+            let _ = Nir::parse(&raw);
+            let _ = format(&raw);
+            let _ = masked(&raw);
+            let _ = super::with_key(&raw);
+        }
+
+        // Any well-formed body with its key parses back to itself, spaced or not.
+        #[test]
+        fn valid_nirs_round_trip(sex in "[12]", yy in "[0-9]{2}", mm in "(0[1-9]|1[0-2])",
+                                 dept in "([0-9]{2}|2A|2B)", rest in "[0-9]{6}") {
+            let nir = with_key(&format!("{sex}{yy}{mm}{dept}{rest}"));
+            prop_assert_eq!(Nir::parse(&nir).map(|n| n.as_str().to_string()), Ok(nir.clone()));
+            prop_assert_eq!(Nir::parse(&format(&nir)).map(|n| n.as_str().to_string()), Ok(nir));
+        }
+    }
+
+    #[test]
+    fn non_ascii_characters_are_refused_not_panicked_on() {
+        for raw in [
+            "123456789012é1",
+            "2850é519200537",
+            "285047é9200537",
+            "285047519200é7",
+        ] {
+            assert!(
+                Nir::parse(raw).unwrap_err().contains("que des chiffres"),
+                "{raw}"
+            );
+        }
     }
 
     #[test]

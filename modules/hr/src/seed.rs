@@ -22,8 +22,8 @@ use sea_orm::{DatabaseConnection, PaginatorTrait, Set};
 use crate::{
     contracts::{self, Terms},
     entities::{
-        hr_contracts, hr_employee_skills, hr_employees, hr_interviews, hr_point_values,
-        hr_position_skills, hr_skills, hr_trainings,
+        hr_employee_skills, hr_employees, hr_interviews, hr_point_values, hr_position_skills,
+        hr_skills, hr_trainings,
     },
     ledger::{self, RequestInput},
 };
@@ -276,20 +276,24 @@ pub async fn demo(db: &DatabaseConnection, authz: &Authz) -> AppResult<bool> {
             if i % 4 == 2 && exit.is_none() {
                 let from = (entry + Duration::days(400)).min(today - Duration::days(30));
                 if from > v1.valid_from {
-                    let mut a: hr_contracts::ActiveModel = v1.clone().into();
-                    a.id = Set(new_id());
-                    a.version = Set(2);
-                    a.valid_from = Set(from);
-                    a.step = Set(v1.step.map(|s| s + 1));
-                    if i % 8 == 2 {
-                        a.weekly_hours = Set("28".to_string());
-                        a.reason = Set(Some(
-                            "Passage à temps partiel (80 %) à la demande du salarié".to_string(),
-                        ));
+                    let mut t = Terms::of(&v1);
+                    t.step = v1.step.map(|s| s + 1);
+                    let reason = if i % 8 == 2 {
+                        t.weekly_hours = Decimal::from(28);
+                        "Passage à temps partiel (80 %) à la demande du salarié"
                     } else {
-                        a.reason = Set(Some("Avancement d’échelon".to_string()));
-                    }
-                    hr_contracts::Entity::insert_in(d.tenant, a, db).await?;
+                        "Avancement d’échelon"
+                    };
+                    contracts::insert_next(
+                        db,
+                        d.tenant,
+                        &v1,
+                        from,
+                        Some(reason.to_string()),
+                        &t,
+                        &actor.label,
+                    )
+                    .await?;
                 }
             }
             ids.push((id, entry, exit, i));
