@@ -9,10 +9,7 @@ use mutualis_core::{
     scope::Scope,
     tenant::{MemberOwned, Tenant},
 };
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set, TransactionSession,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -249,7 +246,9 @@ impl EmployeeInput {
 /// # Errors
 /// 422 with every invalid field (a taken matricule, an unknown establishment); database
 /// errors.
-pub async fn create<C: ConnectionTrait + TransactionTrait>(
+pub async fn create<
+    C: ConnectionTrait + TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
+>(
     db: &C,
     scope: &Scope,
     input: &EmployeeInput,
@@ -273,7 +272,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     };
     let now = Utc::now();
     // The record and its audit row commit together.
-    let txn = mutualis_core::db::begin_write(db).await?;
+    let w = scope.write(db).await?;
     let row = hr_employees::Entity::insert_in(
         scope.tenant(),
         hr_employees::ActiveModel {
@@ -298,7 +297,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
             created_at: Set(now),
             updated_at: Set(now),
         },
-        &txn,
+        w.txn(),
     )
     .await
     .map_err(|e| {
@@ -311,17 +310,14 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
             e.into()
         }
     })?;
-    audit::record(
-        &txn,
-        &scope.actor(),
-        Some(scope.member_id()),
+    w.audit(
         "employee",
         &row.id.to_string(),
         "create",
         serde_json::json!({"matricule": row.matricule}),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(row)
 }
 
@@ -383,7 +379,9 @@ pub async fn by_email<C: ConnectionTrait>(
 ///
 /// # Errors
 /// 422 for a date before the entry; 404; database errors.
-pub async fn record_exit<C: ConnectionTrait + TransactionTrait>(
+pub async fn record_exit<
+    C: ConnectionTrait + TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
+>(
     db: &C,
     scope: &Scope,
     id: Uuid,
@@ -409,8 +407,8 @@ pub async fn record_exit<C: ConnectionTrait + TransactionTrait>(
             "Indiquez le motif de la sortie (fin de CDD, démission, licenciement, retraite…).",
         ));
     }
-    let txn = mutualis_core::db::begin_write(db).await?;
-    let contracts = crate::contracts::by_employee_for(&txn, scope.tenant())
+    let w = scope.write(db).await?;
+    let contracts = crate::contracts::by_employee_for(w.txn(), scope.tenant())
         .await?
         .remove(&id)
         .unwrap_or_default();
@@ -422,7 +420,7 @@ pub async fn record_exit<C: ConnectionTrait + TransactionTrait>(
         let mut terms = crate::contracts::Terms::of(last);
         terms.end_date = Some(day);
         crate::contracts::insert_next(
-            &txn,
+            w.txn(),
             scope.tenant(),
             last,
             day.max(last.valid_from),
@@ -435,17 +433,14 @@ pub async fn record_exit<C: ConnectionTrait + TransactionTrait>(
     let mut a: hr_employees::ActiveModel = e.into();
     a.exit_date = Set(Some(day));
     a.updated_at = Set(Utc::now());
-    let e = hr_employees::Entity::update_in(scope.tenant(), a, &txn).await?;
-    audit::record(
-        &txn,
-        &scope.actor(),
-        Some(scope.member_id()),
+    let e = hr_employees::Entity::update_in(scope.tenant(), a, w.txn()).await?;
+    w.audit(
         "employee",
         &e.id.to_string(),
         "exit",
         serde_json::json!({"matricule": e.matricule, "exit": day, "reason": reason}),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(e)
 }

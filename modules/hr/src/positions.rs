@@ -5,18 +5,13 @@ use std::collections::BTreeSet;
 
 use chrono::Utc;
 use mutualis_core::{
-    audit,
-    db::begin_write,
     error::{AppError, AppResult, FieldError},
     ids::new_id,
     scope::Scope,
     tenant::MemberOwned,
     time::paris_today,
 };
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set, TransactionSession,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -105,7 +100,9 @@ pub async fn positions<C: ConnectionTrait>(db: &C, scope: &Scope) -> AppResult<V
 ///
 /// # Errors
 /// 422 naming the field; database errors.
-pub async fn set_requirement<C: ConnectionTrait + TransactionTrait>(
+pub async fn set_requirement<
+    C: ConnectionTrait + TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
+>(
     db: &C,
     scope: &Scope,
     input: &RequirementInput,
@@ -151,11 +148,11 @@ pub async fn set_requirement<C: ConnectionTrait + TransactionTrait>(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let txn = begin_write(db).await?;
+    let w = scope.write(db).await?;
     hr_position_skills::Entity::delete_in(scope.tenant())
         .filter(hr_position_skills::Column::Position.eq(position.as_str()))
         .filter(hr_position_skills::Column::SkillId.eq(skill.id))
-        .exec(&txn)
+        .exec(w.txn())
         .await?;
     let row = hr_position_skills::Entity::insert_in(
         scope.tenant(),
@@ -168,20 +165,17 @@ pub async fn set_requirement<C: ConnectionTrait + TransactionTrait>(
             created_by: Set(scope.actor().label),
             created_at: Set(Utc::now()),
         },
-        &txn,
+        w.txn(),
     )
     .await?;
-    audit::record(
-        &txn,
-        &scope.actor(),
-        Some(scope.member_id()),
+    w.audit(
         "position_skill",
         &row.id.to_string(),
         "set",
         serde_json::json!({"position": row.position, "skill": skill.name, "level": level}),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(row)
 }
 
@@ -189,32 +183,31 @@ pub async fn set_requirement<C: ConnectionTrait + TransactionTrait>(
 ///
 /// # Errors
 /// 404; database errors.
-pub async fn remove_requirement<C: ConnectionTrait + TransactionTrait>(
+pub async fn remove_requirement<
+    C: ConnectionTrait + TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
+>(
     db: &C,
     scope: &Scope,
     id: Uuid,
 ) -> AppResult<()> {
-    let txn = begin_write(db).await?;
+    let w = scope.write(db).await?;
     let r = hr_position_skills::Entity::find_in(scope.tenant())
         .filter(hr_position_skills::Column::Id.eq(id))
-        .one(&txn)
+        .one(w.txn())
         .await?
         .ok_or(AppError::NotFound)?;
     hr_position_skills::Entity::delete_in(scope.tenant())
         .filter(hr_position_skills::Column::Id.eq(id))
-        .exec(&txn)
+        .exec(w.txn())
         .await?;
-    audit::record(
-        &txn,
-        &scope.actor(),
-        Some(scope.member_id()),
+    w.audit(
         "position_skill",
         &id.to_string(),
         "remove",
         serde_json::json!({"position": r.position}),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(())
 }
 

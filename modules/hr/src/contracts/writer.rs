@@ -146,7 +146,9 @@ pub async fn insert_next<C: ConnectionTrait>(
 ///
 /// # Errors
 /// 422 on invalid terms or a start before the employee's entry; 404; database errors.
-pub async fn create<C: ConnectionTrait + TransactionTrait>(
+pub async fn create<
+    C: ConnectionTrait + TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
+>(
     db: &C,
     scope: &Scope,
     employee_id: Uuid,
@@ -163,19 +165,23 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
             ),
         ));
     }
-    let txn = begin_write(db).await?;
-    let row = insert_new(&txn, scope.tenant(), employee_id, &t, &scope.actor().label).await?;
-    audit::record(
-        &txn,
-        &scope.actor(),
-        Some(scope.member_id()),
+    let w = scope.write(db).await?;
+    let row = insert_new(
+        w.txn(),
+        scope.tenant(),
+        employee_id,
+        &t,
+        &scope.actor().label,
+    )
+    .await?;
+    w.audit(
         "contract",
         &row.contract_id.to_string(),
         "create",
         serde_json::json!({"matricule": e.matricule, "kind": row.kind, "start": row.start_date}),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(row)
 }
 
@@ -183,7 +189,9 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
 ///
 /// # Errors
 /// 422 on invalid terms or date; 404 for a contract not the member's; database errors.
-pub async fn amend<C: ConnectionTrait + TransactionTrait>(
+pub async fn amend<
+    C: ConnectionTrait + TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
+>(
     db: &C,
     scope: &Scope,
     contract_id: Uuid,
@@ -238,9 +246,9 @@ pub async fn amend<C: ConnectionTrait + TransactionTrait>(
             "L’avenant prend effet après la fin du contrat.",
         ));
     }
-    let txn = begin_write(db).await?;
+    let w = scope.write(db).await?;
     let row = insert_next(
-        &txn,
+        w.txn(),
         scope.tenant(),
         last,
         valid_from,
@@ -249,16 +257,13 @@ pub async fn amend<C: ConnectionTrait + TransactionTrait>(
         &scope.actor().label,
     )
     .await?;
-    audit::record(
-        &txn,
-        &scope.actor(),
-        Some(scope.member_id()),
+    w.audit(
         "contract",
         &contract_id.to_string(),
         "amend",
         serde_json::json!({"version": row.version, "valid_from": row.valid_from}),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(row)
 }

@@ -121,7 +121,9 @@ pub async fn decide_for<C: ConnectionTrait + TransactionTrait>(
 /// # Errors
 /// 404; 409 when already refused or cancelled, or (for `only_own`) approved; database
 /// errors.
-pub async fn cancel<C: ConnectionTrait + TransactionTrait>(
+pub async fn cancel<
+    C: ConnectionTrait + TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
+>(
     db: &C,
     scope: &Scope,
     request_id: Uuid,
@@ -129,10 +131,10 @@ pub async fn cancel<C: ConnectionTrait + TransactionTrait>(
 ) -> AppResult<hr_leave_requests::Model> {
     let tenant = scope.tenant();
     let actor = scope.actor();
-    let txn = begin_write(db).await?;
+    let w = scope.write(db).await?;
     let r = hr_leave_requests::Entity::find_in(tenant)
         .filter(hr_leave_requests::Column::Id.eq(request_id))
-        .one(&txn)
+        .one(w.txn())
         .await?
         .filter(|r| only_own.is_none_or(|e| e == r.employee_id))
         .ok_or(AppError::NotFound)?;
@@ -153,7 +155,7 @@ pub async fn cancel<C: ConnectionTrait + TransactionTrait>(
     let now = Utc::now();
     let takings = hr_leave_entries::Entity::find_in(tenant)
         .filter(hr_leave_entries::Column::RequestId.eq(r.id))
-        .all(&txn)
+        .all(w.txn())
         .await?;
     for t in &takings {
         hr_leave_entries::Entity::insert_in(
@@ -177,7 +179,7 @@ pub async fn cancel<C: ConnectionTrait + TransactionTrait>(
                 created_by: Set(actor.label.clone()),
                 created_at: Set(now),
             },
-            &txn,
+            w.txn(),
         )
         .await?;
     }
@@ -186,9 +188,9 @@ pub async fn cancel<C: ConnectionTrait + TransactionTrait>(
     a.status = Set("cancelled".to_string());
     a.decided_by = Set(Some(actor.label.clone()));
     a.decided_at = Set(Some(now));
-    let r = hr_leave_requests::Entity::update_in(tenant, a, &txn).await?;
+    let r = hr_leave_requests::Entity::update_in(tenant, a, w.txn()).await?;
     audit::record(
-        &txn,
+        w.txn(),
         &actor,
         Some(tenant.member_id()),
         "leave_request",
@@ -197,7 +199,7 @@ pub async fn cancel<C: ConnectionTrait + TransactionTrait>(
         serde_json::json!({"type": r.leave_type, "was": was, "days_given_back": takings.len()}),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(r)
 }
 
@@ -205,7 +207,9 @@ pub async fn cancel<C: ConnectionTrait + TransactionTrait>(
 ///
 /// # Errors
 /// 422 on an invalid type, quantity or missing reason; 404; database errors.
-pub async fn adjust<C: ConnectionTrait + TransactionTrait>(
+pub async fn adjust<
+    C: ConnectionTrait + TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
+>(
     db: &C,
     scope: &Scope,
     employee_id: Uuid,
@@ -243,7 +247,7 @@ pub async fn adjust<C: ConnectionTrait + TransactionTrait>(
         return Err(AppError::Validation(errors));
     }
     let today = paris_today();
-    let txn = begin_write(db).await?;
+    let w = scope.write(db).await?;
     let row = hr_leave_entries::Entity::insert_in(
         scope.tenant(),
         hr_leave_entries::ActiveModel {
@@ -261,19 +265,16 @@ pub async fn adjust<C: ConnectionTrait + TransactionTrait>(
             created_by: Set(scope.actor().label),
             created_at: Set(Utc::now()),
         },
-        &txn,
+        w.txn(),
     )
     .await?;
-    audit::record(
-        &txn,
-        &scope.actor(),
-        Some(scope.member_id()),
+    w.audit(
         "leave_entry",
         &row.id.to_string(),
         "adjust",
         serde_json::json!({"matricule": e.matricule, "type": row.leave_type, "days": q.to_string()}),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(row)
 }

@@ -20,8 +20,6 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use mutualis_core::{
-    audit,
-    db::begin_write,
     error::{AppError, AppResult, FieldError, is_unique_violation},
     ids::new_id,
     scope::Scope,
@@ -29,10 +27,7 @@ use mutualis_core::{
     time::{fr_date, paris_today},
 };
 use rust_decimal::Decimal;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set, TransactionSession,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

@@ -37,7 +37,9 @@ pub async fn catalogue<C: ConnectionTrait>(
 ///
 /// # Errors
 /// 422 with the field and a French message; database errors.
-pub async fn add_skill<C: ConnectionTrait + TransactionTrait>(
+pub async fn add_skill<
+    C: ConnectionTrait + TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
+>(
     db: &C,
     scope: &Scope,
     input: &SkillInput,
@@ -57,7 +59,7 @@ pub async fn add_skill<C: ConnectionTrait + TransactionTrait>(
     {
         return Err(taken());
     }
-    let txn = begin_write(db).await?;
+    let w = scope.write(db).await?;
     let row = hr_skills::Entity::insert_in(
         scope.tenant(),
         hr_skills::ActiveModel {
@@ -67,7 +69,7 @@ pub async fn add_skill<C: ConnectionTrait + TransactionTrait>(
             category: Set(category),
             created_at: Set(Utc::now()),
         },
-        &txn,
+        w.txn(),
     )
     .await
     .map_err(|e| {
@@ -77,17 +79,14 @@ pub async fn add_skill<C: ConnectionTrait + TransactionTrait>(
             e.into()
         }
     })?;
-    audit::record(
-        &txn,
-        &scope.actor(),
-        Some(scope.member_id()),
+    w.audit(
         "hr_skill",
         &row.id.to_string(),
         "create",
         serde_json::json!({"name": row.name, "category": row.category}),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(row)
 }
 
@@ -97,7 +96,9 @@ pub async fn add_skill<C: ConnectionTrait + TransactionTrait>(
 /// # Errors
 /// 404 for an employee not the member's; 422 with the field and a French message;
 /// database errors.
-pub async fn set_level<C: ConnectionTrait + TransactionTrait>(
+pub async fn set_level<
+    C: ConnectionTrait + TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
+>(
     db: &C,
     scope: &Scope,
     employee_id: Uuid,
@@ -112,16 +113,16 @@ pub async fn set_level<C: ConnectionTrait + TransactionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| AppError::field("skill_id", "Choisissez une compétence du catalogue."))?;
-    let txn = begin_write(db).await?;
+    let w = scope.write(db).await?;
     let previous = hr_employee_skills::Entity::find_in(scope.tenant())
         .filter(hr_employee_skills::Column::EmployeeId.eq(e.id))
         .filter(hr_employee_skills::Column::SkillId.eq(skill.id))
-        .one(&txn)
+        .one(w.txn())
         .await?;
     if let Some(p) = &previous {
         hr_employee_skills::Entity::delete_in(scope.tenant())
             .filter(hr_employee_skills::Column::Id.eq(p.id))
-            .exec(&txn)
+            .exec(w.txn())
             .await?;
     }
     let row = hr_employee_skills::Entity::insert_in(
@@ -136,13 +137,10 @@ pub async fn set_level<C: ConnectionTrait + TransactionTrait>(
             created_by: Set(scope.actor().label),
             created_at: Set(Utc::now()),
         },
-        &txn,
+        w.txn(),
     )
     .await?;
-    audit::record(
-        &txn,
-        &scope.actor(),
-        Some(scope.member_id()),
+    w.audit(
         "employee_skill",
         &e.id.to_string(),
         "assess",
@@ -152,7 +150,7 @@ pub async fn set_level<C: ConnectionTrait + TransactionTrait>(
         }),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(row)
 }
 
@@ -161,7 +159,9 @@ pub async fn set_level<C: ConnectionTrait + TransactionTrait>(
 /// # Errors
 /// 404 for an employee not the member's; 422 with the field and a French message;
 /// database errors.
-pub async fn add_training<C: ConnectionTrait + TransactionTrait>(
+pub async fn add_training<
+    C: ConnectionTrait + TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
+>(
     db: &C,
     scope: &Scope,
     employee_id: Uuid,
@@ -169,7 +169,7 @@ pub async fn add_training<C: ConnectionTrait + TransactionTrait>(
 ) -> AppResult<hr_trainings::Model> {
     let e = crate::employees::get(db, scope.tenant(), employee_id).await?;
     let t = input.validate().map_err(AppError::Validation)?;
-    let txn = begin_write(db).await?;
+    let w = scope.write(db).await?;
     let row = hr_trainings::Entity::insert_in(
         scope.tenant(),
         hr_trainings::ActiveModel {
@@ -186,13 +186,10 @@ pub async fn add_training<C: ConnectionTrait + TransactionTrait>(
             created_by: Set(scope.actor().label),
             created_at: Set(Utc::now()),
         },
-        &txn,
+        w.txn(),
     )
     .await?;
-    audit::record(
-        &txn,
-        &scope.actor(),
-        Some(scope.member_id()),
+    w.audit(
         "training",
         &row.id.to_string(),
         "create",
@@ -202,7 +199,7 @@ pub async fn add_training<C: ConnectionTrait + TransactionTrait>(
         }),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(row)
 }
 
@@ -211,7 +208,9 @@ pub async fn add_training<C: ConnectionTrait + TransactionTrait>(
 /// # Errors
 /// 404 for an employee not the member's; 422 with the field and a French message;
 /// database errors.
-pub async fn record_interview<C: ConnectionTrait + TransactionTrait>(
+pub async fn record_interview<
+    C: ConnectionTrait + TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
+>(
     db: &C,
     scope: &Scope,
     employee_id: Uuid,
@@ -221,7 +220,7 @@ pub async fn record_interview<C: ConnectionTrait + TransactionTrait>(
     let (kind, held_on, notes) = input
         .validate(e.entry_date, paris_today())
         .map_err(AppError::Validation)?;
-    let txn = begin_write(db).await?;
+    let w = scope.write(db).await?;
     let row = hr_interviews::Entity::insert_in(
         scope.tenant(),
         hr_interviews::ActiveModel {
@@ -234,20 +233,17 @@ pub async fn record_interview<C: ConnectionTrait + TransactionTrait>(
             created_by: Set(scope.actor().label),
             created_at: Set(Utc::now()),
         },
-        &txn,
+        w.txn(),
     )
     .await?;
-    audit::record(
-        &txn,
-        &scope.actor(),
-        Some(scope.member_id()),
+    w.audit(
         "interview",
         &row.id.to_string(),
         "create",
         serde_json::json!({"matricule": e.matricule, "kind": row.kind, "held_on": row.held_on}),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(row)
 }
 
