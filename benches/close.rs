@@ -67,6 +67,7 @@ async fn main() {
         aggregation: Aggregation::Sum,
         unit: "heures",
         label: "compteur de banc d’essai",
+        max_per_event: 1_000_000,
     }))
     .unwrap();
     let actor = Actor::system("bench");

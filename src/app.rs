@@ -81,7 +81,7 @@ impl Initializer for ViewEngineInitializer {
 
     async fn after_routes(&self, router: AxumRouter, _ctx: &AppContext) -> Result<AxumRouter> {
         let engine = TeraView::build()?;
-        Ok(router.layer(Extension(ViewEngine::from(engine))))
+        Ok(core::kit::finish_router(router).layer(Extension(ViewEngine::from(engine))))
     }
 }
 

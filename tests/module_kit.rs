@@ -83,6 +83,7 @@ static ESSAI: ModuleDef = ModuleDef::new("essai", "Module d’essai")
         aggregation: Aggregation::Count,
         unit: "choses",
         label: "Choses d’essai",
+        max_per_event: 1_000_000,
     }])
     .policies(&[
         (Role::Director, "essai.*", "*"),

@@ -34,6 +34,17 @@ pub fn routes(modules: &[&ModuleDef]) -> AppRoutes {
     routes
 }
 
+/// The router's last touches: the fallback (unknown URL → French 404, JSON on the API;
+/// a trailing `/` redirected) and the layer that answers every framework rejection in
+/// French (`web::rejections`).
+pub fn finish_router(router: axum::Router) -> axum::Router {
+    router
+        .fallback(crate::web::rejections::not_found)
+        .layer(axum::middleware::from_fn(
+            crate::web::rejections::french_rejections,
+        ))
+}
+
 /// Every meter of the platform (each module's).
 #[must_use]
 pub fn meters(modules: &[&ModuleDef]) -> Vec<Meter> {

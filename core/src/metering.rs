@@ -25,6 +25,9 @@ use crate::{
 /// Quantities are stored as integers in millionths: exact sums on every database.
 pub const SCALE: u32 = 6;
 const MICROS: i64 = 1_000_000;
+/// How old an event may be when it arrives (two years of late reporting; an event of
+/// year 0001 must not land in an old open month).
+pub const MAX_EVENT_AGE_DAYS: i64 = 731;
 /// The largest batch accepted by `POST /api/usage/events`.
 pub const MAX_BATCH: usize = 1000;
 
@@ -80,6 +83,10 @@ pub struct Meter {
     pub unit: &'static str,
     /// What it measures, in French.
     pub label: &'static str,
+    /// The largest quantity one event may carry, in units (either sign): an event
+    /// above it is refused at ingestion with its index (1,000,000 unless the meter says
+    /// otherwise). With it, a month's sum cannot overflow (see `aggregate`).
+    pub max_per_event: i64,
 }
 
 /// Every meter of the platform, assembled by the app from core and each module.
@@ -121,9 +128,28 @@ impl Meters {
 /// # Errors
 /// A French message (not a number, too many decimals, too large).
 pub fn parse_quantity(raw: &str) -> Result<i64, String> {
-    let d: Decimal = raw.trim().parse().map_err(|_| {
-        format!("quantité « {raw} » invalide : un nombre décimal est attendu (ex. \"1.5\").")
-    })?;
+    let t = raw.trim();
+    let invalid = || {
+        let shown: String = t.chars().take(40).collect();
+        format!("quantité « {shown} » invalide : un nombre décimal est attendu (ex. \"1.5\").")
+    };
+    // A plain decimal only: no exponent (`1e2`), no sign but `-`, no spaces inside.
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+        || (digits.contains('.') && frac.is_empty())
+    {
+        return Err(invalid());
+    }
+    if frac.trim_end_matches('0').len() > SCALE as usize {
+        return Err("quantité trop précise : 6 décimales au plus.".to_string());
+    }
+    if int.trim_start_matches('0').len() > 12 {
+        return Err("quantité trop grande.".to_string());
+    }
+    let d: Decimal = t.parse().map_err(|_| invalid())?;
     to_micros(d)
 }
 
@@ -524,6 +550,20 @@ pub fn validate_event(
             );
         }
     };
+    if quantity_micros.unsigned_abs() > meter.max_per_event.unsigned_abs() * MICROS.unsigned_abs() {
+        return Err(format!(
+            "quantity : au plus {} {} par événement pour ce compteur.",
+            meter.max_per_event, meter.unit
+        ));
+    }
+    if quantity_micros % MICROS != 0
+        && matches!(
+            meter.aggregation,
+            Aggregation::Count | Aggregation::UniqueCount { .. }
+        )
+    {
+        return Err("quantity : un nombre entier est attendu pour ce compteur.".to_string());
+    }
     let occurred_at = match ev.occurred_at.as_deref().map(str::trim) {
         None | Some("") => now,
         Some(s) => DateTime::parse_from_rfc3339(s)
@@ -532,6 +572,11 @@ pub fn validate_event(
     };
     if occurred_at > now + Duration::hours(24) {
         return Err("occurred_at : la date est dans le futur.".to_string());
+    }
+    if occurred_at < now - Duration::days(MAX_EVENT_AGE_DAYS) {
+        return Err(format!(
+            "occurred_at : un événement date de {MAX_EVENT_AGE_DAYS} jours au plus."
+        ));
     }
     let properties = match ev.properties {
         None | Some(serde_json::Value::Null) => serde_json::json!({}),
@@ -654,7 +699,10 @@ fn get_i64(r: &QueryResult, col: &str) -> AppResult<i64> {
 /// Raw aggregates of one (member, meter) over a window.
 #[derive(Debug, Clone, Copy, Default)]
 struct Totals {
-    sum: i64,
+    /// The sum of the whole units, and of the millionths, summed apart: each event is
+    /// at most `max_per_event` (≤ 10^12 millionths), so neither sum overflows a BIGINT
+    /// before 9 × 10^12 events; they are combined in a Decimal.
+    sum: Decimal,
     count: i64,
     max: i64,
     unique: i64,
@@ -678,7 +726,8 @@ async fn aggregate<C: ConnectionTrait>(
     // Read from the covering index (period, member_id, meter, quantity_micros) alone.
     let sql = format!(
         "SELECT member_id, meter, \
-                CAST(SUM(quantity_micros) AS BIGINT) AS s, \
+                CAST(SUM(quantity_micros / 1000000) AS BIGINT) AS s, \
+                CAST(SUM(quantity_micros % 1000000) AS BIGINT) AS sf, \
                 CAST(SUM(CASE WHEN quantity_micros < 0 THEN -1 ELSE 1 END) AS BIGINT) AS c, \
                 MAX(quantity_micros) AS mx, \
                 COUNT(*) AS n \
@@ -718,7 +767,7 @@ async fn aggregate<C: ConnectionTrait>(
             continue;
         };
         let t = Totals {
-            sum: get_i64(r, "s")?,
+            sum: Decimal::from(get_i64(r, "s")?) + from_micros(get_i64(r, "sf")?),
             count: get_i64(r, "c")?,
             max: get_i64(r, "mx")?,
             unique: uniques
@@ -728,7 +777,7 @@ async fn aggregate<C: ConnectionTrait>(
             events: get_i64(r, "n")?,
         };
         let quantity = match m.aggregation {
-            Aggregation::Sum => from_micros(t.sum),
+            Aggregation::Sum => t.sum.normalize(),
             Aggregation::Count => Decimal::from(t.count),
             Aggregation::Max => from_micros(t.max),
             Aggregation::UniqueCount { .. } => Decimal::from(t.unique),
@@ -856,6 +905,85 @@ mod tests {
         );
     }
 
+    #[test]
+    fn only_plain_decimals_within_the_scale_are_quantities() {
+        for bad in [
+            "1e2",
+            "1E2",
+            "+1",
+            " 1 2",
+            "1.",
+            ".5",
+            "0x10",
+            "1,5",
+            "∞",
+            "NaN",
+            "--1",
+            "0.1234567890123456789012345678",
+            "79228162514264337593543950335",
+            "9223372036854.775807",
+            "1000000000000",
+        ] {
+            assert!(parse_quantity(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_quantity("-2.50"), Ok(-2_500_000));
+        assert_eq!(
+            parse_quantity("999999999999.999999"),
+            Ok(999_999_999_999_999_999)
+        );
+        assert_eq!(parse_quantity("1.500000000"), Ok(1_500_000));
+    }
+
+    proptest::proptest! {
+        // Any string: an answer, never a panic.
+        #[test]
+        fn any_quantity_string_is_answered(raw in "\\PC{0,40}") {
+            let _ = parse_quantity(&raw);
+        }
+
+        // Any quantity of at most 6 decimals round-trips exactly.
+        #[test]
+        fn plain_quantities_round_trip(units in -999_999_999_999i64..999_999_999_999, frac in 0u32..1_000_000) {
+            let raw = format!("{units}.{frac:06}");
+            let micros = parse_quantity(&raw).unwrap();
+            proptest::prop_assert_eq!(from_micros(micros), raw.parse::<Decimal>().unwrap().normalize());
+        }
+    }
+
+    #[test]
+    fn an_event_above_its_meters_bound_or_a_fraction_of_a_count_is_refused() {
+        let meters = Meters::new(CORE_METERS).unwrap();
+        let members = HashMap::from([("alpha".to_string(), 1)]);
+        let now = Utc::now();
+        let ev = |meter: &str, q: &str| {
+            validate_event(
+                &serde_json::json!({"id": "e", "member": "alpha", "meter": meter, "quantity": q}),
+                &meters,
+                &members,
+                "test",
+                now,
+            )
+        };
+        assert!(ev("it.support_hours", "1000000").is_ok());
+        let e = ev("it.support_hours", "1000000.000001").unwrap_err();
+        assert!(e.contains("au plus 1000000 heures"), "{e}");
+        assert!(ev("it.support_hours", "-1000000.1").is_err());
+        assert!(
+            ev("it.tickets", "0.5")
+                .unwrap_err()
+                .contains("nombre entier")
+        );
+        let old = validate_event(
+            &serde_json::json!({"id": "e", "member": "alpha", "meter": "it.tickets",
+                                "occurred_at": "0001-01-01T00:00:00Z"}),
+            &meters,
+            &members,
+            "test",
+            now,
+        );
+        assert!(old.unwrap_err().contains("731 jours"));
+    }
+
     /// The IT module's meters, as the app declares them.
     const CORE_METERS: [Meter; 2] = [
         Meter {
@@ -864,6 +992,7 @@ mod tests {
             aggregation: Aggregation::Sum,
             unit: "heures",
             label: "Heures de support informatique",
+            max_per_event: 1_000_000,
         },
         Meter {
             code: "it.tickets",
@@ -871,6 +1000,7 @@ mod tests {
             aggregation: Aggregation::Count,
             unit: "tickets",
             label: "Tickets de support informatique",
+            max_per_event: 1_000_000,
         },
     ];
 

@@ -323,6 +323,7 @@ mod tests {
             aggregation: Aggregation::Count,
             unit: "choses",
             label: "Choses",
+            max_per_event: 1_000_000,
         }])
         .policies(&[(Role::Director, "alpha.*", "*")]);
 

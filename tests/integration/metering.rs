@@ -267,6 +267,7 @@ async fn every_aggregation_is_exact() {
                 aggregation: Aggregation::Max,
                 unit: "u",
                 label: "max",
+                max_per_event: 1_000_000,
             },
             Meter {
                 code: "t.latest",
@@ -274,6 +275,7 @@ async fn every_aggregation_is_exact() {
                 aggregation: Aggregation::Latest,
                 unit: "u",
                 label: "latest",
+                max_per_event: 1_000_000,
             },
             Meter {
                 code: "t.unique",
@@ -283,6 +285,7 @@ async fn every_aggregation_is_exact() {
                 },
                 unit: "u",
                 label: "unique",
+                max_per_event: 1_000_000,
             },
             Meter {
                 code: "t.count",
@@ -290,6 +293,7 @@ async fn every_aggregation_is_exact() {
                 aggregation: Aggregation::Count,
                 unit: "u",
                 label: "count",
+                max_per_event: 1_000_000,
             },
             Meter {
                 code: "t.sum",
@@ -297,6 +301,7 @@ async fn every_aggregation_is_exact() {
                 aggregation: Aggregation::Sum,
                 unit: "u",
                 label: "sum",
+                max_per_event: 1_000_000,
             },
         ])
         .unwrap();

@@ -76,25 +76,33 @@ impl IntoResponse for PageError {
             };
             return Redirect::to(&to).into_response();
         }
-        let status = self.err.status();
-        let title = match status {
-            StatusCode::FORBIDDEN => "Accès refusé",
-            StatusCode::NOT_FOUND => "Page introuvable",
-            StatusCode::TOO_MANY_REQUESTS => "Trop de tentatives",
-            s if s.is_client_error() => "Requête invalide",
-            _ => "Erreur interne",
-        };
-        let body = format!(
-            "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>{title} — Mutualis</title><link rel=\"stylesheet\" href=\"/static/css/app.css\"></head>\
-             <body class=\"login-page\"><main id=\"contenu\" class=\"card error-page\"><h1>{title}</h1>\
-             <p class=\"error-message\">{}</p><p><a class=\"btn btn-primary\" href=\"/\">Retour à l’accueil</a></p>\
-             </main></body></html>",
-            crate::mail::escape_html(&self.err.message())
-        );
-        (status, Html(body)).into_response()
+        error_page(self.err.status(), &self.err.message())
     }
+}
+
+/// The French error page with `status` and its message (escaped).
+#[must_use]
+pub fn error_page(status: StatusCode, message: &str) -> Response {
+    let title = match status {
+        StatusCode::FORBIDDEN => "Accès refusé",
+        StatusCode::NOT_FOUND => "Page introuvable",
+        StatusCode::TOO_MANY_REQUESTS => "Trop de tentatives",
+        StatusCode::METHOD_NOT_ALLOWED => "Méthode non autorisée",
+        StatusCode::PAYLOAD_TOO_LARGE => "Contenu trop volumineux",
+        s if s.is_client_error() => "Requête invalide",
+        _ => "Erreur interne",
+    };
+    let body = format!(
+        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} — Mutualis</title><link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\
+         <link rel=\"stylesheet\" href=\"/static/css/app.css\"></head>\
+         <body class=\"login-page\"><main id=\"contenu\" class=\"card error-page\"><h1>{title}</h1>\
+         <p class=\"error-message\">{}</p><p><a class=\"btn btn-primary\" href=\"/\">Retour à l’accueil</a></p>\
+         </main></body></html>",
+        crate::mail::escape_html(message)
+    );
+    (status, Html(body)).into_response()
 }
 
 /// The error of every JSON API handler: always answers JSON (`{"error", "errors"?}`),

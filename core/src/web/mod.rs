@@ -5,6 +5,7 @@ pub mod error;
 pub mod forms;
 pub mod member_pages;
 pub mod page;
+pub mod rejections;
 pub mod views;
 
 use axum::routing::{get, post};

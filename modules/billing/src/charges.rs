@@ -522,6 +522,7 @@ mod tests {
             aggregation: mutualis_core::metering::Aggregation::Sum,
             unit: "heures",
             label: "Heures",
+            max_per_event: 1_000_000,
         }])
         .unwrap();
         let errs = ChargeInput {

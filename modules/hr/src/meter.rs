@@ -21,6 +21,7 @@ pub const ACTIVE_EMPLOYEES: Meter = Meter {
     },
     unit: "salariés",
     label: "Salariés sous contrat dans le mois",
+    max_per_event: 1_000_000,
 };
 
 /// The module's meters.

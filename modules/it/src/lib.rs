@@ -15,6 +15,7 @@ pub const METERS: [Meter; 2] = [
         aggregation: Aggregation::Sum,
         unit: "heures",
         label: "Heures de support informatique",
+        max_per_event: 1_000_000,
     },
     Meter {
         code: "it.tickets",
@@ -22,6 +23,7 @@ pub const METERS: [Meter; 2] = [
         aggregation: Aggregation::Count,
         unit: "tickets",
         label: "Tickets de support informatique",
+        max_per_event: 1_000_000,
     },
 ];
 
