@@ -15,6 +15,7 @@ pub mod mail;
 pub mod member;
 pub mod metering;
 pub mod module;
+pub mod money;
 pub mod scope;
 pub mod seed;
 pub mod team;

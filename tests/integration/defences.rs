@@ -232,3 +232,39 @@ async fn usage_quantities_are_bounded_and_their_sums_cannot_overflow() {
     })
     .await;
 }
+
+/// Defect 3: amounts out of range are refused by field (no panic, nothing stored, never
+/// billed as 0 €); HR hours in scientific notation too.
+#[tokio::test]
+async fn money_out_of_its_range_is_refused_by_field() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let admin = kit.bearer(&kit.user("admin@coop.test", Role::CoopAdmin, None).await);
+        for amount in ["79228162514264337593543950335", "100000000000000000000", "1e2", "12,345", "-5"] {
+            let (status, v) = post_json(
+                &server,
+                &admin,
+                "/api/coop/billing/charges",
+                serde_json::json!({"module": "billing", "code": "abonnement", "label": "Abonnement",
+                                   "kind": "subscription", "effective_from": "2026-01", "amount": amount}),
+            )
+            .await;
+            assert_eq!(status, 422, "{amount}: {v}");
+            assert_eq!(v["errors"][0]["field"], "amount", "{amount}: {v}");
+            assert!(v["errors"][0]["message"].as_str().unwrap().starts_with("Montant invalide"), "{v}");
+        }
+        let list = api_get(&server, &admin, "/api/coop/billing/charges").await;
+        assert_eq!(list.status_code(), 200);
+        assert!(!list.text().contains("abonnement"), "nothing stored: {}", list.text());
+        let (status, _) = post_json(
+            &server,
+            &admin,
+            "/api/coop/billing/charges",
+            serde_json::json!({"module": "billing", "code": "abonnement", "label": "Abonnement",
+                               "kind": "subscription", "effective_from": "2026-01", "amount": "1 250,50"}),
+        )
+        .await;
+        assert_eq!(status, 201);
+    })
+    .await;
+}

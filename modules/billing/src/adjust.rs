@@ -26,7 +26,8 @@ use crate::{
 };
 
 fn to_cents(d: Decimal) -> i64 {
-    i64::try_from((d * Decimal::from(100)).round()).unwrap_or_default()
+    // Amounts are bounded where they are typed (core::money): never beyond i64.
+    mutualis_core::money::to_cents(d).unwrap_or(i64::MAX)
 }
 
 /// A line of an adjustment draft.
@@ -200,6 +201,12 @@ pub async fn credit_note<C: ConnectionTrait + TransactionTrait>(
                 .collect()
         }
         Some(a) => {
+            if a.normalize().scale() > 2 {
+                return Err(AppError::field(
+                    "amount",
+                    "Montant de l’avoir invalide : au centime près (2 décimales au plus).",
+                ));
+            }
             let a = engine::cents(a);
             if a <= Decimal::ZERO || a > left {
                 return Err(AppError::field(

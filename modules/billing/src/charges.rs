@@ -222,38 +222,31 @@ fn yes() -> bool {
 }
 
 fn parse_money(field: &str, raw: &str, errors: &mut Vec<FieldError>) -> Option<Decimal> {
-    match raw
-        .trim()
-        .replace(',', ".")
-        .replace([' ', '\u{202f}', '\u{a0}'], "")
-        .parse::<Decimal>()
-    {
-        Ok(d) if d >= Decimal::ZERO && d.normalize().scale() <= 2 => Some(d),
-        Ok(_) => {
-            errors.push(FieldError::new(
-                field,
-                "Montant invalide : positif, au centime près (ex. 1250,00).",
-            ));
-            None
-        }
-        Err(_) => {
-            errors.push(FieldError::new(
-                field,
-                "Montant obligatoire, en euros (ex. 1250,00).",
-            ));
-            None
-        }
+    if raw.trim().is_empty() {
+        errors.push(FieldError::new(
+            field,
+            "Montant obligatoire, en euros (ex. 1250,00).",
+        ));
+        return None;
     }
+    mutualis_core::money::parse_euros(raw)
+        .map_err(|e| errors.push(FieldError::new(field, format!("Montant invalide : {e}"))))
+        .ok()
 }
 
+/// A positive decimal of at most 6 decimals, up to 100 M (prices, rates, shares).
 fn parse_dec(field: &str, raw: &str, what: &str, errors: &mut Vec<FieldError>) -> Option<Decimal> {
-    match raw.trim().replace(',', ".").parse::<Decimal>() {
+    match mutualis_core::money::parse_decimal(raw, 6, mutualis_core::money::MAX_EUROS) {
         Ok(d) if d >= Decimal::ZERO => Some(d),
-        _ => {
+        Ok(_) => {
             errors.push(FieldError::new(
                 field,
                 format!("{what} invalide : un nombre positif est attendu."),
             ));
+            None
+        }
+        Err(e) => {
+            errors.push(FieldError::new(field, format!("{what} invalide : {e}")));
             None
         }
     }
@@ -333,7 +326,7 @@ impl ChargeInput {
             created_at: Set(Utc::now()),
             ..Default::default()
         };
-        let to_cents = |d: Decimal| i64::try_from(d * Decimal::from(100)).ok();
+        let to_cents = mutualis_core::money::to_cents;
         match self.kind.trim() {
             "subscription" => {
                 if self.active {

@@ -39,7 +39,8 @@ pub mod status {
 pub const PAYMENT_DAYS: i64 = 30;
 
 fn cents(d: Decimal) -> i64 {
-    i64::try_from((d * Decimal::from(100)).round()).unwrap_or_default()
+    // Amounts are bounded where they are typed (core::money): never beyond i64.
+    mutualis_core::money::to_cents(d).unwrap_or(i64::MAX)
 }
 
 /// Euros from cents.

@@ -138,10 +138,11 @@ fn opt_int(
     }
 }
 
-/// Parses hours written `35`, `17,5` or `17.5`.
+/// Parses hours (or a point value) written `35`, `17,5` or `17.5`: a plain decimal of
+/// at most 4 decimals up to 10,000 (callers bound it further); never `1e2`.
 #[must_use]
 pub fn parse_hours(raw: &str) -> Option<Decimal> {
-    raw.trim().replace(',', ".").parse::<Decimal>().ok()
+    mutualis_core::money::parse_decimal(raw, 4, Decimal::from(10_000)).ok()
 }
 
 impl ContractInput {
