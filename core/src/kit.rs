@@ -36,10 +36,14 @@ pub fn routes(modules: &[&ModuleDef]) -> AppRoutes {
 
 /// The router's last touches: the fallback (unknown URL → French 404, JSON on the API;
 /// a trailing `/` redirected) and the layer that answers every framework rejection in
-/// French (`web::rejections`).
+/// French (`web::rejections`), and in front of every route the guard refusing hidden
+/// characters in any JSON or form body (`web::guard`).
 pub fn finish_router(router: axum::Router) -> axum::Router {
     router
         .fallback(crate::web::rejections::not_found)
+        .layer(axum::middleware::from_fn(
+            crate::web::guard::refuse_hidden_characters,
+        ))
         .layer(axum::middleware::from_fn(
             crate::web::rejections::french_rejections,
         ))

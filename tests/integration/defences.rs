@@ -268,3 +268,32 @@ async fn money_out_of_its_range_is_refused_by_field() {
     })
     .await;
 }
+
+/// Defect 5 (identifiers): a NUL or a bidi override in any field is refused by name,
+/// on the API and on pages, before it reaches a handler (PostgreSQL cannot store a NUL).
+#[tokio::test]
+async fn hidden_characters_are_refused_by_field() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &["hr"]).await;
+        let u = kit.user("rh@alpha.test", Role::HrOfficer, Some(&a)).await;
+        let (status, v) = post_json(
+            &server,
+            &kit.bearer(&u),
+            "/api/m/alpha/hr/employees",
+            serde_json::json!({"matricule": "A1", "last_name": "Dur\u{202e}and", "first_name": "Zoé\u{0}"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{v}");
+        let field = v["errors"][0]["field"].as_str().unwrap();
+        assert!(field == "last_name" || field == "first_name", "{v}");
+        assert!(v["error"].as_str().unwrap().contains("caractère invisible"));
+        let web = kit.web(&u).await;
+        let r = web_post(&server, &web, "/m/alpha/hr/employees", &[("last_name", "A\u{7}B")]).await;
+        assert_eq!(r.status_code(), 422);
+        assert!(r.text().contains("caractère invisible") && r.text().contains("lang=\"fr\""));
+        let list = api_get(&server, &kit.bearer(&u), "/api/m/alpha/hr/employees").await;
+        assert_eq!(list.json::<Value>().as_array().map_or(0, Vec::len), 0);
+    })
+    .await;
+}

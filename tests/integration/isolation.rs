@@ -21,7 +21,7 @@ use crate::common::*;
 
 /// Whose id a route's `{id}` is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Id {
+pub(crate) enum Id {
     Employee,
     Contract,
     LeaveRequest,
@@ -126,8 +126,8 @@ const MEMBER_ROLES: [Role; 6] = [
 ];
 
 /// What the first member owns, by kind of id.
-struct Alpha {
-    slug: String,
+pub(crate) struct Alpha {
+    pub(crate) slug: String,
     ids: Vec<(Id, String)>,
     period: String,
     invoice_file: String,
@@ -146,7 +146,7 @@ impl Alpha {
     }
 }
 
-fn fill(template: &str, slug: &str, alpha: &Alpha) -> String {
+pub(crate) fn fill(template: &str, slug: &str, alpha: &Alpha) -> String {
     let id = ID_KINDS
         .iter()
         .find(|(t, _)| *t == template)
@@ -162,16 +162,16 @@ fn fill(template: &str, slug: &str, alpha: &Alpha) -> String {
         .replace("{format}", "pdf")
 }
 
-fn is_member_route(t: &str) -> bool {
+pub(crate) fn is_member_route(t: &str) -> bool {
     t.starts_with("/m/{slug}") || t.starts_with("/api/m/{slug}")
 }
 
-fn is_coop_route(t: &str) -> bool {
+pub(crate) fn is_coop_route(t: &str) -> bool {
     t == "/coop" || t.starts_with("/coop/") || t.starts_with("/api/coop/")
 }
 
 /// The demo cooperative, plus an import and a finalized invoice of « Les Tilleuls ».
-async fn alpha_data(server: &axum_test::TestServer, kit: &TestKit<'_>) -> Alpha {
+pub(crate) async fn alpha_data(server: &axum_test::TestServer, kit: &TestKit<'_>) -> Alpha {
     let ctx = kit.ctx;
     mutualis_core::kit::seed(ctx, MODULES).await.unwrap();
     let m = mutualis_core::member::find_by_slug(&ctx.db, "tilleuls")

@@ -20,3 +20,4 @@ mod metering;
 mod modules;
 mod openapi;
 mod tenant;
+mod trial;

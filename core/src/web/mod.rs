@@ -3,6 +3,7 @@ pub mod auth_pages;
 pub mod coop_pages;
 pub mod error;
 pub mod forms;
+pub mod guard;
 pub mod member_pages;
 pub mod page;
 pub mod rejections;
