@@ -104,12 +104,47 @@ impl Siret {
     }
 }
 
+/// Words of the platform's URLs, never a member's slug (`/m/api`, `/m/coop`… would read
+/// as something else).
+pub const RESERVED_SLUGS: &[&str] = &[
+    "api",
+    "coop",
+    "m",
+    "me",
+    "login",
+    "logout",
+    "password",
+    "static",
+    "switch",
+    "admin",
+    "docs",
+    "health",
+    "new",
+    "edit",
+    "usage",
+    "users",
+    "billing",
+    "hr",
+    "it",
+    "gdpr",
+    "payroll",
+    "legal",
+    "practices",
+    "www",
+    "mutualis",
+];
+
 /// Validates a URL slug: lowercase letters, digits and single hyphens, 2–40 characters.
 ///
 /// # Errors
 /// A French message.
 pub fn parse_slug(raw: &str) -> Result<String, String> {
     let s = raw.trim();
+    if RESERVED_SLUGS.contains(&s) {
+        return Err(format!(
+            "« {s} » est un mot réservé des adresses de la plateforme : choisissez un autre identifiant."
+        ));
+    }
     let ok = (2..=40).contains(&s.len())
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
@@ -299,6 +334,19 @@ pub async fn create_member<C: ConnectionTrait + TransactionTrait>(
     input: &MemberInput,
 ) -> AppResult<members::Model> {
     let v = input.validate().map_err(AppError::Validation)?;
+    if let Some(other) = members::Entity::find()
+        .filter(members::Column::Siren.eq(v.siren.as_str()))
+        .one(db)
+        .await?
+    {
+        return Err(AppError::field(
+            "siren",
+            format!(
+                "Ce SIREN est déjà celui de l’adhérent « {} » : une association n’adhère qu’une fois.",
+                other.name
+            ),
+        ));
+    }
     let now = Utc::now();
     let res = members::ActiveModel {
         slug: Set(v.slug),
@@ -625,6 +673,9 @@ mod tests {
     #[test]
     fn slugs() {
         assert!(parse_slug("val-de-loire").is_ok());
+        for word in ["api", "coop", "login", "static"] {
+            assert!(parse_slug(word).unwrap_err().contains("réservé"), "{word}");
+        }
         for bad in ["Val", "a", "-x", "x-", "a--b", "é-t", "a b"] {
             assert!(parse_slug(bad).is_err(), "{bad}");
         }

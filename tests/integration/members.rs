@@ -74,7 +74,7 @@ async fn a_coop_admin_creates_a_member_and_bad_input_is_named_in_french() {
             &[
                 ("name", "Autre"),
                 ("slug", "mimosas"),
-                ("siren", "732829320"),
+                ("siren", "552100554"),
                 ("address", "x"),
                 ("billing_email", "a@b.test"),
                 ("vat_status", "exempt"),
@@ -83,6 +83,34 @@ async fn a_coop_admin_creates_a_member_and_bad_input_is_named_in_french() {
         .await;
         assert_eq!(dup.status_code(), 422);
         assert!(dup.text().contains("déjà utilisé"));
+        // The same SIREN under another slug: one association adheres once. A route word
+        // is no slug.
+        for (slug, siren, says) in [
+            (
+                "mimosas-bis",
+                "732829320",
+                "déjà celui de l’adhérent « Les Mimosas »",
+            ),
+            ("api", "552100554", "mot réservé"),
+        ] {
+            let r = web_post(
+                &server,
+                &s,
+                "/coop/members",
+                &[
+                    ("name", "Autre"),
+                    ("slug", slug),
+                    ("siren", siren),
+                    ("address", "x"),
+                    ("billing_email", "a@b.test"),
+                    ("vat_status", "exempt"),
+                ],
+            )
+            .await;
+            assert_eq!(r.status_code(), 422, "{slug}");
+            assert!(r.text().contains(says), "{slug}: {}", r.text());
+        }
+        assert_eq!(mutualis_core::member::list(&ctx.db).await.unwrap().len(), 1);
         // A board member reads members but cannot create one.
         let board = kit.user("ca@coop.test", Role::Board, None).await;
         let b = kit.web(&board).await;

@@ -74,6 +74,9 @@ pub fn agreement_label(code: &str) -> &'static str {
 /// Reads a contract type as people write it (`CDD`, `Contrat aidé`, `apprentissage`).
 #[must_use]
 pub fn parse_kind(raw: &str) -> Option<&'static str> {
+    if !plain_words(raw) {
+        return None;
+    }
     let k = normalize(raw);
     match k.as_str() {
         "cdi" => Some("CDI"),
@@ -88,6 +91,9 @@ pub fn parse_kind(raw: &str) -> Option<&'static str> {
 /// Reads an agreement as people write it (`CCN 66`, `66`, `Autre`).
 #[must_use]
 pub fn parse_agreement(raw: &str) -> Option<&'static str> {
+    if !plain_words(raw) {
+        return None;
+    }
     match normalize(raw).as_str() {
         "ccn66" | "66" | "cc66" => Some("CCN66"),
         "ccn51" | "51" | "cc51" | "fehap" => Some("CCN51"),
@@ -112,6 +118,12 @@ pub fn normalize(raw: &str) -> String {
         })
         .filter(char::is_ascii_alphanumeric)
         .collect()
+}
+
+/// Letters, digits, spaces, apostrophes, hyphens and dots only: `🦀CDI` is not `CDI`.
+fn plain_words(raw: &str) -> bool {
+    raw.chars()
+        .all(|c| c.is_alphanumeric() || " '’-_.,()/".contains(c))
 }
 
 /// Parses a date written `AAAA-MM-JJ` or `JJ/MM/AAAA`.

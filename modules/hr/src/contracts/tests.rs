@@ -107,3 +107,13 @@ fn ccn66_pay_basis_is_coefficient_times_point_times_ratio() {
     assert_eq!(p.amount, Decimal::new(137_491, 2));
     assert_eq!(pay_basis(&v, None), None);
 }
+
+#[test]
+fn a_kind_or_an_agreement_with_other_signs_is_not_read_as_one() {
+    assert_eq!(parse_kind("CDI"), Some("CDI"));
+    assert_eq!(parse_kind("Contrat d’apprentissage"), Some("APPRENTISSAGE"));
+    assert_eq!(parse_kind("🦀CDI"), None);
+    assert_eq!(parse_kind("C\u{200b}DI"), None);
+    assert_eq!(parse_agreement("CCN 66"), Some("CCN66"));
+    assert_eq!(parse_agreement("66🦀"), None);
+}
