@@ -22,8 +22,16 @@ use crate::{
     member,
 };
 
-/// Failed logins per account or per IP address within one minute before refusing.
+/// Failed logins of one account from one IP address within a minute before refusing
+/// that pair.
 pub const MAX_FAILURES_PER_MINUTE: u64 = 5;
+/// Failed logins of one account from any address within a minute (a distributed guess).
+pub const MAX_ACCOUNT_FAILURES_PER_MINUTE: u64 = 20;
+/// Failed logins from one address, any account, within a minute: high, since a whole
+/// association may sign in behind one office router.
+pub const MAX_IP_FAILURES_PER_MINUTE: u64 = 100;
+/// What a throttled client is told to wait (`Retry-After`, seconds).
+pub const RETRY_AFTER_SECONDS: u64 = 60;
 /// A session ends after this long without activity.
 pub const SESSION_IDLE: Duration = Duration::hours(2);
 /// A session ends this long after login, whatever the activity.
@@ -181,7 +189,8 @@ async fn failures_since<C: ConnectionTrait>(
         .await?)
 }
 
-/// Checks credentials, with throttling per account and per IP address.
+/// Checks credentials, with throttling per (account, IP address), per account and per
+/// IP address (see the ceilings above).
 ///
 /// # Errors
 /// `TooManyRequests` (429) after too many failures in the last minute;
@@ -193,14 +202,21 @@ pub async fn authenticate<C: ConnectionTrait>(
     ip: Option<&str>,
 ) -> AppResult<users::Model> {
     let email = email.trim().to_lowercase();
-    let mut keys = vec![format!("email:{email}")];
+    // Per (account, address), per account, per address — each with its own ceiling.
+    let mut keys = vec![
+        (format!("email:{email}"), MAX_ACCOUNT_FAILURES_PER_MINUTE),
+        (
+            format!("pair:{email}|{}", ip.unwrap_or("-")),
+            MAX_FAILURES_PER_MINUTE,
+        ),
+    ];
     if let Some(ip) = ip {
-        keys.push(format!("ip:{ip}"));
+        keys.push((format!("ip:{ip}"), MAX_IP_FAILURES_PER_MINUTE));
     }
     let since = Utc::now() - Duration::minutes(1);
-    for k in &keys {
-        if failures_since(db, k, since).await? >= MAX_FAILURES_PER_MINUTE {
-            // The kind of key only (`email` or `ip`): never the e-mail typed.
+    for (k, max) in &keys {
+        if failures_since(db, k, since).await? >= *max {
+            // The kind of key only (`email`, `pair` or `ip`): never the e-mail typed.
             tracing::warn!(
                 key = k.split(':').next().unwrap_or_default(),
                 "login throttled"
@@ -229,7 +245,7 @@ pub async fn authenticate<C: ConnectionTrait>(
             // Never the e-mail typed: it may be a password typed in the wrong field.
             tracing::warn!(user_id = ?user.as_ref().map(|u| u.id), ip = ?ip, "failed login");
             let now = Utc::now();
-            for k in keys {
+            for (k, _) in keys {
                 login_failures::ActiveModel {
                     throttle_key: Set(k),
                     at: Set(now),

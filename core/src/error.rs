@@ -144,7 +144,14 @@ impl IntoResponse for AppError {
             error: self.message(),
             errors,
         };
-        (self.status(), Json(body)).into_response()
+        let mut res = (self.status(), Json(body)).into_response();
+        if matches!(self, Self::TooManyRequests) {
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(crate::auth::RETRY_AFTER_SECONDS),
+            );
+        }
+        res
     }
 }
 

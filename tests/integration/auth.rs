@@ -143,10 +143,10 @@ async fn wrong_password_and_unknown_account_get_the_same_answer_then_429() {
         // The typed e-mail is kept in the form.
         assert!(wrong.text().contains("value=\"dir@alpha.test\""));
 
-        // Two failures so far from this address; three more through the API make five
-        // within a minute: the next attempt is refused with 429, even with the right
-        // password.
-        for _ in 0..3 {
+        // One failure of this account so far from this address; four more through the
+        // API make five within a minute: the next attempt is refused with 429, even with
+        // the right password.
+        for _ in 0..4 {
             let r = server
                 .post("/api/auth/login")
                 .json(&json!({"email": "dir@alpha.test", "password": "bad"}))
@@ -169,10 +169,15 @@ async fn wrong_password_and_unknown_account_get_the_same_answer_then_429() {
                 .contains("Trop de tentatives")
         );
 
-        // Per account, whatever the address: five failures from five addresses lock the
-        // account; another account from a fresh address is not affected.
+        assert_eq!(
+            r.header("retry-after").to_str().unwrap(),
+            mutualis_core::auth::RETRY_AFTER_SECONDS.to_string()
+        );
+
+        // Per account, whatever the address: twenty failures from twenty addresses lock
+        // the account; another account from a fresh address is not affected.
         let rh = kit.user("rh@alpha.test", Role::HrOfficer, Some(&m)).await;
-        for i in 0..5 {
+        for i in 0..20 {
             let ip = format!("10.0.0.{i}");
             let e =
                 mutualis_core::auth::authenticate(&ctx.db, "rh@alpha.test", "bad", Some(&ip)).await;
@@ -196,6 +201,39 @@ async fn wrong_password_and_unknown_account_get_the_same_answer_then_429() {
         .await;
         assert_eq!(ok.unwrap().id, other.id);
         let _ = rh;
+
+        // A whole association behind one office router: one colleague's mistakes do not
+        // lock the others out of that address (the per-address ceiling is far higher).
+        let shared = "192.0.2.10";
+        for _ in 0..5 {
+            let e =
+                mutualis_core::auth::authenticate(&ctx.db, "dir@alpha.test", "bad", Some(shared))
+                    .await;
+            assert!(matches!(
+                e,
+                Err(mutualis_core::AppError::TooManyRequests
+                    | mutualis_core::AppError::Unauthorized)
+            ));
+        }
+        let colleague = kit.user("compta@alpha.test", Role::Staff, Some(&m)).await;
+        let ok =
+            mutualis_core::auth::authenticate(&ctx.db, "compta@alpha.test", PASSWORD, Some(shared))
+                .await;
+        assert_eq!(ok.unwrap().id, colleague.id);
+        // The same account from the same address is throttled after five failures.
+        for _ in 0..5 {
+            let _ = mutualis_core::auth::authenticate(
+                &ctx.db,
+                "compta@alpha.test",
+                "bad",
+                Some(shared),
+            )
+            .await;
+        }
+        let e =
+            mutualis_core::auth::authenticate(&ctx.db, "compta@alpha.test", PASSWORD, Some(shared))
+                .await;
+        assert!(matches!(e, Err(mutualis_core::AppError::TooManyRequests)));
     })
     .await;
 }

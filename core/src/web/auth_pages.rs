@@ -134,7 +134,14 @@ pub async fn login(
             &f.next,
             Some(&AppError::TooManyRequests.message()),
             StatusCode::TOO_MANY_REQUESTS,
-        ),
+        )
+        .map(|mut r| {
+            r.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(auth::RETRY_AFTER_SECONDS),
+            );
+            r
+        }),
         Err(AppError::Unauthorized) => login_page(
             &v,
             &jar,

@@ -76,7 +76,14 @@ impl IntoResponse for PageError {
             };
             return Redirect::to(&to).into_response();
         }
-        error_page(self.err.status(), &self.err.message())
+        let mut res = error_page(self.err.status(), &self.err.message());
+        if matches!(self.err, AppError::TooManyRequests) {
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(crate::auth::RETRY_AFTER_SECONDS),
+            );
+        }
+        res
     }
 }
 
