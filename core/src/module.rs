@@ -67,6 +67,9 @@ pub struct ModuleDef {
     pub tasks: fn() -> Vec<Box<dyn Task>>,
     /// Its API in the OpenAPI document served at `/api/openapi.json`.
     pub api_doc: Option<ApiDocFn>,
+    /// Read without a subscription: what concerns every member whatever it subscribes
+    /// to (billing: every member is invoiced), still subject to the policies.
+    pub read_unsubscribed: bool,
 }
 
 impl std::fmt::Debug for ModuleDef {
@@ -103,7 +106,15 @@ impl ModuleDef {
             seed: None,
             tasks: no_tasks,
             api_doc: None,
+            read_unsubscribed: false,
         }
+    }
+
+    /// Its objects are read without a subscription (still by the policies).
+    #[must_use]
+    pub const fn read_unsubscribed(mut self) -> Self {
+        self.read_unsubscribed = true;
+        self
     }
 
     #[must_use]

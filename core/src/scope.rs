@@ -273,7 +273,12 @@ impl MemberAccess {
             tracing::error!(obj, "authorization asked for an object of no listed module");
             return Err(wrap(AppError::NotFound));
         }
-        if module::is_module(module) && !self.active_modules.iter().any(|m| m == module) {
+        let unsubscribed_read =
+            act == "read" && module::get(module).is_some_and(|m| m.read_unsubscribed);
+        if module::is_module(module)
+            && !unsubscribed_read
+            && !self.active_modules.iter().any(|m| m == module)
+        {
             tracing::warn!(user_id = self.identity.user.id, member = %self.member.slug, module, "module not subscribed");
             return Err(wrap(AppError::NotSubscribed(
                 module_label(module).to_string(),

@@ -45,7 +45,11 @@ impl<'a> TestKit<'a> {
 
     /// A member subscribed since 2020-01-01 to `modules`.
     pub async fn member(&self, slug: &str, modules: &[&str]) -> members::Model {
-        let n: u64 = slug.bytes().map(u64::from).sum::<u64>() % 90_000_000 + 10_000_000;
+        // A SIREN of its own per slug (SIRENs are unique): FNV-1a of the slug.
+        let h = slug.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let n: u64 = h % 90_000_000 + 10_000_000;
         let m = member::create_member(
             &self.ctx.db,
             &Actor::system("test"),

@@ -889,3 +889,42 @@ async fn invoice_documents_download_for_their_member_only() {
     })
     .await;
 }
+
+/// Issue 9, defect 7: a member that neither subscribes to a module nor consumes it pays
+/// nothing of its pool; and the cooperative's staff read any member's billing, subscribed
+/// to Facturation or not.
+#[tokio::test]
+async fn a_member_without_subscription_or_usage_is_not_billed_and_staff_read_its_billing() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let (admin, _) = three_equal_members(&server, &kit).await;
+        let newbie = kit.member("newbie", &[]).await;
+        let p: Value = api_get(&server, &admin, "/api/coop/billing/periods/2026-03/preview")
+            .await
+            .json();
+        let mut t = totals(&p);
+        t.sort();
+        assert_eq!(
+            t.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>(),
+            ["alpha", "beta", "gamma"],
+            "the new member is in no invoice: {p}"
+        );
+        assert_eq!(p["pools"][0]["allocated"], "100.00");
+        for who in [
+            admin.clone(),
+            kit.bearer(
+                &kit.user("dir@newbie.test", Role::Director, Some(&newbie))
+                    .await,
+            ),
+        ] {
+            let r = api_get(
+                &server,
+                &who,
+                "/api/m/newbie/billing/preview?period=2026-03",
+            )
+            .await;
+            assert_eq!(r.status_code(), 200, "{}", r.text());
+        }
+    })
+    .await;
+}

@@ -124,13 +124,11 @@ fn euros(d: Decimal) -> String {
 }
 
 impl BilledMember {
-    /// Whether the member subscribes to `module` on some day of the period (`it`: always).
+    /// Whether the member subscribes to `module` on some day of the period.
     fn takes(&self, module: &str, start: NaiveDate, end: NaiveDate) -> bool {
-        module == "it"
-            || self
-                .subscriptions
-                .iter()
-                .any(|(m, s, e)| m == module && *s <= end && e.is_none_or(|e| e >= start))
+        self.subscriptions
+            .iter()
+            .any(|(m, s, e)| m == module && *s <= end && e.is_none_or(|e| e >= start))
     }
 
     fn covered_days(&self, module: &str, start: NaiveDate, end: NaiveDate) -> u32 {
@@ -249,10 +247,25 @@ pub fn compute(inputs: &PeriodInputs) -> Result<Computed, ComputeError> {
     let mut lines: BTreeMap<i64, Vec<DraftLine>> = BTreeMap::new();
     let mut pools = Vec::new();
     for charge in &inputs.charges {
+        // A charge's takers are the module's users: the members subscribed to it during
+        // the period, and those who consumed it (usage of the charge's meters) — a
+        // member that neither subscribes nor consumes (a new member) pays nothing.
+        let meters: Vec<&str> = match &charge.kind {
+            Kind::Subscription { .. } => vec![],
+            Kind::UnitPrice { meter, .. } => vec![meter.as_str()],
+            Kind::CostPool {
+                meter, fixed_meter, ..
+            } => std::iter::once(meter.as_str())
+                .chain(fixed_meter.as_deref())
+                .collect(),
+        };
         let takers: Vec<&BilledMember> = inputs
             .members
             .iter()
-            .filter(|m| m.takes(&charge.module, start, end))
+            .filter(|m| {
+                m.takes(&charge.module, start, end)
+                    || meters.iter().any(|mt| !usage(m.id, mt).is_zero())
+            })
             .collect();
         let vat_for = |m: &BilledMember, amount: Decimal| -> (Decimal, Decimal) {
             if m.vat_liable {

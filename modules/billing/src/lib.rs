@@ -35,6 +35,9 @@ pub use settings::{Seller, Settings, settings};
 
 /// The billing module, as the app lists it.
 pub const MODULE: ModuleDef = ModuleDef::new("billing", "Facturation")
+    // Every member is invoiced, subscribed to Facturation or not: its invoices are read
+    // by its director and by the cooperative's staff whatever it subscribes to.
+    .read_unsubscribed()
     .api_doc(api::api_doc)
     .routes(routes)
     .coop_nav(&[NavEntry {
