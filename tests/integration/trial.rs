@@ -244,7 +244,8 @@ async fn bad_input_on_every_write_route_is_refused_in_french_and_stores_nothing(
                     if api && !ct.starts_with("application/json") {
                         failures.push(format!("{what}: {status} not JSON ({ct})"));
                     }
-                    if !api && !(ct.starts_with("text/html") && text.contains("lang=\"fr\"")) {
+                    let french_page = ct.starts_with("text/html") && text.contains("lang=\"fr\"");
+                    if !api && !french_page {
                         failures.push(format!("{what}: {status} not the French page ({ct})"));
                     }
                     if english(&text) {

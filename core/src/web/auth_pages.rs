@@ -21,7 +21,7 @@ use crate::{
     scope::{ClientIp, Identity, SESSION_COOKIE, members_of, services},
     web::{
         error::PageError,
-        forms::{AnonForm, WebForm, anon_csrf},
+        forms::{AnonForm, Done, WebForm, anon_csrf, form_reply},
         page::{Page, redirect, redirect_with_flash},
     },
 };
@@ -294,28 +294,31 @@ pub async fn reset(
             "Les deux mots de passe ne sont pas identiques.",
         ))
     };
-    match result {
-        Ok(_) => Ok(redirect_with_flash(
-            "/login",
-            "success",
-            "Mot de passe modifié. Connectez-vous avec le nouveau mot de passe.",
-        )),
-        Err(AppError::Validation(errs)) => {
-            let errors = crate::web::views::errors_map(errs);
+    form_reply(
+        result,
+        |_| {
+            Done::new(
+                "/login",
+                "Mot de passe modifié. Connectez-vous avec le nouveau mot de passe.",
+            )
+        },
+        |errors| {
             let csrf = jar
                 .get(crate::web::forms::CSRF_COOKIE)
                 .map(|c| c.value().to_string())
                 .unwrap_or_default();
-            Page::anonymous("Nouveau mot de passe", &csrf).render_with_status(
-                &ViewEngine(v),
-                &jar,
-                "auth/reset.html",
-                json!({"token": f.token, "errors": errors}),
-                StatusCode::UNPROCESSABLE_ENTITY,
+            std::future::ready(
+                Page::anonymous("Nouveau mot de passe", &csrf).render_with_status(
+                    &ViewEngine(v),
+                    &jar,
+                    "auth/reset.html",
+                    json!({"token": f.token, "errors": errors}),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
             )
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -29,7 +29,7 @@ use crate::{
     time::{Month, fr_date, fr_datetime, fr_decimal, paris_today},
     web::{
         error::PageError,
-        forms::WebForm,
+        forms::{Done, WebForm, form_reply},
         page::{Page, redirect_with_flash},
         views,
     },
@@ -127,26 +127,27 @@ pub async fn create_member(
     form: WebForm<MemberInput>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("coop.members", "write").await?;
-    match member::create_member(&ctx.db, &scope.actor(), &form.value).await {
-        Ok(m) => Ok(redirect_with_flash(
-            &format!("/coop/members/{}", m.slug),
-            "success",
-            &format!("Adhérent « {} » créé.", m.name),
-        )),
-        Err(AppError::Validation(errs)) => {
+    form_reply(
+        member::create_member(&ctx.db, &scope.actor(), &form.value).await,
+        |m| {
+            Done::new(
+                format!("/coop/members/{}", m.slug),
+                format!("Adhérent « {} » créé.", m.name),
+            )
+        },
+        |errors| {
             members_page(
                 &ctx,
                 &v,
                 &jar,
                 &scope,
                 &form.value,
-                views::errors_map(errs),
+                errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 /// `GET /coop/members/{slug}`
@@ -411,16 +412,18 @@ pub async fn create_user(
     form: WebForm<NewUser>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("coop.users", "write").await?;
-    match auth::create_user(&ctx.db, &scope.actor(), &form.value).await {
-        Ok(u) => Ok(redirect_with_flash(
-            &format!("/coop/users/{}", u.id),
-            "success",
-            &format!(
-                "Compte créé pour {}. Attribuez-lui maintenant ses rôles.",
-                u.email
-            ),
-        )),
-        Err(AppError::Validation(errs)) => {
+    form_reply(
+        auth::create_user(&ctx.db, &scope.actor(), &form.value).await,
+        |u| {
+            Done::new(
+                format!("/coop/users/{}", u.id),
+                format!(
+                    "Compte créé pour {}. Attribuez-lui maintenant ses rôles.",
+                    u.email
+                ),
+            )
+        },
+        |errors| {
             let f = json!({"email": form.value.email, "name": form.value.name});
             users_page(
                 &ctx,
@@ -428,13 +431,12 @@ pub async fn create_user(
                 &jar,
                 &scope,
                 f,
-                views::errors_map(errs),
+                errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 /// `GET /coop/users/{id}`

@@ -23,7 +23,7 @@ use crate::{
     time::{Month, fr_date, fr_datetime, fr_decimal, paris_today},
     web::{
         error::PageError,
-        forms::WebForm,
+        forms::{Done, WebForm, form_reply},
         page::{Page, redirect_with_flash},
         views,
     },
@@ -248,22 +248,23 @@ pub async fn add_user(
 ) -> Result<Response, PageError> {
     let scope = access.authorize("member.users", "write").await?;
     let back = format!("/m/{}/users", scope.member().slug);
-    match team::add_member_user(
+    let result = team::add_member_user(
         &ctx.db,
         &scope.services().authz,
         &scope.actor(),
         scope.member_id(),
         &form.value,
     )
-    .await
-    {
-        Ok((user, role)) => Ok(redirect_with_flash(
-            &back,
-            "success",
-            &format!("Rôle « {} » attribué à {}.", role.label(), user.email),
-        )),
-        Err(AppError::Validation(errs)) => {
-            let errors = crate::web::views::errors_map(errs);
+    .await;
+    form_reply(
+        result,
+        |(user, role)| {
+            Done::new(
+                back,
+                format!("Rôle « {} » attribué à {}.", role.label(), user.email),
+            )
+        },
+        |errors| {
             users_page(
                 &ctx,
                 &v,
@@ -273,10 +274,9 @@ pub async fn add_user(
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, Default)]

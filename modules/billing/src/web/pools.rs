@@ -1,5 +1,6 @@
 //! The cost pools (charges) of a period: the page and adding one.
 use super::*;
+use mutualis_core::web::forms::{Done, form_reply};
 
 async fn charges_page_inner(
     ctx: &AppContext,
@@ -128,37 +129,37 @@ pub async fn create_charge(
     form: WebForm<ChargeInput>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("billing.charges", "write").await?;
-    match charges::create_version(
+    let result = charges::create_version(
         &ctx.db,
         scope.coop(),
         &scope.services().meters,
         &scope.actor(),
         &form.value,
     )
-    .await
-    {
-        Ok(c) => Ok(redirect_with_flash(
-            "/coop/billing/charges",
-            "success",
-            &format!(
-                "Tarif « {} » enregistré, applicable à partir de {}.",
-                c.label,
-                views::month_label(c.effective_from)
-            ),
-        )),
-        Err(AppError::Validation(errs)) => {
-            let map = mutualis_core::web::views::errors_map(errs);
+    .await;
+    form_reply(
+        result,
+        |c| {
+            Done::new(
+                "/coop/billing/charges",
+                format!(
+                    "Tarif « {} » enregistré, applicable à partir de {}.",
+                    c.label,
+                    views::month_label(c.effective_from)
+                ),
+            )
+        },
+        |errors| {
             charges_page_inner(
                 &ctx,
                 &v,
                 &jar,
                 &scope,
                 &form.value,
-                map,
+                errors,
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }

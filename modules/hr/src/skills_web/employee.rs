@@ -202,14 +202,13 @@ pub async fn employee(
     .await
 }
 
-/// Back to the employee's page, at `anchor`, with a flash message.
-fn done(scope: &Scope, id: Uuid, anchor: &str, message: &str) -> Response {
-    redirect_with_flash(
-        &format!(
+/// Back to the employee's page, at `anchor`, with a success flash.
+fn done(scope: &Scope, id: Uuid, anchor: &str, message: impl Into<String>) -> Done {
+    Done::new(
+        format!(
             "/m/{}/hr/employees/{id}/skills#{anchor}",
             scope.member().slug
         ),
-        "success",
         message,
     )
 }
@@ -225,21 +224,24 @@ pub async fn set_level(
     form: WebForm<LevelInput>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize(OBJ, "write").await?;
-    match skills::set_level(&ctx.db, &scope, id, &form.value).await {
-        Ok(l) => Ok(done(
-            &scope,
-            id,
-            "competences",
-            &format!(
-                "Niveau enregistré : {} — {}.",
-                l.level,
-                level_label(l.level)
-            ),
-        )),
-        Err(AppError::Validation(errs)) => {
+    form_reply(
+        skills::set_level(&ctx.db, &scope, id, &form.value).await,
+        |l| {
+            done(
+                &scope,
+                id,
+                "competences",
+                format!(
+                    "Niveau enregistré : {} — {}.",
+                    l.level,
+                    level_label(l.level)
+                ),
+            )
+        },
+        |errors| {
             let forms = Forms {
                 level: form.value,
-                level_errors: Some(errors_map(errs)),
+                level_errors: Some(errors),
                 ..Forms::fresh(paris_today())
             };
             employee_page(
@@ -251,10 +253,9 @@ pub async fn set_level(
                 forms,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 /// `POST /m/{slug}/hr/employees/{id}/skills/trainings`: records a training.
@@ -267,17 +268,20 @@ pub async fn add_training(
     form: WebForm<TrainingInput>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize(OBJ, "write").await?;
-    match skills::add_training(&ctx.db, &scope, id, &form.value).await {
-        Ok(t) => Ok(done(
-            &scope,
-            id,
-            "formations",
-            &format!("Formation « {} » enregistrée.", t.title),
-        )),
-        Err(AppError::Validation(errs)) => {
+    form_reply(
+        skills::add_training(&ctx.db, &scope, id, &form.value).await,
+        |t| {
+            done(
+                &scope,
+                id,
+                "formations",
+                format!("Formation « {} » enregistrée.", t.title),
+            )
+        },
+        |errors| {
             let forms = Forms {
                 training: form.value,
-                training_errors: Some(errors_map(errs)),
+                training_errors: Some(errors),
                 ..Forms::fresh(paris_today())
             };
             employee_page(
@@ -289,10 +293,9 @@ pub async fn add_training(
                 forms,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 /// `POST /m/{slug}/hr/employees/{id}/skills/interviews`: records an interview held.
@@ -305,21 +308,24 @@ pub async fn record_interview(
     form: WebForm<InterviewInput>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize(OBJ, "write").await?;
-    match skills::record_interview(&ctx.db, &scope, id, &form.value).await {
-        Ok(i) => Ok(done(
-            &scope,
-            id,
-            "entretiens",
-            &format!(
-                "{} du {} enregistré.",
-                InterviewKind::parse(&i.kind).map_or("Entretien", InterviewKind::label),
-                fr_date(i.held_on)
-            ),
-        )),
-        Err(AppError::Validation(errs)) => {
+    form_reply(
+        skills::record_interview(&ctx.db, &scope, id, &form.value).await,
+        |i| {
+            done(
+                &scope,
+                id,
+                "entretiens",
+                format!(
+                    "{} du {} enregistré.",
+                    InterviewKind::parse(&i.kind).map_or("Entretien", InterviewKind::label),
+                    fr_date(i.held_on)
+                ),
+            )
+        },
+        |errors| {
             let forms = Forms {
                 interview: form.value,
-                interview_errors: Some(errors_map(errs)),
+                interview_errors: Some(errors),
                 ..Forms::fresh(paris_today())
             };
             employee_page(
@@ -331,10 +337,9 @@ pub async fn record_interview(
                 forms,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 /// `POST /m/{slug}/hr/skills/positions`: the level a position requires in a skill.
@@ -346,26 +351,29 @@ pub async fn set_requirement(
     form: WebForm<RequirementInput>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize(OBJ, "write").await?;
-    match crate::positions::set_requirement(&ctx.db, &scope, &form.value).await {
-        Ok(r) => Ok(redirect_with_flash(
-            &format!("/m/{}/hr/skills#emplois", scope.member().slug),
-            "success",
-            &format!("Compétence attendue pour « {} » enregistrée.", r.position),
-        )),
-        Err(AppError::Validation(errs)) => {
+    let slug = &scope.member().slug;
+    let no_skill = SkillInput::default();
+    form_reply(
+        crate::positions::set_requirement(&ctx.db, &scope, &form.value).await,
+        |r| {
+            Done::new(
+                format!("/m/{slug}/hr/skills#emplois"),
+                format!("Compétence attendue pour « {} » enregistrée.", r.position),
+            )
+        },
+        |errors| {
             overview_page_with(
                 &ctx,
                 &v,
                 &jar,
                 &scope,
-                (&SkillInput::default(), json!({})),
-                (&form.value, mutualis_core::web::views::errors_map(errs)),
+                (&no_skill, json!({})),
+                (&form.value, errors),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 /// `POST /m/{slug}/hr/skills/positions/{id}/delete`

@@ -17,14 +17,13 @@ use loco_rs::{
     },
 };
 use mutualis_core::{
-    error::AppError,
     scope::{MemberAccess, Scope},
     time::{fr_date, fr_decimal, paris_today},
     web::{
         error::PageError,
-        forms::WebForm,
+        forms::{Done, WebForm, form_reply},
         page::{Page, redirect_with_flash},
-        views::{self, errors_map},
+        views,
     },
 };
 use rust_decimal::Decimal;

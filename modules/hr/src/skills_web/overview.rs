@@ -197,24 +197,26 @@ pub async fn add_skill(
     form: WebForm<SkillInput>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize(OBJ, "write").await?;
-    match skills::add_skill(&ctx.db, &scope, &form.value).await {
-        Ok(s) => Ok(redirect_with_flash(
-            &format!("/m/{}/hr/skills#catalogue", scope.member().slug),
-            "success",
-            &format!("Compétence « {} » ajoutée au catalogue.", s.name),
-        )),
-        Err(AppError::Validation(errs)) => {
+    let slug = &scope.member().slug;
+    form_reply(
+        skills::add_skill(&ctx.db, &scope, &form.value).await,
+        |s| {
+            Done::new(
+                format!("/m/{slug}/hr/skills#catalogue"),
+                format!("Compétence « {} » ajoutée au catalogue.", s.name),
+            )
+        },
+        |errors| {
             overview_page(
                 &ctx,
                 &v,
                 &jar,
                 &scope,
                 &form.value,
-                errors_map(errs),
+                errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }

@@ -150,31 +150,21 @@ pub async fn amend(
     form: WebForm<ContractInput>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("hr.contracts", "write").await?;
-    match contracts::amend(&ctx.db, &scope, id, &form.value).await {
-        Ok(c) => Ok(redirect_with_flash(
-            &format!(
-                "/m/{}/hr/employees/{}#contrats",
-                scope.member().slug,
-                c.employee_id
-            ),
-            "success",
-            &format!(
-                "Avenant enregistré : version {} en vigueur à compter du {}.",
-                c.version,
-                fr_date(c.valid_from)
-            ),
-        )),
-        Err(AppError::Validation(errs)) => {
-            amend_page(
-                &ctx,
-                &v,
-                &jar,
-                &scope,
-                id,
-                Some((form.value, errors_map(errs))),
+    let result = contracts::amend(&ctx.db, &scope, id, &form.value).await;
+    let slug = &scope.member().slug;
+    form_reply(
+        result,
+        |c| {
+            Done::new(
+                format!("/m/{slug}/hr/employees/{}#contrats", c.employee_id),
+                format!(
+                    "Avenant enregistré : version {} en vigueur à compter du {}.",
+                    c.version,
+                    fr_date(c.valid_from)
+                ),
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+        |errors| amend_page(&ctx, &v, &jar, &scope, id, Some((form.value, errors))),
+    )
+    .await
 }

@@ -279,20 +279,24 @@ pub async fn adjust(
 ) -> Result<Response, PageError> {
     let scope = access.authorize("hr.leave", "write").await?;
     let f = &form.value;
-    match ledger::adjust(&ctx.db, &scope, id, &f.leave_type, &f.quantity, &f.note).await {
-        Ok(e) => Ok(redirect_with_flash(
-            &format!("/m/{}/hr/employees/{id}#conges", scope.member().slug),
-            "success",
-            &format!(
-                "Ajustement de {} enregistré ({}).",
-                fr_days(days(e.days_micros)),
-                leave_label(&e.leave_type)
-            ),
-        )),
-        Err(AppError::Validation(errs)) => {
+    let result = ledger::adjust(&ctx.db, &scope, id, &f.leave_type, &f.quantity, &f.note).await;
+    let slug = &scope.member().slug;
+    form_reply(
+        result,
+        |e| {
+            Done::new(
+                format!("/m/{slug}/hr/employees/{id}#conges"),
+                format!(
+                    "Ajustement de {} enregistré ({}).",
+                    fr_days(days(e.days_micros)),
+                    leave_label(&e.leave_type)
+                ),
+            )
+        },
+        |errors| {
             let forms = RecordForms {
                 adjust: form.value,
-                adjust_errors: errors_map(errs),
+                adjust_errors: errors,
                 ..Default::default()
             };
             record_page(
@@ -304,10 +308,9 @@ pub async fn adjust(
                 forms,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 /// The exit form.

@@ -186,39 +186,41 @@ pub async fn new_request(
         Ok(eid) => ledger::request(&ctx.db, &scope, eid, &request_input(&form.value), false).await,
         Err(_) => Err(AppError::field("employee_id", "Choisissez le salarié.")),
     };
-    match result {
-        Ok(r) => Ok(redirect_with_flash(
-            &format!("/m/{}/hr/leave", scope.member().slug),
-            "success",
-            &if r.status == "pending" {
-                format!(
-                    "Demande de {} enregistrée ({}) : elle attend la décision de la direction.",
-                    leave_label(&r.leave_type).to_lowercase(),
-                    fr_days(days(r.days_micros))
-                )
-            } else {
-                format!(
-                    "{} enregistré du {} au {}.",
-                    leave_label(&r.leave_type),
-                    fr_date(r.start_date),
-                    fr_date(r.end_date)
-                )
-            },
-        )),
-        Err(AppError::Validation(errs)) => {
+    let slug = &scope.member().slug;
+    form_reply(
+        result,
+        |r| {
+            Done::new(
+                format!("/m/{slug}/hr/leave"),
+                if r.status == "pending" {
+                    format!(
+                        "Demande de {} enregistrée ({}) : elle attend la décision de la direction.",
+                        leave_label(&r.leave_type).to_lowercase(),
+                        fr_days(days(r.days_micros))
+                    )
+                } else {
+                    format!(
+                        "{} enregistré du {} au {}.",
+                        leave_label(&r.leave_type),
+                        fr_date(r.start_date),
+                        fr_date(r.end_date)
+                    )
+                },
+            )
+        },
+        |errors| {
             leave_overview(
                 &ctx,
                 &v,
                 &jar,
                 &scope,
                 &form.value,
-                errors_map(errs),
+                errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 /// The director's decision.

@@ -27,7 +27,7 @@ use mutualis_core::{
         error::PageError,
         forms::{Done, WebForm, check_csrf, form_reply},
         page::{Page, XLSX, download, redirect_with_flash},
-        views::{self, errors_map, month_label},
+        views::{self, month_label},
     },
 };
 use rust_decimal::Decimal;
