@@ -30,6 +30,13 @@ pub async fn grant<C: ConnectionTrait + TransactionTrait>(
     {
         return Err(AppError::field("member_id", "Adhérent inconnu."));
     }
+    // A person grants only a role they hold themselves in that member (a director holds
+    // all of the member's but director), and director (the NIR, the whole member) or a
+    // cooperative role only the coop_admin grants.
+    if let Some(by) = actor.user_id {
+        may_grant(&authz.grants_of(by).await, role, member_id)
+            .map_err(|m| AppError::field("role", m))?;
+    }
     if authz.grant(user_id, role, member_id).await? {
         audit::record(
             db,
@@ -43,6 +50,32 @@ pub async fn grant<C: ConnectionTrait + TransactionTrait>(
         .await?;
     }
     Ok(())
+}
+
+/// Whether someone holding `mine` may grant `role` (in `member_id`).
+///
+/// # Errors
+/// The French reason of a refusal.
+pub fn may_grant(
+    mine: &[crate::authz::Grant],
+    role: Role,
+    member_id: Option<i64>,
+) -> Result<(), &'static str> {
+    if mine.iter().any(|g| g.role == Role::CoopAdmin) {
+        return Ok(());
+    }
+    if role.is_coop() || role == Role::Director {
+        return Err("Seule l’administration de la coopérative attribue ce rôle.");
+    }
+    // A member's director holds every role of that member but director itself.
+    if mine
+        .iter()
+        .any(|g| g.member_id == member_id && (g.role == role || g.role == Role::Director))
+    {
+        Ok(())
+    } else {
+        Err("Vous ne pouvez attribuer qu’un rôle que vous détenez vous-même dans cet adhérent.")
+    }
 }
 
 /// Revokes one grant and audits it.
@@ -116,6 +149,11 @@ pub async fn add_member_user<C: ConnectionTrait + TransactionTrait>(
     let (Ok(email), Some(role)) = (email, role) else {
         return Err(AppError::Validation(errors));
     };
+    // Checked before an account is created: a refused grant leaves nothing behind.
+    if let Some(by) = actor.user_id {
+        may_grant(&authz.grants_of(by).await, role, Some(member_id))
+            .map_err(|m| AppError::field("role", m))?;
+    }
     let user = match auth::find_user_by_email(db, &email).await? {
         Some(u) => u,
         None => {
@@ -133,4 +171,34 @@ pub async fn add_member_user<C: ConnectionTrait + TransactionTrait>(
     };
     grant(db, authz, actor, user.id, role, Some(member_id)).await?;
     Ok((user, role))
+}
+
+#[cfg(test)]
+mod grant_tests {
+    use super::*;
+    use crate::authz::Grant;
+
+    fn g(role: Role, member_id: Option<i64>) -> Grant {
+        Grant {
+            user_id: 1,
+            role,
+            member_id,
+        }
+    }
+
+    #[test]
+    fn nobody_grants_a_role_they_do_not_hold_and_director_is_coop_admins() {
+        let it = [g(Role::ItSupport, Some(7))];
+        assert!(may_grant(&it, Role::Director, Some(7)).is_err());
+        assert!(may_grant(&it, Role::HrOfficer, Some(7)).is_err());
+        assert!(may_grant(&it, Role::ItSupport, Some(7)).is_ok());
+        assert!(may_grant(&it, Role::ItSupport, Some(8)).is_err());
+        assert!(may_grant(&it, Role::CoopAdmin, None).is_err());
+        let dir = [g(Role::Director, Some(7))];
+        assert!(may_grant(&dir, Role::Director, Some(7)).is_err());
+        assert!(may_grant(&dir, Role::HrOfficer, Some(7)).is_ok());
+        assert!(may_grant(&dir, Role::HrOfficer, Some(8)).is_err());
+        let admin = [g(Role::CoopAdmin, None)];
+        assert!(may_grant(&admin, Role::Director, Some(7)).is_ok());
+    }
 }

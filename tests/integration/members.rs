@@ -263,3 +263,86 @@ async fn meters_are_listed_for_signed_in_users() {
     })
     .await;
 }
+
+/// Issue 9: nobody grants a role they do not hold; director is the coop_admin's to grant.
+#[tokio::test]
+async fn it_support_cannot_grant_itself_director_nor_a_role_it_does_not_hold() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &["hr"]).await;
+        let it = kit.user("it@coop.test", Role::ItSupport, Some(&a)).await;
+        let s = kit.web(&it).await;
+        for role in ["director", "hr_officer"] {
+            let r = web_post(
+                &server,
+                &s,
+                "/m/alpha/users",
+                &[
+                    ("email", "it@coop.test"),
+                    ("name", ""),
+                    ("password", ""),
+                    ("role", role),
+                ],
+            )
+            .await;
+            assert_eq!(r.status_code(), 422, "{role}");
+            assert!(r.text().contains("rôle"), "{}", r.text());
+        }
+        let grants = mutualis_core::scope::services(&ctx)
+            .unwrap()
+            .authz
+            .grants_of(it.id)
+            .await;
+        assert_eq!(grants.len(), 1, "still it_support only: {grants:?}");
+        // The member's director gives the HR role; not the director role.
+        let dir = kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
+        let d = kit.web(&dir).await;
+        let ok = web_post(
+            &server,
+            &d,
+            "/m/alpha/users",
+            &[
+                ("email", "new@alpha.test"),
+                ("name", "Nouvelle RH"),
+                ("password", "Un-mot-de-passe-2026!"),
+                ("role", "hr_officer"),
+            ],
+        )
+        .await;
+        assert_eq!(ok.status_code(), 303, "{}", ok.text());
+        let no = web_post(
+            &server,
+            &d,
+            "/m/alpha/users",
+            &[
+                ("email", "new@alpha.test"),
+                ("name", ""),
+                ("password", ""),
+                ("role", "director"),
+            ],
+        )
+        .await;
+        assert_eq!(no.status_code(), 422);
+        // A refused grant creates no account.
+        let refused = web_post(
+            &server,
+            &d,
+            "/m/alpha/users",
+            &[
+                ("email", "chef@alpha.test"),
+                ("name", "Chef"),
+                ("password", "Un-mot-de-passe-2026!"),
+                ("role", "director"),
+            ],
+        )
+        .await;
+        assert_eq!(refused.status_code(), 422);
+        assert!(
+            mutualis_core::auth::find_user_by_email(&ctx.db, "chef@alpha.test")
+                .await
+                .unwrap()
+                .is_none()
+        );
+    })
+    .await;
+}
