@@ -114,21 +114,34 @@ impl Role {
     /// declares its own objects' policies (`ModuleDef::policies`).
     #[must_use]
     pub fn policies(self) -> &'static [(&'static str, &'static str)] {
+        // `roles.{role}` `grant`: who may give that role in the domain. Nobody gives a
+        // role they do not hold (a director gives the member's roles but director);
+        // director and the cooperative roles are the coop_admin's (`roles.*`).
         match self {
             Self::Director => &[
                 ("member.*", "read"),
                 ("member.users", "*"),
                 ("audit", "read"),
                 ("usage", "read"),
+                ("roles.hr_officer", "grant"),
+                ("roles.staff", "grant"),
+                ("roles.dpo", "grant"),
+                ("roles.it_support", "grant"),
+                ("roles.payroll_officer", "grant"),
             ],
-            Self::HrOfficer | Self::Staff | Self::Dpo | Self::PayrollOfficer => {
-                &[("member.profile", "read")]
-            }
+            Self::HrOfficer => &[("member.profile", "read"), ("roles.hr_officer", "grant")],
+            Self::Staff => &[("member.profile", "read"), ("roles.staff", "grant")],
+            Self::Dpo => &[("member.profile", "read"), ("roles.dpo", "grant")],
+            Self::PayrollOfficer => &[
+                ("member.profile", "read"),
+                ("roles.payroll_officer", "grant"),
+            ],
             Self::ItSupport => &[
                 ("member.users", "*"),
                 ("member.subscriptions", "*"),
                 ("member.profile", "read"),
                 ("usage", "read"),
+                ("roles.it_support", "grant"),
             ],
             Self::Board => &[
                 ("usage", "read"),
@@ -139,6 +152,7 @@ impl Role {
             Self::CoopAdmin => &[
                 ("coop.*", "*"),
                 ("member.*", "*"),
+                ("roles.*", "*"),
                 ("usage", "read"),
                 ("audit", "read"),
             ],

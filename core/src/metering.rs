@@ -128,28 +128,17 @@ impl Meters {
 /// # Errors
 /// A French message (not a number, too many decimals, too large).
 pub fn parse_quantity(raw: &str) -> Result<i64, String> {
-    let t = raw.trim();
-    let invalid = || {
-        let shown: String = t.chars().take(40).collect();
-        format!("quantité « {shown} » invalide : un nombre décimal est attendu (ex. \"1.5\").")
-    };
-    // A plain decimal only: no exponent (`1e2`), no sign but `-`, no spaces inside.
-    let digits = t.strip_prefix('-').unwrap_or(t);
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if int.is_empty()
-        || !int.bytes().all(|b| b.is_ascii_digit())
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-        || (digits.contains('.') && frac.is_empty())
-    {
-        return Err(invalid());
-    }
-    if frac.trim_end_matches('0').len() > SCALE as usize {
-        return Err("quantité trop précise : 6 décimales au plus.".to_string());
-    }
-    if int.trim_start_matches('0').len() > 12 {
-        return Err("quantité trop grande.".to_string());
-    }
-    let d: Decimal = t.parse().map_err(|_| invalid())?;
+    use crate::money::{DecimalError, parse_plain_decimal};
+    // Below 10^12 units: its millionths fit an i64 with room for the month's sums.
+    let max = Decimal::new(999_999_999_999_999_999, SCALE);
+    let d = parse_plain_decimal(raw, SCALE, max).map_err(|e| match e {
+        DecimalError::NotANumber => {
+            let shown: String = raw.trim().chars().take(40).collect();
+            format!("quantité « {shown} » invalide : un nombre décimal est attendu (ex. \"1.5\").")
+        }
+        DecimalError::TooPrecise(_) => "quantité trop précise : 6 décimales au plus.".to_string(),
+        DecimalError::TooLarge(_) => "quantité trop grande.".to_string(),
+    })?;
     to_micros(d)
 }
 

@@ -8,44 +8,62 @@ use rust_decimal::Decimal;
 /// The largest amount the platform accepts (per charge, line or payment): 100 M€.
 pub const MAX_EUROS: Decimal = Decimal::from_parts(100_000_000, 0, 0, false, 0);
 
-/// A plain decimal as people type it, spaces and the decimal comma allowed: the
-/// digits before and after the separator, and the sign (`None` when it is not one).
-fn plain(raw: &str) -> Option<(bool, String, String)> {
-    let t: String = raw
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{202f}' | '\u{a0}'))
-        .collect();
+/// Why a typed decimal is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecimalError {
+    /// Not a plain decimal (an exponent, letters, two separators…).
+    NotANumber,
+    /// More decimals than the scale.
+    TooPrecise(u32),
+    /// Beyond the bound, in magnitude.
+    TooLarge(Decimal),
+}
+
+impl DecimalError {
+    /// The French message (without the field's name).
+    #[must_use]
+    pub fn message(self) -> String {
+        match self {
+            Self::NotANumber => "un nombre est attendu (ex. 1250,50).".to_string(),
+            Self::TooPrecise(scale) => format!("{scale} décimales au plus."),
+            Self::TooLarge(max) => format!("au plus {}.", crate::time::fr_decimal(max)),
+        }
+    }
+}
+
+/// The sign and the digits before and after the separator of a plain decimal. People's
+/// writing (`french`) allows spaces and the decimal comma; machines' only `-` and `.`.
+fn plain(raw: &str, french: bool) -> Option<(bool, String, String)> {
+    let t: String = if french {
+        raw.trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '\u{202f}' | '\u{a0}'))
+            .collect()
+    } else {
+        raw.trim().to_string()
+    };
     let (negative, digits) = match t.strip_prefix('-') {
         Some(d) => (true, d),
         None => (false, t.as_str()),
     };
-    let (int, frac) = match digits.split_once([',', '.']) {
-        Some((i, f)) => (i, f),
-        None => (digits, ""),
-    };
+    let separators: &[char] = if french { &[',', '.'] } else { &['.'] };
+    let (int, frac) = digits.split_once(separators).unwrap_or((digits, ""));
     let ok = !int.is_empty()
         && int.bytes().all(|b| b.is_ascii_digit())
         && frac.bytes().all(|b| b.is_ascii_digit())
-        && !(digits.contains([',', '.']) && frac.is_empty());
+        && !(digits.contains(separators) && frac.is_empty());
     ok.then(|| (negative, int.to_string(), frac.to_string()))
 }
 
-/// Parses a decimal of at most `scale` decimals and at most `max` in magnitude.
-///
-/// # Errors
-/// A French message: not a number, too precise, out of range.
-pub fn parse_decimal(raw: &str, scale: u32, max: Decimal) -> Result<Decimal, String> {
-    let Some((negative, int, frac)) = plain(raw) else {
-        return Err("un nombre est attendu (ex. 1250,50).".to_string());
-    };
+fn parse_with(raw: &str, scale: u32, max: Decimal, french: bool) -> Result<Decimal, DecimalError> {
+    let (negative, int, frac) = plain(raw, french).ok_or(DecimalError::NotANumber)?;
     let frac = frac.trim_end_matches('0');
     if frac.len() > scale as usize {
-        return Err(format!("{scale} décimales au plus."));
+        return Err(DecimalError::TooPrecise(scale));
     }
     let int = int.trim_start_matches('0');
     if int.len() > 15 {
-        return Err(format!("au plus {}.", crate::time::fr_decimal(max)));
+        return Err(DecimalError::TooLarge(max));
     }
     let text = format!(
         "{}{}{}{frac}",
@@ -53,13 +71,29 @@ pub fn parse_decimal(raw: &str, scale: u32, max: Decimal) -> Result<Decimal, Str
         if int.is_empty() { "0" } else { int },
         if frac.is_empty() { "" } else { "." }
     );
-    let d: Decimal = text
-        .parse()
-        .map_err(|_| "un nombre est attendu (ex. 1250,50).".to_string())?;
+    let d: Decimal = text.parse().map_err(|_| DecimalError::NotANumber)?;
     if d.abs() > max {
-        return Err(format!("au plus {}.", crate::time::fr_decimal(max)));
+        return Err(DecimalError::TooLarge(max));
     }
     Ok(d.normalize())
+}
+
+/// Parses a decimal as people type it (`1 250,50`, `17.5`) of at most `scale` decimals
+/// and at most `max` in magnitude.
+///
+/// # Errors
+/// A French message: not a number, too precise, out of range.
+pub fn parse_decimal(raw: &str, scale: u32, max: Decimal) -> Result<Decimal, String> {
+    parse_with(raw, scale, max, true).map_err(DecimalError::message)
+}
+
+/// Parses a decimal as machines write it (`-2.5`: no spaces, no comma, no exponent), of
+/// at most `scale` decimals and at most `max` in magnitude — the API's decimal strings.
+///
+/// # Errors
+/// Why it is refused.
+pub fn parse_plain_decimal(raw: &str, scale: u32, max: Decimal) -> Result<Decimal, DecimalError> {
+    parse_with(raw, scale, max, false)
 }
 
 /// Parses an amount in euros: 0 to [`MAX_EUROS`], to the cent.
@@ -67,14 +101,10 @@ pub fn parse_decimal(raw: &str, scale: u32, max: Decimal) -> Result<Decimal, Str
 /// # Errors
 /// A French message saying what is wrong.
 pub fn parse_euros(raw: &str) -> Result<Decimal, String> {
-    let d = parse_decimal(raw, 2, MAX_EUROS).map_err(|e| {
-        if e.starts_with("2 déc") {
-            "au centime près (2 décimales au plus).".to_string()
-        } else if e.starts_with("au plus") {
-            format!("au plus {} €.", crate::time::fr_decimal(MAX_EUROS))
-        } else {
-            e
-        }
+    let d = parse_with(raw, 2, MAX_EUROS, true).map_err(|e| match e {
+        DecimalError::TooPrecise(_) => "au centime près (2 décimales au plus).".to_string(),
+        DecimalError::TooLarge(max) => format!("au plus {} €.", crate::time::fr_decimal(max)),
+        DecimalError::NotANumber => e.message(),
     })?;
     if d.is_sign_negative() && !d.is_zero() {
         return Err("un montant positif est attendu.".to_string());
@@ -124,11 +154,32 @@ mod tests {
         assert_eq!(to_cents(Decimal::MAX), None);
     }
 
+    #[test]
+    fn machine_decimals_take_neither_spaces_nor_commas() {
+        let max = Decimal::new(1_000_000, 0);
+        assert_eq!(
+            parse_plain_decimal("-2.5", 6, max),
+            Ok(Decimal::new(-25, 1))
+        );
+        assert_eq!(parse_plain_decimal("1,5", 6, max), Err(DecimalError::NotANumber));
+        assert_eq!(parse_plain_decimal("1 000", 6, max), Err(DecimalError::NotANumber));
+        assert_eq!(parse_plain_decimal("1e2", 6, max), Err(DecimalError::NotANumber));
+        assert_eq!(
+            parse_plain_decimal("0.0000001", 6, max),
+            Err(DecimalError::TooPrecise(6))
+        );
+        assert_eq!(
+            parse_plain_decimal("1000000.000001", 6, max),
+            Err(DecimalError::TooLarge(max))
+        );
+    }
+
     proptest! {
         #[test]
         fn any_string_is_answered(raw in "\\PC{0,40}") {
             let _ = parse_euros(&raw);
             let _ = parse_decimal(&raw, 6, MAX_EUROS);
+            let _ = parse_plain_decimal(&raw, 6, MAX_EUROS);
         }
 
         #[test]

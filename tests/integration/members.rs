@@ -294,6 +294,20 @@ async fn it_support_cannot_grant_itself_director_nor_a_role_it_does_not_hold() {
             .grants_of(it.id)
             .await;
         assert_eq!(grants.len(), 1, "still it_support only: {grants:?}");
+        // The role it holds, it gives (casbin's roles.it_support grant).
+        let r = web_post(
+            &server,
+            &s,
+            "/m/alpha/users",
+            &[
+                ("email", "it2@coop.test"),
+                ("name", "Second support"),
+                ("password", "Un-mot-de-passe-2026!"),
+                ("role", "it_support"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status_code(), 303, "{}", r.text());
         // The member's director gives the HR role; not the director role.
         let dir = kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
         let d = kit.web(&dir).await;

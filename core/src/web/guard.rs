@@ -12,9 +12,10 @@ use axum::{
 };
 use serde_json::Value;
 
-/// The largest body the guard reads (the routes' own limits are lower, but for uploads,
-/// which it does not read).
-const MAX_GUARDED: usize = 8 * 1024 * 1024;
+/// The largest body the guard reads: axum's default body limit, which every JSON and
+/// form route keeps (only the multipart uploads, which the guard does not read, allow
+/// more). A larger body gets the same 413 the extractor would answer.
+const MAX_GUARDED: usize = 2 * 1024 * 1024;
 
 /// True for a character no text typed by a person carries.
 #[must_use]
