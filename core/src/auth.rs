@@ -78,13 +78,23 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
+/// The longest password accepted (a passphrase fits; hashing a longer one is not free).
+pub const MAX_PASSWORD: usize = 128;
+
 /// Checks the password policy.
 ///
 /// # Errors
 /// A French message.
 pub fn check_password_policy(password: &str) -> Result<(), String> {
-    if password.chars().count() < 12 {
+    let n = password.chars().count();
+    if n < 12 {
         return Err("Le mot de passe doit comporter au moins 12 caractères.".to_string());
+    }
+    // Hashing is deliberately slow: a bound keeps a huge password from costing more.
+    if n > MAX_PASSWORD {
+        return Err(format!(
+            "Le mot de passe comporte au plus {MAX_PASSWORD} caractères."
+        ));
     }
     Ok(())
 }
@@ -111,9 +121,15 @@ pub async fn create_user<C: ConnectionTrait + TransactionTrait>(
 ) -> AppResult<users::Model> {
     let mut errors = Vec::new();
     let email = member::email(&input.email).map_err(|m| errors.push(FieldError::new("email", m)));
-    if input.name.trim().is_empty() {
-        errors.push(FieldError::new("name", "Le nom est obligatoire."));
-    }
+    let mut c = crate::limits::Check::new();
+    let name = c.text(
+        "name",
+        "Le nom",
+        &input.name,
+        crate::limits::Text::Name,
+        "Le nom est obligatoire.",
+    );
+    errors.extend(c.into_errors());
     if let Err(m) = check_password_policy(&input.password) {
         errors.push(FieldError::new("password", m));
     }
@@ -126,7 +142,7 @@ pub async fn create_user<C: ConnectionTrait + TransactionTrait>(
     let now = Utc::now();
     let user = users::ActiveModel {
         email: Set(email),
-        name: Set(input.name.trim().to_string()),
+        name: Set(name),
         password_hash: Set(hash_password(&input.password)?),
         disabled_at: Set(None),
         created_at: Set(now),
@@ -516,13 +532,16 @@ pub async fn create_api_key<C: ConnectionTrait + TransactionTrait>(
     actor: &Actor,
     name: &str,
 ) -> AppResult<(api_keys::Model, String)> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(AppError::field(
-            "name",
-            "Donnez un nom à la clé (ex. « Outil de tickets »).",
-        ));
-    }
+    let mut c = crate::limits::Check::new();
+    let name = c.text(
+        "name",
+        "Le nom",
+        name,
+        crate::limits::Text::Name,
+        "Donnez un nom à la clé (ex. « Outil de tickets »).",
+    );
+    c.finish(|| Some(())).map_err(AppError::Validation)?;
+    let name = name.as_str();
     let taken = api_keys::Entity::find()
         .filter(api_keys::Column::Name.eq(name))
         .filter(api_keys::Column::RevokedAt.is_null())

@@ -11,6 +11,7 @@ pub mod entities;
 pub mod error;
 pub mod ids;
 pub mod kit;
+pub mod limits;
 pub mod mail;
 pub mod member;
 pub mod metering;

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    TransactionSession, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +12,7 @@ use crate::{
     entities::{establishments, members, modules, subscriptions},
     error::{AppError, AppResult, FieldError, is_unique_violation},
     ids::new_id,
+    limits::Text,
 };
 
 /// Luhn checksum over ASCII digits (SIREN and SIRET check digit).
@@ -162,9 +163,15 @@ fn parse_email(raw: &str) -> Result<String, String> {
     let s = raw.trim().to_lowercase();
     let ok = s.len() <= 254
         && s.split_once('@').is_some_and(|(l, d)| {
-            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
+            !l.is_empty()
+                && d.contains('.')
+                && !d.contains('@')
+                && !d.starts_with('.')
+                && !d.ends_with('.')
         })
-        && !s.chars().any(char::is_whitespace);
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || crate::limits::is_invisible(c));
     if ok {
         Ok(s)
     } else {
@@ -254,14 +261,22 @@ impl MemberInput {
     /// # Errors
     /// One `FieldError` per invalid field.
     pub fn validate(&self) -> Result<ValidMember, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let name = self.name.trim().to_string();
-        if name.is_empty() {
-            errors.push(FieldError::new(
-                "name",
-                "Le nom de l’association est obligatoire.",
-            ));
-        }
+        let mut c = crate::limits::Check::new();
+        let name = c.text(
+            "name",
+            "Le nom",
+            &self.name,
+            Text::Title,
+            "Le nom de l’association est obligatoire.",
+        );
+        let address = c.text(
+            "address",
+            "L’adresse",
+            &self.address,
+            Text::Short,
+            "L’adresse est obligatoire.",
+        );
+        let mut errors = c.into_errors();
         let slug = if self.slug.trim().is_empty() {
             errors.push(FieldError::new(
                 "slug",
@@ -272,10 +287,6 @@ impl MemberInput {
             parse_slug(&self.slug).map_err(|m| errors.push(FieldError::new("slug", m)))
         };
         let siren = Siren::parse(&self.siren).map_err(|m| errors.push(FieldError::new("siren", m)));
-        let address = self.address.trim().to_string();
-        if address.is_empty() {
-            errors.push(FieldError::new("address", "L’adresse est obligatoire."));
-        }
         let finess = self.finess.trim();
         let finess = if finess.is_empty() {
             None
@@ -385,6 +396,96 @@ pub async fn create_member<C: ConnectionTrait + TransactionTrait>(
     Ok(member)
 }
 
+/// Edits a member's details (name, SIREN, address, FINESS, VAT status, billing e-mail)
+/// and audits what changed. The slug stays: the members' tools and addresses use it. A
+/// SIREN is changed only while no establishment hangs on the old one.
+///
+/// # Errors
+/// 422 with every invalid field (a SIREN another member has, a SIREN with establishments
+/// under it); database errors.
+pub async fn update_member<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    member: &members::Model,
+    input: &MemberInput,
+) -> AppResult<members::Model> {
+    let input = MemberInput {
+        slug: member.slug.clone(),
+        ..input.clone()
+    };
+    let v = input.validate().map_err(AppError::Validation)?;
+    let txn = crate::db::begin_write(db).await?;
+    if v.siren.as_str() != member.siren {
+        if let Some(other) = members::Entity::find()
+            .filter(members::Column::Siren.eq(v.siren.as_str()))
+            .filter(members::Column::Id.ne(member.id))
+            .one(&txn)
+            .await?
+        {
+            return Err(AppError::field(
+                "siren",
+                format!(
+                    "Ce SIREN est déjà celui de l’adhérent « {} » : une association n’adhère qu’une fois.",
+                    other.name
+                ),
+            ));
+        }
+        let n = establishments(&txn, member.id).await?.len();
+        if n > 0 {
+            return Err(AppError::field(
+                "siren",
+                format!(
+                    "{n} établissement{} rattaché{} à l’ancien SIREN : le SIREN ne peut plus changer.",
+                    if n > 1 { "s" } else { "" },
+                    if n > 1 { "s sont" } else { " est" }
+                ),
+            ));
+        }
+    }
+    let before = serde_json::json!({
+        "name": member.name, "siren": member.siren, "address": member.address,
+        "finess": member.finess, "vat_status": member.vat_status,
+        "billing_email": member.billing_email,
+    });
+    let after = serde_json::json!({
+        "name": v.name, "siren": v.siren.as_str(), "address": v.address,
+        "finess": v.finess, "vat_status": v.vat_status.as_str(),
+        "billing_email": v.billing_email,
+    });
+    let changed: serde_json::Map<String, serde_json::Value> = after
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, val)| before.get(k.as_str()) != Some(*val))
+        .map(|(k, val)| (k.clone(), val.clone()))
+        .collect();
+    if changed.is_empty() {
+        txn.commit().await?;
+        return Ok(member.clone());
+    }
+    let mut a: members::ActiveModel = member.clone().into();
+    a.name = Set(v.name);
+    a.siren = Set(v.siren.as_str().to_string());
+    a.address = Set(v.address);
+    a.finess = Set(v.finess);
+    a.vat_status = Set(v.vat_status.as_str().to_string());
+    a.billing_email = Set(v.billing_email);
+    a.updated_at = Set(Utc::now());
+    let updated = a.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        Some(member.id),
+        "member",
+        &member.id.to_string(),
+        "update",
+        serde_json::Value::Object(changed),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
 /// Finds a member by slug.
 ///
 /// # Errors
@@ -438,13 +539,16 @@ pub async fn add_establishment<C: ConnectionTrait + TransactionTrait>(
     name: &str,
     siret: &str,
 ) -> AppResult<establishments::Model> {
-    let mut errors = Vec::new();
-    if name.trim().is_empty() {
-        errors.push(FieldError::new(
-            "name",
-            "Le nom de l’établissement est obligatoire.",
-        ));
-    }
+    let mut c = crate::limits::Check::new();
+    let name = c.text(
+        "name",
+        "Le nom",
+        name,
+        Text::Title,
+        "Le nom de l’établissement est obligatoire.",
+    );
+    let name = name.as_str();
+    let mut errors = c.into_errors();
     let siret = match Siret::parse(siret) {
         Ok(s) if s.siren() != member.siren => {
             errors.push(FieldError::new(

@@ -161,9 +161,18 @@ mod tests {
             parse_plain_decimal("-2.5", 6, max),
             Ok(Decimal::new(-25, 1))
         );
-        assert_eq!(parse_plain_decimal("1,5", 6, max), Err(DecimalError::NotANumber));
-        assert_eq!(parse_plain_decimal("1 000", 6, max), Err(DecimalError::NotANumber));
-        assert_eq!(parse_plain_decimal("1e2", 6, max), Err(DecimalError::NotANumber));
+        assert_eq!(
+            parse_plain_decimal("1,5", 6, max),
+            Err(DecimalError::NotANumber)
+        );
+        assert_eq!(
+            parse_plain_decimal("1 000", 6, max),
+            Err(DecimalError::NotANumber)
+        );
+        assert_eq!(
+            parse_plain_decimal("1e2", 6, max),
+            Err(DecimalError::NotANumber)
+        );
         assert_eq!(
             parse_plain_decimal("0.0000001", 6, max),
             Err(DecimalError::TooPrecise(6))

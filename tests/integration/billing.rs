@@ -746,19 +746,39 @@ async fn an_unpaid_invoice_past_due_is_overdue_until_marked_paid() {
                     .unwrap(),
             )
             .await;
+        // A payment before the invoice was issued, in the future, or not a date: refused
+        // with the reason, the invoice still unpaid.
+        let today = mutualis_core::time::paris_today();
+        for (bad, why) in [
+            ("2001-01-01", "précède l’émission"),
+            (
+                &*(today + chrono::Duration::days(1)).to_string(),
+                "dans le futur",
+            ),
+            ("hier", "invalide"),
+        ] {
+            let r = web_post(
+                &server,
+                &a,
+                &format!("/coop/billing/invoices/{id}/paid"),
+                &[("paid_on", bad)],
+            )
+            .await;
+            assert_eq!(r.status_code(), 303, "{bad}: {}", r.text());
+            let page = follow(&server, &a, &r).await.text();
+            assert!(page.contains(why), "{bad}: {page}");
+        }
         let r = web_post(
             &server,
             &a,
             &format!("/coop/billing/invoices/{id}/paid"),
-            &[("paid_on", "2026-04-20")],
+            &[("paid_on", &today.to_string())],
         )
         .await;
-        assert!(
-            follow(&server, &a, &r)
-                .await
-                .text()
-                .contains("Paiement enregistré au 20/04/2026")
-        );
+        assert!(follow(&server, &a, &r).await.text().contains(&format!(
+            "Paiement enregistré au {}",
+            mutualis_core::time::fr_date(today)
+        )));
         let list: Value = api_get(&server, &admin, &format!("/api/m/{member}/invoices"))
             .await
             .json();
@@ -775,7 +795,7 @@ async fn an_unpaid_invoice_past_due_is_overdue_until_marked_paid() {
             &server,
             &a,
             &format!("/coop/billing/invoices/{id}/paid"),
-            &[("paid_on", "2026-04-21")],
+            &[("paid_on", &today.to_string())],
         )
         .await;
         assert!(

@@ -40,6 +40,7 @@ const ID_KINDS: &[(&str, Id)] = &[
     ("/api/m/{slug}/hr/employees/{id}/contracts", Id::Employee),
     ("/api/m/{slug}/hr/employees/{id}/exit", Id::Employee),
     ("/api/m/{slug}/hr/employees/{id}/leave", Id::Employee),
+    ("/m/{slug}/hr/employees/{id}/edit", Id::Employee),
     ("/api/m/{slug}/hr/imports/{id}", Id::Import),
     ("/api/m/{slug}/hr/imports/{id}/confirm", Id::Import),
     (

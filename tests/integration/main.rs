@@ -15,6 +15,7 @@ mod hr;
 mod hr_records;
 mod hr_skills;
 mod isolation;
+mod limits;
 mod members;
 mod metering;
 mod modules;

@@ -1,7 +1,9 @@
 //! The input guard, in front of every route: a JSON or form body carrying a control
 //! character (NUL, BEL, ESC… — tabs and line breaks aside) or a bidirectional override
 //! (U+202A–U+202E, U+2066–U+2069, which make a text read differently from what it is)
-//! is refused with 422 naming the field, before any handler sees it. PostgreSQL cannot
+//! is refused with 422 naming the field, before any handler sees it; so is a text longer
+//! than [`MAX_ANY_TEXT`] characters, whatever the field (each field's own, lower bound is
+//! checked by its form through `core::limits`). PostgreSQL cannot
 //! even store a NUL; a bidi override in a name or an identifier disguises it.
 use axum::{
     body::{Body, to_bytes},
@@ -11,6 +13,8 @@ use axum::{
     response::Response,
 };
 use serde_json::Value;
+
+use crate::limits::MAX_ANY_TEXT;
 
 /// The largest body the guard reads: axum's default body limit, which every JSON and
 /// form route keeps (only the multipart uploads, which the guard does not read, allow
@@ -24,48 +28,73 @@ pub fn is_forbidden(c: char) -> bool {
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// The first field (JSON path) of `v` whose text carries a forbidden character.
+/// What the guard refuses in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// A control or bidi sign.
+    Hidden,
+    /// Longer than [`MAX_ANY_TEXT`] characters (how many).
+    TooLong(usize),
+}
+
+fn problem_in(text: &str) -> Option<Problem> {
+    if text.chars().any(is_forbidden) {
+        return Some(Problem::Hidden);
+    }
+    // Bytes bound characters from above: count only when it may matter.
+    if text.len() > MAX_ANY_TEXT {
+        let n = text.chars().count();
+        if n > MAX_ANY_TEXT {
+            return Some(Problem::TooLong(n));
+        }
+    }
+    None
+}
+
+/// The first field (JSON path) of `v` whose text the guard refuses, and why.
 #[must_use]
-pub fn forbidden_in_json(v: &Value, path: &str) -> Option<String> {
-    match v {
-        Value::String(s) if s.chars().any(is_forbidden) => Some(if path.is_empty() {
+pub fn problem_in_json(v: &Value, path: &str) -> Option<(String, Problem)> {
+    let here = || {
+        if path.is_empty() {
             "body".to_string()
         } else {
             path.to_string()
-        }),
+        }
+    };
+    match v {
+        Value::String(s) => problem_in(s).map(|p| (here(), p)),
         Value::Array(a) => a
             .iter()
             .enumerate()
-            .find_map(|(i, x)| forbidden_in_json(x, &format!("{path}[{i}]"))),
+            .find_map(|(i, x)| problem_in_json(x, &format!("{path}[{i}]"))),
         Value::Object(m) => m.iter().find_map(|(k, x)| {
-            if k.chars().any(is_forbidden) {
-                return Some("body".to_string());
+            if let Some(p) = problem_in(k) {
+                return Some(("body".to_string(), p));
             }
             let p = if path.is_empty() {
                 k.clone()
             } else {
                 format!("{path}.{k}")
             };
-            forbidden_in_json(x, &p)
+            problem_in_json(x, &p)
         }),
         _ => None,
     }
 }
 
-/// The first field of a form body whose name or value carries a forbidden character.
+/// The first field of a form body whose name or value the guard refuses, and why.
 #[must_use]
-pub fn forbidden_in_form(body: &[u8]) -> Option<String> {
+pub fn problem_in_form(body: &[u8]) -> Option<(String, Problem)> {
     for pair in body.split(|b| *b == b'&') {
         let text = String::from_utf8_lossy(pair).replace('+', " ");
         let (k, v) = text.split_once('=').unwrap_or((&text, ""));
         let decode = |s: &str| percent_decode(s);
         let (k, v) = (decode(k), decode(v));
-        if k.chars().any(is_forbidden) || v.chars().any(is_forbidden) {
-            return Some(if k.chars().any(is_forbidden) {
-                "body".into()
-            } else {
-                k
-            });
+        if let Some(p) = problem_in(&k) {
+            return Some(("body".into(), p));
+        }
+        if let Some(p) = problem_in(&v) {
+            return Some((k, p));
         }
     }
     None
@@ -115,20 +144,26 @@ pub async fn refuse_hidden_characters(req: Request, next: Next) -> Response {
             Some("body".to_string()),
         );
     };
-    let field = if json {
+    let found = if json {
         serde_json::from_slice::<Value>(&bytes)
             .ok()
-            .and_then(|v| forbidden_in_json(&v, ""))
+            .and_then(|v| problem_in_json(&v, ""))
     } else {
-        forbidden_in_form(&bytes)
+        problem_in_form(&bytes)
     };
-    if let Some(field) = field {
+    if let Some((field, problem)) = found {
+        let message = match problem {
+            Problem::Hidden => "Ce texte contient un caractère invisible ou de contrôle (NUL, \
+                                inversion du sens d’écriture…) : retirez-le."
+                .to_string(),
+            Problem::TooLong(n) => {
+                format!("Ce texte est trop long : {MAX_ANY_TEXT} caractères au plus ({n} reçus).")
+            }
+        };
         return crate::web::rejections::refusal(
             api,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Ce texte contient un caractère invisible ou de contrôle (NUL, inversion du sens \
-             d’écriture…) : retirez-le."
-                .to_string(),
+            message,
             Some(field),
         );
     }
@@ -145,24 +180,32 @@ mod tests {
     fn hidden_characters_are_found_with_their_field() {
         let v = serde_json::json!({"events": [{"id": "ok"}, {"member": "a\u{202e}b"}]});
         assert_eq!(
-            forbidden_in_json(&v, "").as_deref(),
-            Some("events[1].member")
+            problem_in_json(&v, ""),
+            Some(("events[1].member".to_string(), Problem::Hidden))
         );
         assert_eq!(
-            forbidden_in_json(&serde_json::json!({"name": "Zoé\tK\n"}), ""),
+            problem_in_json(&serde_json::json!({"name": "Zoé\tK\n"}), ""),
             None
         );
         assert_eq!(
-            forbidden_in_form(b"csrf=x&last_name=A%00B").as_deref(),
-            Some("last_name")
+            problem_in_form(b"csrf=x&last_name=A%00B"),
+            Some(("last_name".to_string(), Problem::Hidden))
         );
-        assert_eq!(forbidden_in_form(b"last_name=Fran%C3%A7ois+Z"), None);
+        assert_eq!(problem_in_form(b"last_name=Fran%C3%A7ois+Z"), None);
+        let long = "é".repeat(MAX_ANY_TEXT + 1);
+        assert_eq!(
+            problem_in_json(&serde_json::json!({"a": [{"b": long}]}), ""),
+            Some(("a[0].b".to_string(), Problem::TooLong(MAX_ANY_TEXT + 1)))
+        );
+        // 20,000 two-byte characters are 40,000 bytes but not too long.
+        let fits = "é".repeat(MAX_ANY_TEXT);
+        assert_eq!(problem_in_json(&serde_json::json!({ "b": fits }), ""), None);
     }
 
     proptest! {
         #[test]
         fn any_form_body_is_answered(body in proptest::collection::vec(any::<u8>(), 0..200)) {
-            let _ = forbidden_in_form(&body);
+            let _ = problem_in_form(&body);
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod coop_pages;
 pub mod error;
 pub mod forms;
 pub mod guard;
+pub mod member_edit;
 pub mod member_pages;
 pub mod page;
 pub mod rejections;
@@ -52,6 +53,10 @@ pub fn routes() -> Vec<Routes> {
                 get(coop_pages::members).post(coop_pages::create_member),
             )
             .add("/members/{slug}", get(coop_pages::member))
+            .add(
+                "/members/{slug}/edit",
+                get(member_edit::edit_form).post(member_edit::update),
+            )
             .add(
                 "/members/{slug}/establishments",
                 post(coop_pages::add_establishment),

@@ -161,13 +161,16 @@ pub async fn credit_note<C: ConnectionTrait + TransactionTrait>(
     amount: Option<Decimal>,
     reason: &str,
 ) -> AppResult<billing_invoices::Model> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::field(
-            "reason",
-            "Indiquez le motif de l’avoir (il figure sur le document).",
-        ));
-    }
+    let mut c = mutualis_core::limits::Check::new();
+    let reason = c.text(
+        "reason",
+        "Le motif",
+        reason,
+        mutualis_core::limits::Text::Short,
+        "Indiquez le motif de l’avoir (il figure sur le document).",
+    );
+    c.finish(|| Some(())).map_err(AppError::Validation)?;
+    let reason = reason.as_str();
     let txn = mutualis_core::db::begin_write(db).await?;
     let inv = service::find_any(&txn, coop, invoice_id).await?;
     if inv.kind != "invoice" || !(inv.status == status::FINALIZED || inv.status == status::PAID) {

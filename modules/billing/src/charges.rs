@@ -281,13 +281,16 @@ impl ChargeInput {
                 "Code obligatoire : lettres minuscules, chiffres, tirets (ex. abonnement).",
             ));
         }
-        let label = self.label.trim();
-        if label.is_empty() {
-            errors.push(FieldError::new(
-                "label",
-                "Le libellé (affiché sur la facture) est obligatoire.",
-            ));
-        }
+        let mut c = mutualis_core::limits::Check::new();
+        let label = c.text(
+            "label",
+            "Le libellé",
+            &self.label,
+            mutualis_core::limits::Text::Title,
+            "Le libellé (affiché sur la facture) est obligatoire.",
+        );
+        let label = label.as_str();
+        errors.extend(c.into_errors());
         let effective_from = Month::parse(&self.effective_from)
             .map_err(|_| {
                 errors.push(FieldError::new(

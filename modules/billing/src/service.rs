@@ -619,6 +619,23 @@ pub async fn mark_paid<C: ConnectionTrait + TransactionTrait>(
             "Seule une facture finalisée et non réglée peut être marquée payée.".to_string(),
         ));
     }
+    if on > mutualis_core::time::paris_today() {
+        return Err(AppError::field(
+            "paid_on",
+            "La date de paiement ne peut pas être dans le futur.",
+        ));
+    }
+    if let Some(issued) = inv.issued_on
+        && on < issued
+    {
+        return Err(AppError::field(
+            "paid_on",
+            format!(
+                "La date de paiement précède l’émission de la facture ({}).",
+                mutualis_core::time::fr_date(issued)
+            ),
+        ));
+    }
     let tenant = inv.tenant();
     let mut am: billing_invoices::ActiveModel = inv.into();
     am.status = Set(status::PAID.to_string());

@@ -107,14 +107,15 @@ pub async fn set_requirement<
     scope: &Scope,
     input: &RequirementInput,
 ) -> AppResult<hr_position_skills::Model> {
-    let mut errors = Vec::new();
-    let position = input.position.trim().to_string();
-    if position.is_empty() {
-        errors.push(FieldError::new(
-            "position",
-            "Choisissez ou saisissez l’emploi.",
-        ));
-    }
+    let mut c = mutualis_core::limits::Check::new();
+    let position = c.text(
+        "position",
+        "L’emploi",
+        &input.position,
+        mutualis_core::limits::Text::Title,
+        "Choisissez ou saisissez l’emploi.",
+    );
+    let mut errors = c.into_errors();
     let skill = match Uuid::parse_str(input.skill_id.trim()) {
         Ok(id) => {
             hr_skills::Entity::find_in(scope.tenant())

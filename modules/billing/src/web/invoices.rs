@@ -111,7 +111,9 @@ pub async fn approve(
                 a.approvals, a.quorum
             ),
         )),
-        Err(e @ AppError::Conflict(_)) => Ok(redirect_with_flash(&back, "error", &e.message())),
+        Err(e @ (AppError::Conflict(_) | AppError::Validation(_))) => {
+            Ok(redirect_with_flash(&back, "error", &e.message()))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -131,15 +133,33 @@ pub async fn mark_paid(
 ) -> Result<Response, PageError> {
     let scope = access.authorize("billing.payments", "write").await?;
     let back = format!("/coop/billing/invoices/{id}");
-    let on = chrono::NaiveDate::parse_from_str(form.value.paid_on.trim(), "%Y-%m-%d")
-        .unwrap_or_else(|_| paris_today());
+    let raw = form.value.paid_on.trim();
+    let on = if raw.is_empty() {
+        paris_today()
+    } else {
+        let mut c = mutualis_core::limits::Check::new();
+        match c.optional_date(
+            "paid_on",
+            "La date de paiement",
+            raw,
+            mutualis_core::limits::Dates::Record,
+        ) {
+            Some(d) => d,
+            None => {
+                let message = AppError::Validation(c.into_errors()).message();
+                return Ok(redirect_with_flash(&back, "error", &message));
+            }
+        }
+    };
     match service::mark_paid(&ctx.db, scope.coop(), &scope.actor(), id, on).await {
         Ok(_) => Ok(redirect_with_flash(
             &back,
             "success",
             &format!("Paiement enregistré au {}.", fr_date(on)),
         )),
-        Err(e @ AppError::Conflict(_)) => Ok(redirect_with_flash(&back, "error", &e.message())),
+        Err(e @ (AppError::Conflict(_) | AppError::Validation(_))) => {
+            Ok(redirect_with_flash(&back, "error", &e.message()))
+        }
         Err(e) => Err(e.into()),
     }
 }

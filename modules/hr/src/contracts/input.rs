@@ -65,29 +65,6 @@ impl Terms {
     }
 }
 
-pub(super) fn opt(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
-
-fn opt_date(
-    field: &str,
-    label: &str,
-    raw: &str,
-    errors: &mut Vec<FieldError>,
-) -> Option<NaiveDate> {
-    if raw.trim().is_empty() {
-        return None;
-    }
-    parse_date(raw).or_else(|| {
-        errors.push(FieldError::new(
-            field,
-            format!("{label} : date « {} » invalide (JJ/MM/AAAA).", raw.trim()),
-        ));
-        None
-    })
-}
-
 /// A required field read by `parse`: its French message when missing, and when
 /// unreadable (`unknown` gets the value as typed).
 pub(super) fn required<T>(
@@ -152,6 +129,15 @@ impl ContractInput {
     /// # Errors
     /// One `FieldError` per invalid field, in French.
     pub fn validate(&self) -> Result<Terms, Vec<FieldError>> {
+        self.validate_at(mutualis_core::time::paris_today())
+    }
+
+    /// The same, with dates checked against `today`.
+    ///
+    /// # Errors
+    /// One `FieldError` per invalid field, in French.
+    pub fn validate_at(&self, today: NaiveDate) -> Result<Terms, Vec<FieldError>> {
+        let mut c = Check::at(today);
         let mut errors = Vec::new();
         let kind = required(
             "kind",
@@ -165,16 +151,20 @@ impl ContractInput {
             },
             &mut errors,
         );
-        let start_date = required(
+        let start_date = c.date(
             "start_date",
+            "La date de début",
             &self.start_date,
-            parse_date,
+            Dates::Hiring,
             "La date de début du contrat est obligatoire.",
-            |d| format!("La date de début : date « {d} » invalide (JJ/MM/AAAA)."),
-            &mut errors,
         );
-        let end_date = opt_date("end_date", "La date de fin", &self.end_date, &mut errors);
-        let cdd_reason = opt(&self.cdd_reason);
+        let end_date = c.optional_date(
+            "end_date",
+            "La date de fin",
+            &self.end_date,
+            Dates::ContractEnd,
+        );
+        let cdd_reason = c.optional_text("cdd_reason", "Le motif", &self.cdd_reason, Text::Short);
         if kind == Some("CDD") {
             if self.end_date.trim().is_empty() {
                 errors.push(FieldError::new(
@@ -182,7 +172,7 @@ impl ContractInput {
                     "Un CDD a une date de fin (ou une durée minimale) : elle est obligatoire.",
                 ));
             }
-            if cdd_reason.is_none() {
+            if cdd_reason.is_none() && !c.has_error("cdd_reason") {
                 errors.push(FieldError::new(
                     "cdd_reason",
                     "Le motif du CDD est obligatoire (remplacement, accroissement temporaire…).",
@@ -197,12 +187,26 @@ impl ContractInput {
                 "La date de fin précède la date de début.",
             ));
         }
-        let trial_end = opt_date(
+        let trial_end = c.optional_date(
             "trial_end",
             "La fin de période d’essai",
             &self.trial_end,
-            &mut errors,
+            Dates::ContractEnd,
         );
+        c.not_before(
+            "trial_end",
+            trial_end,
+            start_date,
+            "La période d’essai finit avant le début du contrat.",
+        );
+        if let (Some(t), Some(e)) = (trial_end, end_date)
+            && t > e
+        {
+            c.error(
+                "trial_end",
+                "La période d’essai finit après la fin du contrat.",
+            );
+        }
         let weekly_hours = match parse_hours(&self.weekly_hours) {
             Some(h) if h > Decimal::ZERO && h <= Decimal::from(48) => Some(h.normalize()),
             _ if self.weekly_hours.trim().is_empty() => {
@@ -231,13 +235,20 @@ impl ContractInput {
             |a| format!("Convention « {a} » inconnue : CCN 66, CCN 51 ou Autre."),
             &mut errors,
         );
-        let position = self.position.trim().to_string();
-        if position.is_empty() {
-            errors.push(FieldError::new(
-                "position",
-                "L’emploi occupé est obligatoire (registre du personnel).",
-            ));
-        }
+        let position = c.text(
+            "position",
+            "L’emploi",
+            &self.position,
+            Text::Title,
+            "L’emploi occupé est obligatoire (registre du personnel).",
+        );
+        let qualification = c.optional_text(
+            "qualification",
+            "La qualification",
+            &self.qualification,
+            Text::Title,
+        );
+        let agency = c.optional_text("agency", "L’agence d’intérim", &self.agency, Text::Title);
         let coefficient = opt_int(
             "coefficient",
             "Le coefficient",
@@ -256,6 +267,7 @@ impl ContractInput {
             normalize(&self.quarterly_leave).as_str(),
             "on" | "true" | "oui" | "1"
         );
+        errors.extend(c.into_errors());
         match (kind, start_date, weekly_hours, agreement) {
             (Some(kind), Some(start_date), Some(weekly_hours), Some(agreement))
                 if errors.is_empty() =>
@@ -269,11 +281,11 @@ impl ContractInput {
                     weekly_hours,
                     agreement: agreement.to_string(),
                     position,
-                    qualification: opt(&self.qualification),
+                    qualification,
                     coefficient,
                     step,
                     quarterly_leave: quarterly_leave && agreement == "CCN66",
-                    agency: opt(&self.agency),
+                    agency,
                 })
             }
             _ => Err(errors),

@@ -11,6 +11,7 @@ use mutualis_core::{
     db::begin_write,
     error::{AppError, AppResult, FieldError},
     ids::new_id,
+    limits::{Check, Dates, Text},
     scope::Scope,
     tenant::{Coop, CoopOwned, MemberOwned, Tenant},
     time::fr_date,
@@ -129,10 +130,7 @@ fn plain_words(raw: &str) -> bool {
 /// Parses a date written `AAAA-MM-JJ` or `JJ/MM/AAAA`.
 #[must_use]
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
-    let raw = raw.trim();
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(raw, "%d/%m/%Y"))
-        .ok()
+    mutualis_core::limits::parse_date(raw)
 }
 
 /// The part-time ratio against 35 hours, capped at 1 (`17.5` → `0.5`).

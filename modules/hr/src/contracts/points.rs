@@ -44,31 +44,29 @@ pub async fn add_point_value<C: ConnectionTrait + TransactionTrait>(
     value: &str,
     source: &str,
 ) -> AppResult<hr_point_values::Model> {
-    let mut errors = Vec::new();
+    let mut c = Check::new();
     let agreement = parse_agreement(agreement).filter(|a| *a != "OTHER");
     if agreement.is_none() {
-        errors.push(FieldError::new(
-            "agreement",
-            "Choisissez la convention (CCN 66 ou CCN 51).",
-        ));
+        c.error("agreement", "Choisissez la convention (CCN 66 ou CCN 51).");
     }
-    let day = parse_date(valid_from);
-    if day.is_none() {
-        errors.push(FieldError::new(
-            "valid_from",
-            "La date d’effet est obligatoire (JJ/MM/AAAA).",
-        ));
-    }
+    let day = c.date(
+        "valid_from",
+        "La date d’effet",
+        valid_from,
+        Dates::Record,
+        "La date d’effet est obligatoire (JJ/MM/AAAA).",
+    );
     let v = parse_hours(value).filter(|v| *v > Decimal::ZERO && *v < Decimal::from(100));
     if v.is_none() {
-        errors.push(FieldError::new(
+        c.error(
             "value",
             "La valeur du point est un montant en euros, par exemple 3,96.",
-        ));
+        );
     }
-    let (Some(agreement), Some(day), Some(v)) = (agreement, day, v) else {
-        return Err(AppError::Validation(errors));
-    };
+    let source = c.optional_text("source", "La source", source, Text::Short);
+    let (agreement, day, v) = c
+        .finish(|| Some((agreement?, day?, v?)))
+        .map_err(AppError::Validation)?;
     let txn = begin_write(db).await?;
     let exists = hr_point_values::Entity::find_shared()
         .filter(hr_point_values::Column::Agreement.eq(agreement))
@@ -90,7 +88,7 @@ pub async fn add_point_value<C: ConnectionTrait + TransactionTrait>(
             agreement: Set(agreement.to_string()),
             valid_from: Set(day),
             value: Set(v.normalize().to_string()),
-            source: Set(opt(source)),
+            source: Set(source),
             created_at: Set(Utc::now()),
             ..Default::default()
         },

@@ -197,23 +197,23 @@ pub async fn amend<
     contract_id: Uuid,
     input: &ContractInput,
 ) -> AppResult<hr_contracts::Model> {
-    let mut errors = Vec::new();
     let t = input.validate();
-    let valid_from = required(
+    let mut c = Check::new();
+    let valid_from = c.date(
         "valid_from",
+        "La date d’effet",
         &input.valid_from,
-        parse_date,
+        Dates::Hiring,
         "La date d’effet de l’avenant est obligatoire.",
-        |d| format!("La date d’effet : date « {d} » invalide (JJ/MM/AAAA)."),
-        &mut errors,
     );
-    let reason = opt(&input.reason);
-    if reason.is_none() {
-        errors.push(FieldError::new(
-            "reason",
-            "Indiquez l’objet de l’avenant (il figure dans l’historique).",
-        ));
-    }
+    let reason = Some(c.text(
+        "reason",
+        "L’objet de l’avenant",
+        &input.reason,
+        Text::Short,
+        "Indiquez l’objet de l’avenant (il figure dans l’historique).",
+    ));
+    let errors = c.into_errors();
     let t = match t {
         Ok(t) if errors.is_empty() => t,
         Ok(_) => return Err(AppError::Validation(errors)),

@@ -36,6 +36,9 @@ pub async fn decide_for<C: ConnectionTrait + TransactionTrait>(
     approve: bool,
     note: &str,
 ) -> AppResult<hr_leave_requests::Model> {
+    let mut c = Check::new();
+    let note = c.optional_text("note", "La note", note, Text::Note);
+    c.finish(|| Some(())).map_err(AppError::Validation)?;
     let txn = begin_write(db).await?;
     let r = hr_leave_requests::Entity::find_in(tenant)
         .filter(hr_leave_requests::Column::Id.eq(request_id))
@@ -92,12 +95,11 @@ pub async fn decide_for<C: ConnectionTrait + TransactionTrait>(
             .await?;
         }
     }
-    let note = note.trim();
     let mut a: hr_leave_requests::ActiveModel = r.into();
     a.status = Set(if approve { "approved" } else { "refused" }.to_string());
     a.decided_by = Set(Some(actor.label.clone()));
     a.decided_at = Set(Some(now));
-    a.decision_note = Set((!note.is_empty()).then(|| note.to_string()));
+    a.decision_note = Set(note);
     let r = hr_leave_requests::Entity::update_in(tenant, a, &txn).await?;
     audit::record(
         &txn,
@@ -234,12 +236,16 @@ pub async fn adjust<
             "Indiquez un nombre de jours, positif ou négatif (par exemple -1,5).",
         ));
     }
-    if note.trim().is_empty() {
-        errors.push(FieldError::new(
-            "note",
-            "Le motif de l’ajustement est obligatoire (il figure dans l’historique).",
-        ));
-    }
+    let mut c = Check::new();
+    let note = c.text(
+        "note",
+        "Le motif",
+        note,
+        Text::Short,
+        "Le motif de l’ajustement est obligatoire (il figure dans l’historique).",
+    );
+    errors.extend(c.into_errors());
+    let note = note.as_str();
     let (Some(t), Some(q)) = (t, q) else {
         return Err(AppError::Validation(errors));
     };

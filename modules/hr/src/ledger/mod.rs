@@ -9,6 +9,7 @@ use mutualis_core::{
     db::begin_write,
     error::{AppError, AppResult, FieldError},
     ids::new_id,
+    limits::{Check, Dates, Text},
     scope::Scope,
     tenant::{MemberOwned, Tenant},
     time::{Month, fr_date, paris_today},

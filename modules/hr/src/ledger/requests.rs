@@ -11,6 +11,10 @@ pub struct RequestInput {
     pub comment: String,
 }
 
+/// The longest absence one request or sick note covers (a year); a longer one is
+/// recorded as extensions.
+pub const MAX_ABSENCE_DAYS: i64 = 366;
+
 /// The member's requests (optionally one employee's), newest first.
 ///
 /// # Errors
@@ -66,31 +70,40 @@ pub async fn request_for<C: ConnectionTrait + TransactionTrait>(
     self_service: bool,
 ) -> AppResult<hr_leave_requests::Model> {
     let e = crate::employees::get(db, tenant, employee_id).await?;
-    let mut errors = Vec::new();
+    let mut c = Check::new();
     let t = leave::leave_type(input.leave_type.trim());
     if t.is_none() {
-        errors.push(FieldError::new(
-            "leave_type",
-            "Choisissez le type d’absence.",
-        ));
+        c.error("leave_type", "Choisissez le type d’absence.");
     }
-    let start = contracts::parse_date(&input.start_date);
-    if start.is_none() {
-        errors.push(FieldError::new(
-            "start_date",
-            "La date de début est obligatoire (JJ/MM/AAAA).",
-        ));
-    }
-    let end = contracts::parse_date(&input.end_date);
-    if end.is_none() {
-        errors.push(FieldError::new(
+    let start = c.date(
+        "start_date",
+        "La date de début",
+        &input.start_date,
+        Dates::Absence,
+        "La date de début est obligatoire (JJ/MM/AAAA).",
+    );
+    let end = c.date(
+        "end_date",
+        "La date de fin",
+        &input.end_date,
+        Dates::Absence,
+        "La date de fin est obligatoire (JJ/MM/AAAA).",
+    );
+    if let (Some(s), Some(e)) = (start, end)
+        && (e - s).num_days() >= MAX_ABSENCE_DAYS
+    {
+        c.error(
             "end_date",
-            "La date de fin est obligatoire (JJ/MM/AAAA).",
-        ));
+            format!(
+                "Une absence couvre au plus {MAX_ABSENCE_DAYS} jours : enregistrez la suite \
+                 comme une prolongation."
+            ),
+        );
     }
-    let (Some(t), Some(start), Some(end)) = (t, start, end) else {
-        return Err(AppError::Validation(errors));
-    };
+    let comment = c.optional_text("comment", "Le commentaire", &input.comment, Text::Note);
+    let (t, start, end) = c
+        .finish(|| Some((t?, start?, end?)))
+        .map_err(AppError::Validation)?;
     if self_service && !t.approval {
         return Err(AppError::field(
             "leave_type",
@@ -183,7 +196,7 @@ pub async fn request_for<C: ConnectionTrait + TransactionTrait>(
             end_date: Set(end),
             days_micros: Set(micros(n)),
             status: Set(if recorded { "approved" } else { "pending" }.to_string()),
-            comment: Set(Some(input.comment.trim().to_string()).filter(|c| !c.is_empty())),
+            comment: Set(comment),
             requested_by: Set(actor.label.clone()),
             decided_by: Set(recorded.then(|| actor.label.clone())),
             decided_at: Set(recorded.then_some(now)),

@@ -126,18 +126,21 @@ impl LevelInput {
                 "Choisissez un niveau de 1 (notions) à 4 (expert).",
             ));
         }
-        let on = parse_date(&self.assessed_on);
-        match on {
-            None => errors.push(FieldError::new(
-                "assessed_on",
-                "La date d’évaluation est obligatoire (JJ/MM/AAAA).",
-            )),
-            Some(d) if d > today => errors.push(FieldError::new(
+        let mut c = Check::at(today);
+        let on = c.date(
+            "assessed_on",
+            "La date d’évaluation",
+            &self.assessed_on,
+            Dates::Event,
+            "La date d’évaluation est obligatoire (JJ/MM/AAAA).",
+        );
+        if on.is_some_and(|d| d > today) {
+            c.error(
                 "assessed_on",
                 "La date d’évaluation ne peut pas être dans le futur.",
-            )),
-            Some(_) => {}
+            );
         }
+        errors.extend(c.into_errors());
         match (skill, level, on) {
             (Some(s), Some(l), Some(d)) if errors.is_empty() => Ok((s, l, d)),
             _ => Err(errors),
@@ -173,33 +176,21 @@ impl TrainingInput {
                 "L’organisme fait 200 caractères au plus.",
             ));
         }
-        let start = parse_date(&self.start_date);
-        if start.is_none() {
-            errors.push(FieldError::new(
-                "start_date",
-                "La date de début est obligatoire (JJ/MM/AAAA).",
-            ));
-        }
-        let end = match optional(&self.end_date) {
-            None => None,
-            Some(raw) => match parse_date(&raw) {
-                None => {
-                    errors.push(FieldError::new(
-                        "end_date",
-                        format!("Date de fin « {raw} » invalide (JJ/MM/AAAA)."),
-                    ));
-                    None
-                }
-                Some(d) if start.is_some_and(|s| d < s) => {
-                    errors.push(FieldError::new(
-                        "end_date",
-                        "La date de fin ne peut précéder la date de début.",
-                    ));
-                    None
-                }
-                Some(d) => Some(d),
-            },
-        };
+        let mut c = Check::new();
+        let start = c.date(
+            "start_date",
+            "La date de début",
+            &self.start_date,
+            Dates::Event,
+            "La date de début est obligatoire (JJ/MM/AAAA).",
+        );
+        let end = c.optional_date("end_date", "La date de fin", &self.end_date, Dates::Event);
+        c.not_before(
+            "end_date",
+            end,
+            start,
+            "La date de fin ne peut précéder la date de début.",
+        );
         let hours = match optional(&self.hours) {
             None => None,
             Some(raw) => {
@@ -221,26 +212,21 @@ impl TrainingInput {
                 "Le nom du certificat fait 120 caractères au plus.",
             ));
         }
-        let expiry = match optional(&self.certificate_expiry) {
-            None => None,
-            Some(raw) => match parse_date(&raw) {
-                None => {
-                    errors.push(FieldError::new(
-                        "certificate_expiry",
-                        format!("Date d’échéance « {raw} » invalide (JJ/MM/AAAA)."),
-                    ));
-                    None
-                }
-                Some(d) if start.is_some_and(|s| d <= s) => {
-                    errors.push(FieldError::new(
-                        "certificate_expiry",
-                        "L’échéance du certificat vient après le début de la formation.",
-                    ));
-                    None
-                }
-                Some(d) => Some(d),
-            },
-        };
+        let expiry = c.optional_date(
+            "certificate_expiry",
+            "L’échéance",
+            &self.certificate_expiry,
+            Dates::Expiry,
+        );
+        if let (Some(d), Some(s)) = (expiry, start)
+            && d <= s
+        {
+            c.error(
+                "certificate_expiry",
+                "L’échéance du certificat vient après le début de la formation.",
+            );
+        }
+        errors.extend(c.into_errors());
         if expiry.is_some() && certificate.is_none() {
             errors.push(FieldError::new(
                 "certificate",

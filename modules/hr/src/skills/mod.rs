@@ -22,6 +22,7 @@ use chrono::{Datelike, Months, NaiveDate, Utc};
 use mutualis_core::{
     error::{AppError, AppResult, FieldError, is_unique_violation},
     ids::new_id,
+    limits::{Check, Dates},
     scope::Scope,
     tenant::{MemberOwned, Tenant},
     time::{fr_date, paris_today},

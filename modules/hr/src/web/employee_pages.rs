@@ -227,6 +227,7 @@ pub(super) async fn record_page(
             "contracts": cs, "form": forms.contract, "errors": forms.contract_errors,
             "kinds": options(&KINDS), "agreements": options(&AGREEMENTS),
             "can_contract": scope.can("hr.contracts", "write").await?,
+            "can_edit": scope.can("hr.employees", "write").await?,
             "can_leave": can_leave, "can_adjust": scope.can("hr.leave", "write").await?,
             "balances": balances_view(&entries), "entries": entries_view(&entries), "requests": requests,
             "adjust": forms.adjust, "adjust_errors": forms.adjust_errors,

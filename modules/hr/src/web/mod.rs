@@ -50,6 +50,7 @@ use crate::{
 type View = ViewEngine<TeraView>;
 
 mod contract_pages;
+mod employee_edit;
 mod employee_pages;
 mod import_pages;
 mod leave_pages;
@@ -58,6 +59,7 @@ mod point_pages;
 mod register_pages;
 
 use contract_pages::*;
+use employee_edit::*;
 use employee_pages::*;
 use import_pages::*;
 use leave_pages::*;
@@ -72,6 +74,10 @@ pub fn routes() -> Routes {
         .add("/m/{slug}/hr", get(home))
         .add("/m/{slug}/hr/employees", post(create))
         .add("/m/{slug}/hr/employees/{id}", get(record))
+        .add(
+            "/m/{slug}/hr/employees/{id}/edit",
+            get(edit_employee_form).post(update_employee),
+        )
         .add("/m/{slug}/hr/employees/{id}/contracts", post(new_contract))
         .add("/m/{slug}/hr/employees/{id}/leave/adjust", post(adjust))
         .add("/m/{slug}/hr/employees/{id}/exit", post(record_exit))

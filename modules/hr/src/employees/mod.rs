@@ -6,14 +6,19 @@ use mutualis_core::{
     entities::establishments,
     error::{AppError, AppResult, FieldError, is_unique_violation},
     ids::new_id,
+    limits::{Check, Dates, Text},
     scope::Scope,
     tenant::{MemberOwned, Tenant},
+    time::fr_date,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{entities::hr_employees, nir::Nir};
+
+mod edit;
+pub use edit::*;
 
 /// The JSON body or form to create an employee. Never carries a member id.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
@@ -53,21 +58,6 @@ pub struct EmployeeInput {
     pub permit_number: String,
     #[serde(default)]
     pub permit_expiry: String,
-}
-
-fn date(field: &str, label: &str, raw: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        errors.push(FieldError::new(field, format!("{label} est obligatoire.")));
-        return None;
-    }
-    crate::contracts::parse_date(raw).or_else(|| {
-        errors.push(FieldError::new(
-            field,
-            format!("{label} : date « {raw} » invalide (JJ/MM/AAAA)."),
-        ));
-        None
-    })
 }
 
 /// One employee of a member; 404 when the id is not that member's. Every HR service
@@ -114,130 +104,200 @@ impl EmployeeInput {
     /// # Errors
     /// One `FieldError` per invalid field, in French.
     pub fn validate(&self) -> Result<ValidEmployee, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let matricule = self.matricule.trim().to_string();
-        if matricule.is_empty() || matricule.len() > 20 {
-            errors.push(FieldError::new(
-                "matricule",
-                "Le matricule est obligatoire (20 caractères au plus).",
-            ));
-        }
-        let first_name = self.first_name.trim().to_string();
-        if first_name.is_empty() {
-            errors.push(FieldError::new("first_name", "Le prénom est obligatoire."));
-        }
-        let last_name = self.last_name.trim().to_string();
-        if last_name.is_empty() {
-            errors.push(FieldError::new("last_name", "Le nom est obligatoire."));
-        }
+        self.validate_at(mutualis_core::time::paris_today())
+    }
+
+    /// The same, with dates checked against `today`.
+    ///
+    /// # Errors
+    /// One `FieldError` per invalid field, in French.
+    pub fn validate_at(&self, today: NaiveDate) -> Result<ValidEmployee, Vec<FieldError>> {
+        let mut c = Check::at(today);
+        let matricule = c.text(
+            "matricule",
+            "Le matricule",
+            &self.matricule,
+            Text::Code,
+            "Le matricule est obligatoire (20 caractères au plus).",
+        );
+        let first_name = c.text(
+            "first_name",
+            "Le prénom",
+            &self.first_name,
+            Text::Name,
+            "Le prénom est obligatoire.",
+        );
+        let last_name = c.text(
+            "last_name",
+            "Le nom",
+            &self.last_name,
+            Text::Name,
+            "Le nom est obligatoire.",
+        );
         let sex = match self.sex.trim().to_uppercase().as_str() {
             "F" => Some("F"),
             "M" | "H" => Some("M"),
             _ => {
-                errors.push(FieldError::new(
-                    "sex",
-                    "Le sexe est F ou M (registre du personnel).",
-                ));
+                c.error("sex", "Le sexe est F ou M (registre du personnel).");
                 None
             }
         };
-        let birth_date = date(
+        let birth_date = c.date(
             "birth_date",
             "La date de naissance",
             &self.birth_date,
-            &mut errors,
+            Dates::Birth,
+            "La date de naissance est obligatoire.",
         );
-        let nationality = self.nationality.trim().to_string();
-        if nationality.is_empty() {
-            errors.push(FieldError::new(
-                "nationality",
-                "La nationalité est obligatoire (registre du personnel).",
-            ));
-        }
-        let nir = Nir::parse(&self.nir)
-            .map_err(|m| errors.push(FieldError::new("nir", m)))
-            .ok();
+        let nationality = c.text(
+            "nationality",
+            "La nationalité",
+            &self.nationality,
+            Text::Name,
+            "La nationalité est obligatoire (registre du personnel).",
+        );
+        let nir = Nir::parse(&self.nir).map_err(|m| c.error("nir", m)).ok();
         if let (Some(n), Some(s), Some(b)) = (&nir, sex, birth_date) {
             let digit = &n.as_str()[..1];
             let sex_ok = matches!((s, digit), ("M", "1" | "3" | "7") | ("F", "2" | "4" | "8"));
             if !sex_ok {
-                errors.push(FieldError::new(
+                c.error(
                     "nir",
                     "Le premier chiffre du NIR ne correspond pas au sexe indiqué.",
-                ));
+                );
             }
             let yy = &n.as_str()[1..3];
             if yy != b.format("%y").to_string() {
-                errors.push(FieldError::new(
+                c.error(
                     "nir",
                     "L’année de naissance du NIR ne correspond pas à la date de naissance.",
-                ));
+                );
             }
         }
-        let entry_date = date(
+        let entry_date = c.date(
             "entry_date",
             "La date d’entrée",
             &self.entry_date,
-            &mut errors,
+            Dates::Hiring,
+            "La date d’entrée est obligatoire.",
         );
+        if let (Some(b), Some(e)) = (birth_date, entry_date)
+            && b.checked_add_months(chrono::Months::new(12 * MIN_AGE_AT_ENTRY))
+                .is_none_or(|adult| e < adult)
+        {
+            c.error(
+                "entry_date",
+                format!(
+                    "La date d’entrée précède les {MIN_AGE_AT_ENTRY} ans du salarié (né le {}) : \
+                     vérifiez les deux dates.",
+                    fr_date(b)
+                ),
+            );
+        }
         let nic = self.establishment.trim();
         let establishment_nic = if nic.is_empty() {
             None
         } else if nic.len() == 5 && nic.chars().all(|c| c.is_ascii_digit()) {
             Some(nic.to_string())
         } else {
-            errors.push(FieldError::new(
+            c.error(
                 "establishment",
                 "L’établissement se désigne par son NIC (5 derniers chiffres du SIRET).",
-            ));
+            );
             None
         };
         let email = if self.email.trim().is_empty() {
             None
         } else {
             mutualis_core::member::email(&self.email)
-                .map_err(|m| errors.push(FieldError::new("email", m)))
+                .map_err(|m| c.error("email", m))
                 .ok()
         };
-        let opt = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
-        let permit_expiry = if self.permit_expiry.trim().is_empty() {
-            None
-        } else {
-            date(
-                "permit_expiry",
-                "L’expiration du titre de travail",
-                &self.permit_expiry,
-                &mut errors,
-            )
-        };
-        if opt(&self.permit_number).is_some() && opt(&self.permit_type).is_none() {
-            errors.push(FieldError::new(
+        let address = c.optional_text("address", "L’adresse", &self.address, Text::Short);
+        let phone = c.optional_text("phone", "Le téléphone", &self.phone, Text::Name);
+        let permit_type = c.optional_text(
+            "permit_type",
+            "Le type de titre",
+            &self.permit_type,
+            Text::Title,
+        );
+        let permit_number = c.optional_text(
+            "permit_number",
+            "Le numéro du titre",
+            &self.permit_number,
+            Text::Name,
+        );
+        let permit_expiry = c.optional_date(
+            "permit_expiry",
+            "L’expiration du titre de travail",
+            &self.permit_expiry,
+            Dates::Expiry,
+        );
+        if permit_number.is_some() && permit_type.is_none() && !c.has_error("permit_type") {
+            c.error(
                 "permit_type",
                 "Indiquez le type du titre de travail (carte de séjour, autorisation de travail…).",
-            ));
+            );
         }
-        match (sex, birth_date, nir, entry_date) {
-            (Some(sex), Some(birth_date), Some(nir), Some(entry_date)) if errors.is_empty() => {
-                Ok(ValidEmployee {
-                    matricule,
-                    first_name,
-                    last_name,
-                    sex: sex.to_string(),
-                    birth_date,
-                    nationality,
-                    nir,
-                    entry_date,
-                    establishment_nic,
-                    email,
-                    address: opt(&self.address),
-                    phone: opt(&self.phone),
-                    permit_type: opt(&self.permit_type),
-                    permit_number: opt(&self.permit_number),
-                    permit_expiry,
-                })
-            }
-            _ => Err(errors),
-        }
+        c.finish(|| {
+            Some(ValidEmployee {
+                matricule,
+                first_name,
+                last_name,
+                sex: sex?.to_string(),
+                birth_date: birth_date?,
+                nationality,
+                nir: nir?,
+                entry_date: entry_date?,
+                establishment_nic,
+                email,
+                address,
+                phone,
+                permit_type,
+                permit_number,
+                permit_expiry,
+            })
+        })
+    }
+}
+
+/// The youngest age at which an entry is plausible (French law: 16, 14 for holiday
+/// work or an apprenticeship after the 3e).
+pub const MIN_AGE_AT_ENTRY: u32 = 14;
+
+/// The member's establishment whose NIC is `nic`.
+///
+/// # Errors
+/// 422 on `establishment` when the member has none with that NIC; database errors.
+async fn establishment_id<C: ConnectionTrait>(
+    db: &C,
+    tenant: Tenant,
+    nic: Option<&str>,
+) -> AppResult<Option<Uuid>> {
+    let Some(nic) = nic else { return Ok(None) };
+    Ok(Some(
+        establishments::Entity::find_in(tenant)
+            .filter(establishments::Column::Nic.eq(nic))
+            .one(db)
+            .await?
+            .ok_or_else(|| {
+                AppError::field(
+                    "establishment",
+                    format!("Aucun établissement de l’association n’a le NIC {nic}."),
+                )
+            })?
+            .id,
+    ))
+}
+
+fn matricule_taken(e: sea_orm::DbErr) -> AppError {
+    if is_unique_violation(&e) {
+        AppError::field(
+            "matricule",
+            "Ce matricule est déjà attribué à un autre salarié de l’association.",
+        )
+    } else {
+        e.into()
     }
 }
 
@@ -254,22 +314,8 @@ pub async fn create<
     input: &EmployeeInput,
 ) -> AppResult<hr_employees::Model> {
     let v = input.validate().map_err(AppError::Validation)?;
-    let establishment_id = match &v.establishment_nic {
-        None => None,
-        Some(nic) => Some(
-            establishments::Entity::find_in(scope.tenant())
-                .filter(establishments::Column::Nic.eq(nic.as_str()))
-                .one(db)
-                .await?
-                .ok_or_else(|| {
-                    AppError::field(
-                        "establishment",
-                        format!("Aucun établissement de l’association n’a le NIC {nic}."),
-                    )
-                })?
-                .id,
-        ),
-    };
+    let establishment_id =
+        establishment_id(db, scope.tenant(), v.establishment_nic.as_deref()).await?;
     let now = Utc::now();
     // The record and its audit row commit together.
     let w = scope.write(db).await?;
@@ -300,16 +346,7 @@ pub async fn create<
         w.txn(),
     )
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::field(
-                "matricule",
-                "Ce matricule est déjà attribué à un autre salarié de l’association.",
-            )
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(matricule_taken)?;
     w.audit(
         "employee",
         &row.id.to_string(),
@@ -389,24 +426,29 @@ pub async fn record_exit<
     reason: &str,
 ) -> AppResult<hr_employees::Model> {
     let e = get(db, scope.tenant(), id).await?;
-    let mut errors = Vec::new();
-    let day = date("exit_date", "La date de sortie", exit, &mut errors);
-    let Some(day) = day else {
-        return Err(AppError::Validation(errors));
-    };
-    if day < e.entry_date {
-        return Err(AppError::field(
-            "exit_date",
-            "La date de sortie précède la date d’entrée.",
-        ));
-    }
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::field(
-            "reason",
-            "Indiquez le motif de la sortie (fin de CDD, démission, licenciement, retraite…).",
-        ));
-    }
+    let mut c = Check::new();
+    let day = c.date(
+        "exit_date",
+        "La date de sortie",
+        exit,
+        Dates::ContractEnd,
+        "La date de sortie est obligatoire.",
+    );
+    c.not_before(
+        "exit_date",
+        day,
+        Some(e.entry_date),
+        "La date de sortie précède la date d’entrée.",
+    );
+    let reason = c.text(
+        "reason",
+        "Le motif",
+        reason,
+        Text::Short,
+        "Indiquez le motif de la sortie (fin de CDD, démission, licenciement, retraite…).",
+    );
+    let day = c.finish(|| day).map_err(AppError::Validation)?;
+    let reason = reason.as_str();
     let w = scope.write(db).await?;
     let contracts = crate::contracts::by_employee_for(w.txn(), scope.tenant())
         .await?
