@@ -212,3 +212,61 @@ mod tests {
         assert_eq!(fr_money(Decimal::new(7, 0)), "7,00\u{a0}€");
     }
 }
+
+/// Whole months from `from` to `to` (negative when `to` is earlier).
+#[must_use]
+pub fn months_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    let m =
+        i64::from(to.year() - from.year()) * 12 + i64::from(to.month()) - i64::from(from.month());
+    if to.day() < from.day() { m - 1 } else { m }
+}
+
+/// The time left before `due`, in words: `aujourd’hui`, `demain`, `dans 12 jours`,
+/// `dans 3 mois`, `dans 4 ans`, `en retard de 2 jours`, `en retard d’un mois`.
+#[must_use]
+pub fn time_left(due: NaiveDate, today: NaiveDate) -> String {
+    let days = (due - today).num_days();
+    let months = if days >= 0 {
+        months_between(today, due)
+    } else {
+        months_between(due, today)
+    };
+    let (n, one, many) = if days.abs() < 60 {
+        (days.abs(), "jour", "jours")
+    } else if months < 24 {
+        (months, "mois", "mois")
+    } else {
+        (months / 12, "an", "ans")
+    };
+    match (days, n) {
+        (0, _) => "aujourd’hui".to_string(),
+        (1, _) => "demain".to_string(),
+        (d, 1) if d > 0 => format!("dans un {one}"),
+        (d, n) if d > 0 => format!("dans {n} {many}"),
+        (_, 1) => format!("en retard d’un {one}"),
+        (_, n) => format!("en retard de {n} {many}"),
+    }
+}
+
+/// The time left before an instant, in words, to the hour when it is near (`dans 5 h`,
+/// `dans moins d’une heure`, `en retard de 3 h`), in days beyond two days (`dans 3
+/// jours`, `en retard de 2 jours`, counted in whole 24-hour spans).
+#[must_use]
+pub fn time_left_until(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (due - now).num_seconds();
+    let hours = secs.abs() / 3600;
+    if hours < 48 {
+        return match (secs >= 0, hours) {
+            (true, 0) => "dans moins d’une heure".to_string(),
+            (true, h) => format!("dans {h} h"),
+            (false, 0) => "en retard de moins d’une heure".to_string(),
+            (false, h) => format!("en retard de {h} h"),
+        };
+    }
+    let days = hours / 24;
+    if secs >= 0 {
+        format!("dans {days} jours")
+    } else {
+        format!("en retard de {days} jours")
+    }
+}

@@ -3,7 +3,7 @@
 //! ledger with the French accrual rules, skills, training and interviews, and the
 //! spreadsheet import.
 pub mod api;
-pub mod calendar;
+pub use mutualis_core::calendar;
 pub mod contracts;
 pub mod employees;
 // Entities are the crate's own; outside it they exist only for the tests (feature

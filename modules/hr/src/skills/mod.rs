@@ -263,32 +263,7 @@ pub fn certificate_label(s: Status) -> &'static str {
     }
 }
 
-/// The time left before `due`, in words: `aujourd’hui`, `demain`, `dans 12 jours`,
-/// `dans 3 mois`, `dans 4 ans`, `en retard de 2 jours`, `en retard d’un mois`.
-#[must_use]
-pub fn time_left(due: NaiveDate, today: NaiveDate) -> String {
-    let days = (due - today).num_days();
-    let months = if days >= 0 {
-        months_between(today, due)
-    } else {
-        months_between(due, today)
-    };
-    let (n, one, many) = if days.abs() < 60 {
-        (days.abs(), "jour", "jours")
-    } else if months < 24 {
-        (months, "mois", "mois")
-    } else {
-        (months / 12, "an", "ans")
-    };
-    match (days, n) {
-        (0, _) => "aujourd’hui".to_string(),
-        (1, _) => "demain".to_string(),
-        (d, 1) if d > 0 => format!("dans un {one}"),
-        (d, n) if d > 0 => format!("dans {n} {many}"),
-        (_, 1) => format!("en retard d’un {one}"),
-        (_, n) => format!("en retard de {n} {many}"),
-    }
-}
+pub use mutualis_core::time::time_left;
 
 /// Whether an employee is still in post on `today`.
 #[must_use]

@@ -1,4 +1,4 @@
-//! French working-day calendar rules for the leave module.
+//! The French working-day calendar (HR's leave, GDPR's legal deadlines).
 //!
 //! - Easter (Gregorian computus) and the French public holidays (jours fériés), optionally
 //!   with the two extra local holidays of Alsace-Moselle (Vendredi saint, Saint-Étienne);
@@ -259,9 +259,63 @@ pub fn quarter(month: u32) -> u32 {
     (month.clamp(1, 12) - 1) / 3 + 1
 }
 
+/// Whether `day` is a working day: Monday to Friday, not a public holiday.
+#[must_use]
+pub fn is_working_day(day: NaiveDate, alsace_moselle: bool) -> bool {
+    !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !is_public_holiday(day, alsace_moselle)
+}
+
+/// `day` when it is a working day, otherwise the next one (a deadline falling on a
+/// Saturday, a Sunday or a public holiday moves to the next working day: Reg. (EEC,
+/// Euratom) 1182/71 art. 3(4); CPC art. 642). Saturates at the end of chrono's range.
+#[must_use]
+pub fn next_working_day(day: NaiveDate, alsace_moselle: bool) -> NaiveDate {
+    let mut d = day;
+    // At most a weekend and a few holidays in a row.
+    for _ in 0..10 {
+        if is_working_day(d, alsace_moselle) {
+            return d;
+        }
+        match d.succ_opt() {
+            Some(n) => d = n,
+            None => return d,
+        }
+    }
+    d
+}
+
+/// The day `months` months after `day`, the same date of that month or its last day
+/// when the month is shorter (31 January + 1 month = 28 or 29 February): how a period
+/// in months ends (Reg. 1182/71 art. 3(2)(c)). Saturates at the end of chrono's range.
+#[must_use]
+pub fn add_months(day: NaiveDate, months: u32) -> NaiveDate {
+    day.checked_add_months(chrono::Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    #[test]
+    fn deadlines_move_to_the_next_working_day() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        // 31 January + 1 month: last day of February, 29 in a leap year.
+        assert_eq!(add_months(d(2027, 1, 31), 1), d(2027, 2, 28));
+        assert_eq!(add_months(d(2028, 1, 31), 1), d(2028, 2, 29));
+        assert_eq!(add_months(d(2027, 3, 31), 1), d(2027, 4, 30));
+        assert_eq!(add_months(d(2027, 1, 15), 3), d(2027, 4, 15));
+        // Saturday 13 March 2027 → Monday 15; Wednesday 14 July 2027 → Thursday 15.
+        assert_eq!(next_working_day(d(2027, 3, 13), false), d(2027, 3, 15));
+        assert_eq!(next_working_day(d(2027, 7, 14), false), d(2027, 7, 15));
+        assert_eq!(next_working_day(d(2027, 7, 13), false), d(2027, 7, 13));
+        // Saturday 25 December 2027: Monday 27. Vendredi saint 2027 (26 March) is a
+        // holiday in Alsace-Moselle only, then the weekend and Easter Monday.
+        assert_eq!(next_working_day(d(2027, 12, 25), false), d(2027, 12, 27));
+        assert_eq!(next_working_day(d(2027, 3, 26), true), d(2027, 3, 30));
+        assert_eq!(next_working_day(d(2027, 3, 26), false), d(2027, 3, 26));
+        assert_eq!(next_working_day(NaiveDate::MAX, false), NaiveDate::MAX);
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
