@@ -476,14 +476,14 @@ pub struct IncomingBatch {
 }
 
 /// A rejected event, by its index in the batch.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Rejected {
     pub index: usize,
     pub error: String,
 }
 
 /// The answer to a batch.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct BatchOutcome {
     pub accepted: u64,
     pub duplicates: u64,
@@ -669,7 +669,7 @@ pub async fn ingest_batch<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// A meter's quantity for one member and period.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct MeterUsage {
     pub meter: String,
     pub module: String,
@@ -677,6 +677,7 @@ pub struct MeterUsage {
     pub unit: String,
     pub label: String,
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(schema_with = crate::api::schema::decimal)]
     pub quantity: Decimal,
     pub events: i64,
 }

@@ -10,6 +10,7 @@ mod billing_cii;
 mod billing_pdf;
 mod browser;
 mod common;
+mod contract;
 mod defences;
 mod hr;
 mod hr_records;

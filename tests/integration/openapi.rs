@@ -1,14 +1,19 @@
 //! The OpenAPI document: every API route of the router is in it, with its methods, and
 //! it is a valid OpenAPI 3.1 document (parsed by `oas3`, path parameters declared,
 //! references resolved, operation ids unique); the readable page lists every path.
-use std::collections::HashSet;
+//! Every success answer is described (a JSON schema or a file type), and every operation
+//! is called for real and its answer checked against the document ([`crate::contract`]).
+use std::collections::{BTreeMap, HashSet};
 
 use axum::http::Method;
 use loco_rs::app::Hooks;
-use mutualis::app::App;
+use mutualis::app::{App, MODULES};
 use serde_json::Value;
 
-use crate::common::*;
+use crate::{
+    common::*,
+    contract::{Contract, is_file_type},
+};
 
 /// The document's own routes.
 const SELF: &[&str] = &["/api/openapi.json", "/api/docs"];
@@ -44,6 +49,9 @@ async fn every_api_route_is_documented_in_a_valid_openapi_document() {
             doc["openapi"]
         );
         oas3::from_json(&text).expect("a valid OpenAPI 3.1 document");
+        // The whole contract, reviewed like code: a change to any path, parameter or
+        // schema shows in the diff of tests/integration/snapshots/.
+        insta::assert_json_snapshot!("openapi", doc);
 
         let paths = doc["paths"].as_object().unwrap();
         let mut missing = Vec::new();
@@ -116,6 +124,350 @@ async fn every_api_route_is_documented_in_a_valid_openapi_document() {
         for path in paths.keys() {
             assert!(html.contains(path.as_str()), "{path} not on /api/docs");
         }
+    })
+    .await;
+}
+
+/// The schemas reachable from `schema` that say nothing of a value (`{}`, or an object
+/// without properties): a client generated from them would get an untyped blob.
+fn loose(schema: &Value, doc: &Value, at: &str, seen: &mut HashSet<String>, out: &mut Vec<String>) {
+    let Some(m) = schema.as_object() else {
+        return;
+    };
+    if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+        if seen.insert(r.to_string()) {
+            let name = r.trim_start_matches("#/components/schemas/");
+            loose(&doc["components"]["schemas"][name], doc, name, seen, out);
+        }
+        return;
+    }
+    let composed = ["allOf", "oneOf", "anyOf"];
+    let typed = m.contains_key("type") || m.contains_key("enum") || m.contains_key("const");
+    if !typed && !composed.iter().any(|k| m.contains_key(*k)) {
+        out.push(format!("{at}: {schema}"));
+    }
+    let is_object = m.get("type").is_some_and(|t| t == "object");
+    if is_object && !m.contains_key("properties") && !m.contains_key("additionalProperties") {
+        out.push(format!("{at}: an object without properties"));
+    }
+    for (k, x) in m {
+        match k.as_str() {
+            "properties" => {
+                for (n, p) in x.as_object().into_iter().flatten() {
+                    loose(p, doc, &format!("{at}.{n}"), seen, out);
+                }
+            }
+            "items" | "additionalProperties" => loose(x, doc, &format!("{at}[]"), seen, out),
+            k if composed.contains(&k) => {
+                for p in x.as_array().into_iter().flatten() {
+                    loose(p, doc, at, seen, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_answer_of_every_operation_is_described() {
+    run(|server, _ctx| async move {
+        let doc: Value = server.get("/api/openapi.json").await.json();
+        let mut undescribed = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                for (code, r) in op["responses"].as_object().unwrap() {
+                    let at = format!("{} {path} {code}", method.to_uppercase());
+                    let content = r["content"].as_object().filter(|c| !c.is_empty());
+                    let Some(content) = content else {
+                        undescribed.push(format!("{at}: no content"));
+                        continue;
+                    };
+                    for (media, m) in content {
+                        if media == "application/json" {
+                            let mut out = Vec::new();
+                            loose(&m["schema"], &doc, &at, &mut HashSet::new(), &mut out);
+                            undescribed.extend(out);
+                            // An error is always the `ErrorBody` every client knows.
+                            if !code.starts_with('2') {
+                                assert_eq!(
+                                    m["schema"]["$ref"], "#/components/schemas/ErrorBody",
+                                    "{at}"
+                                );
+                            }
+                        } else if !(code.starts_with('2') && is_file_type(media)) {
+                            undescribed.push(format!("{at}: {media} is neither JSON nor a file"));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            undescribed.is_empty(),
+            "answers the document does not describe: {undescribed:#?}"
+        );
+
+        // Core and each module contribute their schemas; a name two of them use must be
+        // the same schema (the merge would otherwise keep one silently).
+        let mut parts = vec![(
+            "core",
+            serde_json::to_value(mutualis_core::api::doc::document(&[])).unwrap(),
+        )];
+        for m in MODULES {
+            if let Some(part) = m.api_doc {
+                parts.push((m.code, serde_json::to_value(part()).unwrap()));
+            }
+        }
+        let mut by_name: BTreeMap<String, (&str, Value)> = BTreeMap::new();
+        for (part, d) in &parts {
+            for (name, schema) in d["components"]["schemas"].as_object().into_iter().flatten() {
+                if let Some((other, s)) = by_name.get(name) {
+                    assert_eq!(
+                        s, schema,
+                        "schema {name} differs between {other} and {part}"
+                    );
+                } else {
+                    by_name.insert(name.clone(), (part, schema.clone()));
+                }
+            }
+        }
+        let served = doc["components"]["schemas"].as_object().unwrap();
+        assert_eq!(served.len(), by_name.len());
+    })
+    .await;
+}
+
+/// A change a drifted answer could carry.
+type Drift = Box<dyn Fn(&mut Value)>;
+
+fn bearer(b: &str) -> Option<(&'static str, &str)> {
+    Some(("authorization", b))
+}
+
+/// Every operation of the document, called for real on the demo cooperative as a user
+/// allowed to, answers what the document declares: each body validates against its
+/// (sealed) schema, each file is of its declared type — and a few refusals are the
+/// declared `ErrorBody`. An operation no call reaches fails the test: a new one is
+/// called here the day it lands.
+#[tokio::test]
+async fn real_answers_match_the_schemas_the_document_declares() {
+    run(|server, ctx| async move {
+        use mutualis_core::authz::Role;
+        use serde_json::json;
+
+        let doc: Value = server.get("/api/openapi.json").await.json();
+        let mut c = Contract::new(doc);
+        mutualis_core::kit::seed(&ctx, MODULES).await.unwrap();
+        let kit = TestKit::new(&ctx);
+        let m = mutualis_core::member::find_by_slug(&ctx.db, "tilleuls")
+            .await
+            .unwrap()
+            .unwrap();
+        let rh = kit.bearer(&kit.user("rh@tilleuls.test", Role::HrOfficer, Some(&m)).await);
+        let dir = kit.bearer(&kit.user("dir@tilleuls.test", Role::Director, Some(&m)).await);
+        let admin = kit.bearer(&kit.user("admin@coop.test", Role::CoopAdmin, None).await);
+        let board = kit.bearer(&kit.user("ca@coop.test", Role::Board, None).await);
+        let key = kit.api_key("outil").await;
+        let today = mutualis_core::time::paris_today();
+        let period = mutualis_core::time::Month::of(chrono::Utc::now())
+            .prev()
+            .to_string();
+        let year = &period[..4];
+        let mut kept: Vec<(&str, String, Value)> = Vec::new();
+
+        // Core: sign-in, the user, meters, usage, members.
+        let login = json!({"email": "rh@tilleuls.test", "password": mutualis_core::testkit::PASSWORD});
+        let (s, v) = c.call(&server, "POST", "/api/auth/login", None, Some(login)).await;
+        assert!(s == 200 && v["token"].is_string(), "{v}");
+        let bad = json!({"email": "rh@tilleuls.test", "password": "faux"});
+        let (s, _) = c.call(&server, "POST", "/api/auth/login", None, Some(bad)).await;
+        assert_eq!(s, 401);
+        let (_, v) = c.call(&server, "GET", "/api/me", bearer(&rh), None).await;
+        assert_eq!(v["members"]["tilleuls"]["roles"], json!(["hr_officer"]));
+        let (_, v) = c.call(&server, "GET", "/api/meters", bearer(&rh), None).await;
+        assert!(!v.as_array().unwrap().is_empty());
+        let when = (chrono::Utc::now() - chrono::Duration::hours(2)).to_rfc3339();
+        let batch = json!({"events": [
+            {"id": "contrat-1", "member": "tilleuls", "meter": "it.support_hours", "quantity": "1.5", "occurred_at": when},
+            {"id": "contrat-2", "member": "tilleuls", "meter": "inconnu", "quantity": "1", "occurred_at": when}
+        ]});
+        let (_, v) = c.call(&server, "POST", "/api/usage/events", Some(("x-api-key", &key)), Some(batch)).await;
+        assert_eq!((v["accepted"].as_u64(), v["rejected"][0]["index"].as_u64()), (Some(1), Some(1)), "{v}");
+        let (_, v) = c.call(&server, "GET", &format!("/api/m/tilleuls/usage?period={period}"), bearer(&dir), None).await;
+        assert!(!v["meters"].as_array().unwrap().is_empty(), "{v}");
+        let (_, v) = c.call(&server, "GET", "/api/m/tilleuls/modules/hr", bearer(&dir), None).await;
+        assert!(v["start_date"].is_string(), "{v}");
+        let (s, _) = c.call(&server, "POST", "/api/coop/api-keys", bearer(&admin), Some(json!({"name": "export-paie"}))).await;
+        assert_eq!(s, 201);
+        let (_, v) = c.call(&server, "GET", "/api/coop/members", bearer(&admin), None).await;
+        assert!(v.as_array().unwrap().len() >= 5);
+        let member = json!({"name": "Les Glycines", "slug": "glycines",
+            "siren": mutualis_core::seed::luhn_complete("41234567"), "address": "2 rue des Glycines, 45000 Orléans",
+            "finess": "", "vat_status": "exempt", "billing_email": "compta@glycines.example"});
+        let (s, v) = c.call(&server, "POST", "/api/coop/members", bearer(&admin), Some(member)).await;
+        assert_eq!(s, 201, "{v}");
+        let sub = json!({"module": "hr", "start_date": today.to_string()});
+        let (s, v) = c.call(&server, "POST", "/api/coop/members/glycines/subscriptions", bearer(&admin), Some(sub)).await;
+        assert_eq!(s, 201, "{v}");
+
+        // HR: employees, contracts, leave, import, register.
+        let (s, _) = c.call(&server, "POST", "/api/m/tilleuls/hr/employees", bearer(&rh), Some(json!({}))).await;
+        assert_eq!(s, 422);
+        let mut ids = Vec::new();
+        for (matricule, last, nir) in [("C001", "Contrat", "2840375123456"), ("C002", "Sortie", "1850475123456")] {
+            let body = json!({"matricule": matricule, "first_name": "Camille", "last_name": last,
+                "sex": if nir.starts_with('2') { "F" } else { "M" }, "birth_date": format!("19{}-{}-12", &nir[1..3], &nir[3..5]),
+                "nationality": "française", "nir": mutualis_hr::testkit::nir(nir), "entry_date": "2024-09-01", "establishment": ""});
+            let (s, v) = c.call(&server, "POST", "/api/m/tilleuls/hr/employees", bearer(&rh), Some(body)).await;
+            assert_eq!(s, 201, "{v}");
+            ids.push(v["id"].as_str().unwrap().to_string());
+        }
+        let (e, leaver) = (ids[0].clone(), ids[1].clone());
+        let (_, list) = c.call(&server, "GET", "/api/m/tilleuls/hr/employees", bearer(&rh), None).await;
+        let (_, v) = c.call(&server, "GET", &format!("/api/m/tilleuls/hr/employees/{e}"), bearer(&rh), None).await;
+        assert_eq!(v["nir"].as_str().unwrap().len(), 15);
+        kept.push(("GET", format!("/api/m/tilleuls/hr/employees/{e}"), v));
+        let (s, _) = c.call(&server, "GET", &format!("/api/m/tilleuls/hr/employees/{}", uuid::Uuid::now_v7()), bearer(&rh), None).await;
+        assert_eq!(s, 404);
+        let cdi = json!({"kind": "CDI", "start_date": "2024-09-01", "weekly_hours": "35", "agreement": "CCN 66",
+            "position": "Éducatrice spécialisée", "qualification": "DEES", "coefficient": "434", "step": "3"});
+        let (s, v) = c.call(&server, "POST", &format!("/api/m/tilleuls/hr/employees/{e}/contracts"), bearer(&rh), Some(cdi.clone())).await;
+        assert_eq!(s, 201, "{v}");
+        let contract = v["contract_id"].as_str().unwrap().to_string();
+        let mut amend = cdi;
+        amend["weekly_hours"] = json!("28");
+        amend["valid_from"] = json!("2025-03-01");
+        amend["reason"] = json!("Temps partiel");
+        let (s, v) = c.call(&server, "POST", &format!("/api/m/tilleuls/hr/contracts/{contract}/versions"), bearer(&rh), Some(amend)).await;
+        assert_eq!((s, v["version"].as_i64()), (201, Some(2)), "{v}");
+        let (_, v) = c.call(&server, "GET", &format!("/api/m/tilleuls/hr/employees/{e}/contracts"), bearer(&rh), None).await;
+        assert_eq!(v[0]["versions"].as_array().unwrap().len(), 2);
+        let mut requests = Vec::new();
+        // Unpaid leave in two months (three requests a week apart), a sick note last month.
+        let day = |weeks: i64| (today + chrono::Duration::weeks(weeks)).to_string();
+        let (sick_from, sick_to) = (format!("{period}-02"), format!("{period}-04"));
+        for (t, from, to) in [("CSS", day(8), day(8)), ("CSS", day(9), day(9)), ("CSS", day(10), day(10)), ("MAL", sick_from, sick_to)] {
+            let body = json!({"employee_id": e, "leave_type": t, "start_date": from, "end_date": to, "comment": "contrat d’API"});
+            let (s, v) = c.call(&server, "POST", "/api/m/tilleuls/hr/leave/requests", bearer(&rh), Some(body)).await;
+            assert_eq!(s, 201, "{v}");
+            requests.push(v["id"].as_str().unwrap().to_string());
+        }
+        let base = "/api/m/tilleuls/hr/leave/requests";
+        let (s, v) = c.call(&server, "POST", &format!("{base}/{}/approve", requests[0]), bearer(&dir), Some(json!({"note": "Accordé"}))).await;
+        assert_eq!((s, v["status"].as_str()), (200, Some("approved")), "{v}");
+        let (s, v) = c.call(&server, "POST", &format!("{base}/{}/refuse", requests[1]), bearer(&dir), None).await;
+        assert_eq!((s, v["status"].as_str()), (200, Some("refused")), "{v}");
+        let (s, v) = c.call(&server, "POST", &format!("{base}/{}/cancel", requests[2]), bearer(&rh), None).await;
+        assert_eq!((s, v["status"].as_str()), (200, Some("cancelled")), "{v}");
+        let (s, _) = c.call(&server, "POST", &format!("{base}/{}/approve", requests[0]), bearer(&dir), None).await;
+        assert_eq!(s, 409);
+        let (_, v) = c.call(&server, "GET", &format!("{base}?employee_id={e}"), bearer(&rh), None).await;
+        assert_eq!(v.as_array().unwrap().len(), 4);
+        let (_, v) = c.call(&server, "POST", "/api/m/tilleuls/hr/leave/accruals", bearer(&rh), Some(json!({"month": period}))).await;
+        assert_eq!(v["month"], period);
+        // A demo employee with months of accruals and takings: balances and movements.
+        let demo = list.as_array().unwrap().iter().find(|x| x["matricule"] == "T0001").unwrap();
+        let path = format!("/api/m/tilleuls/hr/employees/{}/leave", demo["id"].as_str().unwrap());
+        let (_, v) = c.call(&server, "GET", &path, bearer(&rh), None).await;
+        assert!(!v["balances"].as_array().unwrap().is_empty() && !v["entries"].as_array().unwrap().is_empty(), "{v}");
+        let exit_date = format!("{period}-28");
+        let exit = json!({"exit_date": exit_date, "reason": "Démission"});
+        let (s, v) = c.call(&server, "POST", &format!("/api/m/tilleuls/hr/employees/{leaver}/exit"), bearer(&rh), Some(exit)).await;
+        assert_eq!((s, v["exit_date"].as_str()), (200, Some(exit_date.as_str())), "{v}");
+        // An import with one good row and one wrong date: a report, then the good row.
+        let csv = format!(
+            "Matricule;Nom;Prénom;Sexe;Date de naissance;Nationalité;NIR;Date d'entrée\n\
+             Z900;Quillardet;Zélie;F;12/03/1984;française;{};01/09/2024\n\
+             Z901;Ravel;Jules;M;31/02/1990;française;{};01/09/2024\n",
+            mutualis_hr::testkit::nir("2840375654321"),
+            mutualis_hr::testkit::nir("1900275654321"),
+        );
+        let form = axum_test::multipart::MultipartForm::new().add_part(
+            "file",
+            axum_test::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("liste.csv"),
+        );
+        let path = "/api/m/tilleuls/hr/imports";
+        let res = server.post(path).add_header("authorization", rh.as_str()).multipart(form).await;
+        let v = c.check("POST", path, &res);
+        assert_eq!((res.status_code().as_u16(), v["valid"].as_i64()), (201, Some(1)), "{v}");
+        assert_eq!(v["errors"][0]["row"], 3, "{v}");
+        let import = format!("{path}/{}", v["id"].as_str().unwrap());
+        c.call(&server, "GET", &import, bearer(&rh), None).await;
+        let (s, v) = c.call(&server, "POST", &format!("{import}/confirm"), bearer(&rh), None).await;
+        assert_eq!((s, v["imported"].as_i64()), (200, Some(1)), "{v}");
+        for file in ["imports/template.xlsx", "register.pdf", "register.xlsx"] {
+            let (s, _) = c.call(&server, "GET", &format!("/api/m/tilleuls/hr/{file}"), bearer(&rh), None).await;
+            assert_eq!(s, 200, "{file}");
+        }
+        let (_, v) = c.call(&server, "GET", &format!("/api/m/tilleuls/hr/register?date={today}"), bearer(&rh), None).await;
+        assert!(v["lines"].as_array().unwrap().len() > 20);
+
+        // Billing: charges, previews, the close, approval, files, true-up, credit note.
+        let (_, v) = c.call(&server, "GET", "/api/coop/billing/charges", bearer(&admin), None).await;
+        assert!(!v.as_array().unwrap().is_empty());
+        let charge = json!({"module": "billing", "code": "abonnement", "label": "Abonnement", "kind": "subscription", "effective_from": mutualis_core::time::Month::of(chrono::Utc::now()).next().to_string(), "amount": "12.50"});
+        let (s, v) = c.call(&server, "POST", "/api/coop/billing/charges", bearer(&admin), Some(charge)).await;
+        assert_eq!(s, 201, "{v}");
+        let (_, v) = c.call(&server, "GET", &format!("/api/coop/billing/periods/{period}/preview"), bearer(&admin), None).await;
+        assert!(!v["pools"].as_array().unwrap().is_empty(), "{v}");
+        let (_, v) = c.call(&server, "GET", &format!("/api/m/tilleuls/billing/preview?period={period}"), bearer(&dir), None).await;
+        assert_eq!(v["invoices"].as_array().unwrap().len(), 1, "{v}");
+        let (s, v) = c.call(&server, "POST", &format!("/api/coop/billing/periods/{period}/close"), bearer(&admin), None).await;
+        assert_eq!(s, 200, "{v}");
+        kept.push(("POST", format!("/api/coop/billing/periods/{period}/close"), v.clone()));
+        let draft = v["invoices"].as_array().unwrap().iter().find(|i| i["member"] == "tilleuls").unwrap();
+        assert!(!draft["lines"].as_array().unwrap().is_empty(), "{draft}");
+        let id = draft["id"].as_str().unwrap().to_string();
+        let (_, v) = c.call(&server, "POST", &format!("/api/coop/billing/invoices/{id}/approve"), bearer(&board), None).await;
+        let number = v["number"].as_str().unwrap_or_else(|| panic!("not finalized: {v}")).to_string();
+        let (_, v) = c.call(&server, "GET", "/api/m/tilleuls/invoices", bearer(&dir), None).await;
+        assert_eq!(v[0]["number"], number.as_str());
+        for ext in ["pdf", "xml"] {
+            let (s, _) = c.call(&server, "GET", &format!("/api/m/tilleuls/invoices/{number}.{ext}"), bearer(&dir), None).await;
+            assert_eq!(s, 200);
+        }
+        let (s, v) = c.call(&server, "POST", &format!("/api/coop/billing/years/{year}/true-up"), bearer(&admin), None).await;
+        assert_eq!(s, 200, "{v}");
+        let (s, v) = c.call(&server, "POST", &format!("/api/coop/billing/invoices/{id}/credit-notes"), bearer(&admin), Some(json!({"reason": "Erreur de saisie"}))).await;
+        assert_eq!((s, v["kind"].as_str()), (201, Some("credit_note")), "{v}");
+
+        let missing: Vec<_> = c.operations().difference(&c.covered).cloned().collect();
+        assert!(
+            missing.is_empty(),
+            "operations no call here answered with a success to check: {missing:#?}"
+        );
+
+        // The check is not blind: a renamed field, a field the document does not declare
+        // (also inside a flattened invoice), a date, an amount as a JSON number or with a
+        // comma — each fails.
+        let mut drifts = 0;
+        for (method, path, body) in &kept {
+            let template = c.template(method, path);
+            let schema = c.schema_of(method, &template, 200).unwrap().clone();
+            assert!(c.validate(&schema, body).is_ok());
+            let mutations: Vec<Drift> = if body.get("nir").is_some() {
+                vec![
+                    Box::new(|b| { let n = b["nir"].take(); b.as_object_mut().unwrap().remove("nir"); b["numero_secu"] = n; }),
+                    Box::new(|b| b["salary"] = json!("2100.00")),
+                    Box::new(|b| b["birth_date"] = json!("03/12/1984")),
+                ]
+            } else {
+                vec![
+                    Box::new(|b| b["invoices"][0]["paid"] = json!(true)),
+                    Box::new(|b| b["invoices"][0]["total"] = json!(12.5)),
+                    Box::new(|b| b["invoices"][0]["lines"][0]["amount"] = json!("12,50")),
+                    Box::new(|b| b["invoices"][0]["lines"][0]["extra"] = json!(1)),
+                    Box::new(|b| { b["invoices"][0].as_object_mut().unwrap().remove("member"); }),
+                ]
+            };
+            for (i, mutate) in mutations.iter().enumerate() {
+                let mut drifted = body.clone();
+                mutate(&mut drifted);
+                assert!(c.validate(&schema, &drifted).is_err(), "{path}: drift {i} not caught: {drifted:#}");
+                drifts += 1;
+            }
+        }
+        assert_eq!(drifts, 8);
+        assert!(c.checked >= c.operations().len(), "{}", c.checked);
     })
     .await;
 }

@@ -1,13 +1,15 @@
-//! The billing JSON API (amounts as decimal strings).
+//! The billing JSON API (amounts as decimal strings). Each handler answers with a type
+//! of [`bodies`], named in its `#[utoipa::path]`.
+mod bodies;
+
 use axum::{
     Json,
     extract::{Path, Query, State},
-    http::StatusCode,
-    response::IntoResponse,
     routing::{get, post},
 };
 use loco_rs::{app::AppContext, controller::Routes};
 use mutualis_core::{
+    api::{Created, created},
     error::AppError,
     error::ErrorBody,
     scope::{CoopAccess, MemberAccess},
@@ -15,14 +17,15 @@ use mutualis_core::{
     web::error::ApiResult,
 };
 use serde::Deserialize;
-use serde_json::{Value, json};
 use uuid::Uuid;
 
+use self::bodies::{
+    ApprovedInvoice, ChargeCreated, ChargeVersion, ClosedInvoice, ClosedPeriod, CreditNote,
+    InvoiceLine, InvoiceSummary, KindedInvoice, Preview, TrueUp,
+};
 use crate::{
     charges::{self, ChargeInput},
-    compute::{Computed, Draft},
-    entities::billing_invoices,
-    service::{self, euros},
+    service,
 };
 
 /// The module's part of the OpenAPI document.
@@ -65,57 +68,26 @@ fn month(raw: &str) -> ApiResult<Month> {
     Ok(Month::parse(raw)?)
 }
 
-fn draft_json(d: &Draft) -> Value {
-    json!({
-        "member": d.slug,
-        "lines": d.lines.iter().map(|l| json!({
-            "module": l.module,
-            "charge": l.charge_code,
-            "label": l.label,
-            "meter": l.meter,
-            "quantity": l.quantity.normalize().to_string(),
-            "unit": l.unit,
-            "share": l.share_pct.map(|s| s.normalize().to_string()),
-            "amount": l.amount.to_string(),
-            "vat": l.vat.to_string(),
-            "explanation": l.explanation,
-        })).collect::<Vec<_>>(),
-        "subtotal": d.subtotal.to_string(),
-        "vat": d.vat.to_string(),
-        "total": d.total.to_string(),
-    })
-}
-
-fn preview_json(month: Month, c: &Computed, only: Option<i64>) -> Value {
-    json!({
-        "period": month.to_string(),
-        "pools": c.pools.iter().map(|p| json!({
-            "module": p.module, "charge": p.code, "amount": p.amount.to_string(), "allocated": p.allocated.to_string(),
-        })).collect::<Vec<_>>(),
-        "invoices": c.drafts.iter().filter(|d| only.is_none_or(|m| m == d.member_id)).map(draft_json).collect::<Vec<_>>(),
-    })
-}
-
 /// `GET /api/coop/billing/periods/{YYYY-MM}/preview` (board, coop_admin)
-#[utoipa::path(get, operation_id = "billing_preview", path = "/api/coop/billing/periods/{period}/preview", tag = "billing", security(("bearer" = [])), params(("period" = String, Path, description = "Le mois, AAAA-MM")), responses((status = 200, description = "Les factures que la clôture produirait"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "billing_preview", path = "/api/coop/billing/periods/{period}/preview", tag = "billing", security(("bearer" = [])), params(("period" = String, Path, description = "Le mois, AAAA-MM")), responses((status = 200, description = "Les factures que la clôture produirait", body = Preview), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn preview(
     State(ctx): State<AppContext>,
     Path(period): Path<String>,
     access: CoopAccess,
-) -> ApiResult {
+) -> ApiResult<Json<Preview>> {
     let scope = access.authorize("billing.preview", "read").await?;
     let m = month(&period)?;
     let c = service::preview(&ctx.db, scope.coop(), &scope.services().meters, m).await?;
-    Ok(Json(preview_json(m, &c, None)).into_response())
+    Ok(Json(Preview::of(m, &c, None)))
 }
 
 /// `GET /api/m/{slug}/billing/preview?period=` (the member's own only)
-#[utoipa::path(get, operation_id = "billing_member_preview", path = "/api/m/{slug}/billing/preview", tag = "billing", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), PeriodQuery), responses((status = 200, description = "La facture prévisionnelle de l’adhérent"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "billing_member_preview", path = "/api/m/{slug}/billing/preview", tag = "billing", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), PeriodQuery), responses((status = 200, description = "La facture prévisionnelle de l’adhérent", body = Preview), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn member_preview(
     State(ctx): State<AppContext>,
     Query(q): Query<PeriodQuery>,
     access: MemberAccess,
-) -> ApiResult {
+) -> ApiResult<Json<Preview>> {
     let scope = access.authorize("billing.preview", "read").await?;
     let m = if q.period.is_empty() {
         Month::of(chrono::Utc::now())
@@ -124,7 +96,7 @@ async fn member_preview(
     };
     let coop = scope.coop_computation("a member's share of the pooled costs");
     let c = service::preview(&ctx.db, coop, &scope.services().meters, m).await?;
-    Ok(Json(preview_json(m, &c, Some(scope.member_id()))).into_response())
+    Ok(Json(Preview::of(m, &c, Some(scope.member_id()))))
 }
 
 #[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
@@ -134,28 +106,13 @@ pub struct PeriodQuery {
     pub period: String,
 }
 
-fn invoice_json(inv: &billing_invoices::Model, slug: &str) -> Value {
-    json!({
-        "id": inv.id,
-        "member": slug,
-        "number": inv.number,
-        "status": if service::is_overdue(inv) { "overdue" } else { inv.status.as_str() },
-        "period": inv.period,
-        "subtotal": euros(inv.subtotal_cents).to_string(),
-        "vat": euros(inv.vat_cents).to_string(),
-        "total": euros(inv.total_cents).to_string(),
-        "issued_on": inv.issued_on,
-        "due_on": inv.due_on,
-    })
-}
-
 /// `POST /api/coop/billing/periods/{YYYY-MM}/close` (coop_admin) → the drafts.
-#[utoipa::path(post, operation_id = "billing_close", path = "/api/coop/billing/periods/{period}/close", tag = "billing", security(("bearer" = [])), params(("period" = String, Path, description = "Le mois, AAAA-MM")), responses((status = 200, description = "Les brouillons de factures du mois (rejouable)"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "billing_close", path = "/api/coop/billing/periods/{period}/close", tag = "billing", security(("bearer" = [])), params(("period" = String, Path, description = "Le mois, AAAA-MM")), responses((status = 200, description = "Les brouillons de factures du mois (rejouable)", body = ClosedPeriod), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn close(
     State(ctx): State<AppContext>,
     Path(period): Path<String>,
     access: CoopAccess,
-) -> ApiResult {
+) -> ApiResult<Json<ClosedPeriod>> {
     let scope = access.authorize("billing.close", "write").await?;
     let m = month(&period)?;
     let drafts = service::close_period(
@@ -168,32 +125,36 @@ async fn close(
     .await?;
     let members = service::members_by_id(&ctx.db).await?;
     let all_lines = service::lines_of_many(&ctx.db, scope.coop(), &drafts).await?;
-    let mut out = Vec::new();
-    for inv in &drafts {
-        let slug = members
-            .get(&inv.member_id)
-            .map(|m| m.slug.clone())
-            .unwrap_or_default();
-        let mut v = invoice_json(inv, &slug);
-        v["lines"] = all_lines
-            .get(&inv.id)
-            .into_iter()
-            .flatten()
-            .map(|l| json!({"module": l.module, "charge": l.charge_code, "meter": l.meter, "quantity": l.quantity, "share": l.share_pct, "amount": euros(l.amount_cents).to_string()}))
-            .collect();
-        out.push(v);
-    }
-    Ok(Json(json!({"period": m.to_string(), "invoices": out})).into_response())
+    let invoices = drafts
+        .iter()
+        .map(|inv| ClosedInvoice {
+            member: members
+                .get(&inv.member_id)
+                .map(|m| m.slug.clone())
+                .unwrap_or_default(),
+            invoice: InvoiceSummary::from(inv),
+            lines: all_lines
+                .get(&inv.id)
+                .into_iter()
+                .flatten()
+                .map(InvoiceLine::from)
+                .collect(),
+        })
+        .collect();
+    Ok(Json(ClosedPeriod {
+        period: m.to_string(),
+        invoices,
+    }))
 }
 
 /// `POST /api/coop/billing/invoices/{id}/approve` (board) → the invoice, with its number
 /// once finalized.
-#[utoipa::path(post, operation_id = "billing_approve", path = "/api/coop/billing/invoices/{id}/approve", tag = "billing", security(("bearer" = [])), params(("id" = String, Path, description = "Facture")), responses((status = 200, description = "Approbation enregistrée ; au quorum, la facture reçoit son numéro"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "billing_approve", path = "/api/coop/billing/invoices/{id}/approve", tag = "billing", security(("bearer" = [])), params(("id" = String, Path, description = "Facture")), responses((status = 200, description = "Approbation enregistrée ; au quorum, la facture reçoit son numéro", body = ApprovedInvoice), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn approve(
     State(ctx): State<AppContext>,
     Path(id): Path<Uuid>,
     access: CoopAccess,
-) -> ApiResult {
+) -> ApiResult<Json<ApprovedInvoice>> {
     let scope = access.authorize("billing.approve", "write").await?;
     let quorum = crate::settings(&ctx)?.quorum;
     let a = service::approve(&ctx.db, scope.coop(), &scope.actor(), id, quorum).await?;
@@ -205,51 +166,49 @@ async fn approve(
         .get(&a.invoice.member_id)
         .map(|m| m.slug.clone())
         .unwrap_or_default();
-    let mut v = invoice_json(&a.invoice, &slug);
-    v["approvals"] = json!(a.approvals);
-    v["quorum"] = json!(a.quorum);
-    Ok(Json(v).into_response())
+    Ok(Json(ApprovedInvoice {
+        member: slug,
+        invoice: InvoiceSummary::from(&a.invoice),
+        approvals: a.approvals,
+        quorum: a.quorum,
+    }))
 }
 
 /// `GET /api/m/{slug}/invoices` (director of that member, board, coop_admin): finalized
 /// invoices and credit notes.
-#[utoipa::path(get, operation_id = "billing_member_invoices", path = "/api/m/{slug}/invoices", tag = "billing", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), responses((status = 200, description = "Les factures émises"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
-async fn member_invoices(State(ctx): State<AppContext>, access: MemberAccess) -> ApiResult {
+#[utoipa::path(get, operation_id = "billing_member_invoices", path = "/api/m/{slug}/invoices", tag = "billing", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), responses((status = 200, description = "Les factures émises", body = Vec<InvoiceSummary>), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
+async fn member_invoices(
+    State(ctx): State<AppContext>,
+    access: MemberAccess,
+) -> ApiResult<Json<Vec<InvoiceSummary>>> {
     let scope = access.authorize("billing.invoices", "read").await?;
-    let list: Vec<Value> = service::invoices_of(&ctx.db, scope.tenant())
-        .await?
-        .iter()
-        .filter(|i| i.status != service::status::DRAFT)
-        .map(|i| {
-            let mut v = invoice_json(i, &scope.member().slug);
-            if let Some(o) = v.as_object_mut() {
-                o.remove("member");
-            }
-            v
-        })
-        .collect();
-    Ok(Json(list).into_response())
+    let all = service::invoices_of(&ctx.db, scope.tenant()).await?;
+    Ok(Json(
+        all.iter()
+            .filter(|i| i.status != service::status::DRAFT)
+            .map(InvoiceSummary::from)
+            .collect(),
+    ))
 }
 
 /// `GET /api/coop/billing/charges`: every version of every charge.
-#[utoipa::path(get, operation_id = "billing_list_charges", path = "/api/coop/billing/charges", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "Les tarifs et leurs versions"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody)))]
-async fn list_charges(State(ctx): State<AppContext>, access: CoopAccess) -> ApiResult {
+#[utoipa::path(get, operation_id = "billing_list_charges", path = "/api/coop/billing/charges", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "Les tarifs et leurs versions", body = Vec<ChargeVersion>), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody)))]
+async fn list_charges(
+    State(ctx): State<AppContext>,
+    access: CoopAccess,
+) -> ApiResult<Json<Vec<ChargeVersion>>> {
     access.authorize("billing.charges", "read").await?;
     let all = charges::all_versions(&ctx.db).await?;
-    let list: Vec<Value> = all
-        .iter()
-        .map(|c| json!({"id": c.id, "module": c.module, "code": c.code, "label": c.label, "kind": c.kind.code(), "effective_from": c.effective_from.to_string(), "active": c.active}))
-        .collect();
-    Ok(Json(list).into_response())
+    Ok(Json(all.iter().map(ChargeVersion::from).collect()))
 }
 
 /// `POST /api/coop/billing/charges` (coop_admin): a new version → 201, or 422 with errors.
-#[utoipa::path(post, operation_id = "billing_create_charge", path = "/api/coop/billing/charges", tag = "billing", security(("bearer" = [])), request_body = ChargeInput, responses((status = 201, description = "Version de tarif créée"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "billing_create_charge", path = "/api/coop/billing/charges", tag = "billing", security(("bearer" = [])), request_body = ChargeInput, responses((status = 201, description = "Version de tarif créée", body = ChargeCreated), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn create_charge(
     State(ctx): State<AppContext>,
     access: CoopAccess,
     Json(input): Json<ChargeInput>,
-) -> ApiResult {
+) -> ApiResult<Created<ChargeCreated>> {
     let scope = access.authorize("billing.charges", "write").await?;
     let c = charges::create_version(
         &ctx.db,
@@ -259,7 +218,7 @@ async fn create_charge(
         &input,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": c.id, "module": c.module, "code": c.code, "effective_from": c.effective_from.to_string()}))).into_response())
+    Ok(created(ChargeCreated::from(&c)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -273,13 +232,13 @@ pub struct CreditNoteBody {
 
 /// `POST /api/coop/billing/invoices/{id}/credit-notes` (coop_admin) → 201 with the draft
 /// credit note (approved by the board like an invoice).
-#[utoipa::path(post, operation_id = "billing_credit_note", path = "/api/coop/billing/invoices/{id}/credit-notes", tag = "billing", security(("bearer" = [])), params(("id" = String, Path, description = "Facture")), request_body = CreditNoteBody, responses((status = 201, description = "Avoir émis"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "billing_credit_note", path = "/api/coop/billing/invoices/{id}/credit-notes", tag = "billing", security(("bearer" = [])), params(("id" = String, Path, description = "Facture")), request_body = CreditNoteBody, responses((status = 201, description = "Avoir émis", body = CreditNote), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn credit_note(
     State(ctx): State<AppContext>,
     Path(id): Path<Uuid>,
     access: CoopAccess,
     Json(body): Json<CreditNoteBody>,
-) -> ApiResult {
+) -> ApiResult<Created<CreditNote>> {
     let scope = access.authorize("billing.invoices", "write").await?;
     let amount = match body.amount.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -304,20 +263,22 @@ async fn credit_note(
         .get(&note.member_id)
         .map(|m| m.slug.clone())
         .unwrap_or_default();
-    let mut v = invoice_json(&note, &slug);
-    v["refers_to"] = json!(note.refers_to);
-    v["kind"] = json!(note.kind);
-    Ok((StatusCode::CREATED, Json(v)).into_response())
+    Ok(created(CreditNote {
+        member: slug,
+        invoice: InvoiceSummary::from(&note),
+        refers_to: note.refers_to,
+        kind: note.kind,
+    }))
 }
 
 /// `POST /api/coop/billing/years/{year}/true-up` (coop_admin) → the drafts of the annual
 /// true-up: complementary invoices and credit notes, for the board.
-#[utoipa::path(post, operation_id = "billing_true_up", path = "/api/coop/billing/years/{year}/true-up", tag = "billing", security(("bearer" = [])), params(("year" = i32, Path, description = "L’exercice")), responses((status = 200, description = "Régularisation annuelle"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "billing_true_up", path = "/api/coop/billing/years/{year}/true-up", tag = "billing", security(("bearer" = [])), params(("year" = i32, Path, description = "L’exercice")), responses((status = 200, description = "Régularisation annuelle", body = TrueUp), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn true_up(
     State(ctx): State<AppContext>,
     Path(year): Path<i32>,
     access: CoopAccess,
-) -> ApiResult {
+) -> ApiResult<Json<TrueUp>> {
     let scope = access.authorize("billing.close", "write").await?;
     let drafts = crate::adjust::true_up(
         &ctx.db,
@@ -328,25 +289,22 @@ async fn true_up(
     )
     .await?;
     let members = service::members_by_id(&ctx.db).await?;
-    let out: Vec<Value> = drafts
+    let drafts = drafts
         .iter()
-        .map(|d| {
-            let mut v = invoice_json(
-                d,
-                &members
-                    .get(&d.member_id)
-                    .map(|m| m.slug.clone())
-                    .unwrap_or_default(),
-            );
-            v["kind"] = json!(d.kind);
-            v
+        .map(|d| KindedInvoice {
+            member: members
+                .get(&d.member_id)
+                .map(|m| m.slug.clone())
+                .unwrap_or_default(),
+            invoice: InvoiceSummary::from(d),
+            kind: d.kind.clone(),
         })
         .collect();
-    Ok(Json(json!({"year": year, "drafts": out})).into_response())
+    Ok(Json(TrueUp { year, drafts }))
 }
 
 /// `GET /api/m/{slug}/invoices/{number}.pdf` and `.xml` (the EN 16931 CII data).
-#[utoipa::path(get, operation_id = "billing_member_invoice_file", path = "/api/m/{slug}/invoices/{file}", tag = "billing", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("file" = String, Path, description = "NUMÉRO.pdf ou NUMÉRO.xml")), responses((status = 200, description = "La facture : `NUMÉRO.pdf` (Factur-X) ou `NUMÉRO.xml` (CII)"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "billing_member_invoice_file", path = "/api/m/{slug}/invoices/{file}", tag = "billing", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("file" = String, Path, description = "NUMÉRO.pdf ou NUMÉRO.xml")), responses((status = 200, description = "La facture : `NUMÉRO.pdf` (Factur-X) ou `NUMÉRO.xml` (CII)", content(("application/pdf"), ("application/xml"))), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn member_invoice_file(
     State(ctx): State<AppContext>,
     Path((_slug, file)): Path<(String, String)>,

@@ -1,13 +1,15 @@
-//! `/api/m/{slug}/hr/…`: the same rules as the pages, in JSON.
+//! `/api/m/{slug}/hr/…`: the same rules as the pages, in JSON. Each handler answers
+//! with a type of [`bodies`], named in its `#[utoipa::path]`.
+mod bodies;
+
 use axum::{
     Json,
     extract::{DefaultBodyLimit, Multipart, Path, Query, State},
-    http::StatusCode,
-    response::IntoResponse,
     routing::{get, post},
 };
 use loco_rs::{app::AppContext, controller::Routes};
 use mutualis_core::{
+    api::{Created, created},
     error::AppError,
     error::ErrorBody,
     scope::MemberAccess,
@@ -15,18 +17,18 @@ use mutualis_core::{
     web::error::ApiResult,
     web::page::{XLSX, download},
 };
-use rust_decimal::Decimal;
 use serde::Deserialize;
-use serde_json::{Value, json};
 use uuid::Uuid;
 
+use self::bodies::{
+    AccrualRun, ContractHistory, ContractVersion, ContractVersionCreated, Employee,
+    EmployeeCreated, Import, ImportConfirmed, LeaveAccount, LeaveBalance, LeaveMovement,
+    LeaveRequest, RegisterBody,
+};
 use crate::{
     contracts::{self, ContractInput},
     employees::{self, EmployeeInput},
-    entities::{hr_contracts, hr_employees, hr_imports, hr_leave_requests},
-    import,
-    leave::days,
-    ledger, nir,
+    import, ledger,
     register::{self, RegisterQuery},
 };
 
@@ -78,56 +80,39 @@ pub fn routes() -> Routes {
         .add("/register", get(register_json))
 }
 
-fn employee_json(e: &hr_employees::Model, full_nir: bool) -> Value {
-    json!({
-        "id": e.id,
-        "matricule": e.matricule,
-        "first_name": e.first_name,
-        "last_name": e.last_name,
-        "sex": e.sex,
-        "birth_date": e.birth_date,
-        "nationality": e.nationality,
-        "nir": if full_nir { e.nir.clone() } else { nir::masked(&e.nir) },
-        "entry_date": e.entry_date,
-        "exit_date": e.exit_date,
-    })
-}
-
 /// `POST /api/m/{slug}/hr/employees` → 201 `{"id"}` or 422 `{"errors": [{"field", "message"}]}`.
-#[utoipa::path(post, operation_id = "hr_create", path = "/api/m/{slug}/hr/employees", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body = EmployeeInput, responses((status = 201, description = "Salarié créé `{\"id\"}`"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "hr_create", path = "/api/m/{slug}/hr/employees", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body = EmployeeInput, responses((status = 201, description = "Salarié créé `{\"id\"}`", body = EmployeeCreated), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn create(
     State(ctx): State<AppContext>,
     access: MemberAccess,
     Json(input): Json<EmployeeInput>,
-) -> ApiResult {
+) -> ApiResult<Created<EmployeeCreated>> {
     let scope = access.authorize("hr.employees", "write").await?;
     let e = employees::create(&ctx.db, &scope, &input).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": e.id}))).into_response())
+    Ok(created(EmployeeCreated { id: e.id }))
 }
 
 /// `GET /api/m/{slug}/hr/employees` (NIR masked).
-#[utoipa::path(get, operation_id = "hr_list", path = "/api/m/{slug}/hr/employees", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), responses((status = 200, description = "Les salariés (NIR masqué)"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
-async fn list(State(ctx): State<AppContext>, access: MemberAccess) -> ApiResult {
+#[utoipa::path(get, operation_id = "hr_list", path = "/api/m/{slug}/hr/employees", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), responses((status = 200, description = "Les salariés (NIR masqué)", body = Vec<Employee>), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
+async fn list(
+    State(ctx): State<AppContext>,
+    access: MemberAccess,
+) -> ApiResult<Json<Vec<Employee>>> {
     let scope = access.authorize("hr.employees", "read").await?;
     let all = employees::list(&ctx.db, &scope).await?;
-    Ok(Json(
-        all.iter()
-            .map(|e| employee_json(e, false))
-            .collect::<Vec<_>>(),
-    )
-    .into_response())
+    Ok(Json(all.iter().map(|e| Employee::of(e, false)).collect()))
 }
 
 /// `GET /api/m/{slug}/hr/employees/{id}` (full NIR; the view is audited).
-#[utoipa::path(get, operation_id = "hr_one", path = "/api/m/{slug}/hr/employees/{id}", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), responses((status = 200, description = "Le salarié (NIR complet ; consultation journalisée)"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "hr_one", path = "/api/m/{slug}/hr/employees/{id}", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), responses((status = 200, description = "Le salarié (NIR complet ; consultation journalisée)", body = Employee), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn one(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
-) -> ApiResult {
+) -> ApiResult<Json<Employee>> {
     let scope = access.authorize("hr.employees", "read").await?;
     let e = employees::record(&ctx.db, &scope, id).await?;
-    Ok(Json(employee_json(&e, true)).into_response())
+    Ok(Json(Employee::of(&e, true)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -140,123 +125,81 @@ struct ExitBody {
 
 /// `POST /api/m/{slug}/hr/employees/{id}/exit` `{"exit_date", "reason"}`: the exit date,
 /// and running contracts end that day (new versions).
-#[utoipa::path(post, operation_id = "hr_exit", path = "/api/m/{slug}/hr/employees/{id}/exit", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), request_body = ExitBody, responses((status = 200, description = "Sortie enregistrée ; les contrats en cours prennent fin"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "hr_exit", path = "/api/m/{slug}/hr/employees/{id}/exit", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), request_body = ExitBody, responses((status = 200, description = "Sortie enregistrée ; les contrats en cours prennent fin", body = Employee), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn exit(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
     Json(body): Json<ExitBody>,
-) -> ApiResult {
+) -> ApiResult<Json<Employee>> {
     let scope = access.authorize("hr.employees", "write").await?;
     let e = employees::record_exit(&ctx.db, &scope, id, &body.exit_date, &body.reason).await?;
-    Ok(Json(employee_json(&e, false)).into_response())
-}
-
-fn version_json(v: &hr_contracts::Model) -> Value {
-    json!({
-        "id": v.id, "contract_id": v.contract_id, "version": v.version, "valid_from": v.valid_from,
-        "kind": v.kind, "start_date": v.start_date, "end_date": v.end_date, "cdd_reason": v.cdd_reason,
-        "trial_end": v.trial_end, "weekly_hours": v.weekly_hours, "agreement": v.agreement,
-        "position": v.position, "qualification": v.qualification, "coefficient": v.coefficient,
-        "step": v.step, "quarterly_leave": v.quarterly_leave, "reason": v.reason,
-        "created_by": v.created_by, "created_at": v.created_at,
-    })
+    Ok(Json(Employee::of(&e, false)))
 }
 
 /// `GET /api/m/{slug}/hr/employees/{id}/contracts`: each contract with its versions.
-#[utoipa::path(get, operation_id = "hr_employee_contracts", path = "/api/m/{slug}/hr/employees/{id}/contracts", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), responses((status = 200, description = "Les contrats et leurs versions"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "hr_employee_contracts", path = "/api/m/{slug}/hr/employees/{id}/contracts", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), responses((status = 200, description = "Les contrats et leurs versions", body = Vec<ContractHistory>), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn employee_contracts(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
-) -> ApiResult {
+) -> ApiResult<Json<Vec<ContractHistory>>> {
     let scope = access.authorize("hr.contracts", "read").await?;
     let cs = contracts::of_employee(&ctx.db, &scope, id).await?;
-    let out: Vec<Value> = cs
-        .iter()
-        .map(|c| {
-            json!({
-                "contract_id": c.versions.first().map(|v| v.contract_id),
-                "versions": c.versions.iter().map(version_json).collect::<Vec<_>>(),
+    Ok(Json(
+        cs.iter()
+            .map(|c| ContractHistory {
+                contract_id: c.versions.first().map(|v| v.contract_id),
+                versions: c.versions.iter().map(ContractVersion::from).collect(),
             })
-        })
-        .collect();
-    Ok(Json(out).into_response())
+            .collect(),
+    ))
 }
 
 /// `POST /api/m/{slug}/hr/employees/{id}/contracts` → 201 `{"contract_id", "id", "version"}`.
-#[utoipa::path(post, operation_id = "hr_create_contract", path = "/api/m/{slug}/hr/employees/{id}/contracts", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), request_body = ContractInput, responses((status = 201, description = "Contrat créé `{\"contract_id\"}`"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "hr_create_contract", path = "/api/m/{slug}/hr/employees/{id}/contracts", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), request_body = ContractInput, responses((status = 201, description = "Contrat créé `{\"contract_id\"}`", body = ContractVersionCreated), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn create_contract(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
     Json(input): Json<ContractInput>,
-) -> ApiResult {
+) -> ApiResult<Created<ContractVersionCreated>> {
     let scope = access.authorize("hr.contracts", "write").await?;
     let v = contracts::create(&ctx.db, &scope, id, &input).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"contract_id": v.contract_id, "id": v.id, "version": v.version})),
-    )
-        .into_response())
+    Ok(created(ContractVersionCreated::from(&v)))
 }
 
 /// `POST /api/m/{slug}/hr/contracts/{contract_id}/versions`: an amendment (the full new
 /// terms, `valid_from` and `reason`) → 201 `{"contract_id", "id", "version"}`.
-#[utoipa::path(post, operation_id = "hr_amend_contract", path = "/api/m/{slug}/hr/contracts/{id}/versions", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Contrat")), request_body = ContractInput, responses((status = 201, description = "Avenant enregistré (nouvelle version)"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "hr_amend_contract", path = "/api/m/{slug}/hr/contracts/{id}/versions", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Contrat")), request_body = ContractInput, responses((status = 201, description = "Avenant enregistré (nouvelle version)", body = ContractVersionCreated), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn amend_contract(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
     Json(input): Json<ContractInput>,
-) -> ApiResult {
+) -> ApiResult<Created<ContractVersionCreated>> {
     let scope = access.authorize("hr.contracts", "write").await?;
     let v = contracts::amend(&ctx.db, &scope, id, &input).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"contract_id": v.contract_id, "id": v.id, "version": v.version})),
-    )
-        .into_response())
-}
-
-fn dec(d: Decimal) -> String {
-    d.normalize().to_string()
+    Ok(created(ContractVersionCreated::from(&v)))
 }
 
 /// `GET /api/m/{slug}/hr/employees/{id}/leave`: balances by type and period, and the
 /// ledger's movements.
-#[utoipa::path(get, operation_id = "hr_employee_leave", path = "/api/m/{slug}/hr/employees/{id}/leave", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), responses((status = 200, description = "Soldes et mouvements de congés"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "hr_employee_leave", path = "/api/m/{slug}/hr/employees/{id}/leave", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), responses((status = 200, description = "Soldes et mouvements de congés", body = LeaveAccount), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn employee_leave(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
-) -> ApiResult {
+) -> ApiResult<Json<LeaveAccount>> {
     let scope = access.authorize("hr.leave", "read").await?;
     let entries = ledger::entries(&ctx.db, &scope, id).await?;
-    let balances: Vec<Value> = ledger::balances_of(&entries)
-        .iter()
-        .map(|b| {
-            json!({"leave_type": b.leave_type, "period": b.period, "accrued": dec(b.accrued),
-                   "taken": dec(b.taken), "adjusted": dec(b.adjusted), "expired": dec(b.expired),
-                   "carried_over": dec(b.carried), "balance": dec(b.balance)})
-        })
-        .collect();
-    let movements: Vec<Value> = entries
-        .iter()
-        .map(|e| {
-            json!({"id": e.id, "leave_type": e.leave_type, "kind": e.kind, "days": dec(days(e.days_micros)),
-                   "period": e.period, "effective_date": e.effective_date, "note": e.note,
-                   "request_id": e.request_id, "created_by": e.created_by, "created_at": e.created_at})
-        })
-        .collect();
-    Ok(Json(json!({"balances": balances, "entries": movements})).into_response())
-}
-
-fn request_json(r: &hr_leave_requests::Model) -> Value {
-    json!({"id": r.id, "employee_id": r.employee_id, "leave_type": r.leave_type,
-           "start_date": r.start_date, "end_date": r.end_date, "days": dec(days(r.days_micros)),
-           "status": r.status, "comment": r.comment, "requested_by": r.requested_by,
-           "decided_by": r.decided_by, "decided_at": r.decided_at, "decision_note": r.decision_note})
+    Ok(Json(LeaveAccount {
+        balances: ledger::balances_of(&entries)
+            .iter()
+            .map(LeaveBalance::from)
+            .collect(),
+        entries: entries.iter().map(LeaveMovement::from).collect(),
+    }))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -269,15 +212,15 @@ struct NewRequest {
 /// `POST /api/m/{slug}/hr/leave/requests` `{"employee_id", "leave_type", "start_date",
 /// "end_date", "comment"}` → 201 with the request (`pending`, or `approved` for an
 /// absence recorded by HR).
-#[utoipa::path(post, operation_id = "hr_create_request", path = "/api/m/{slug}/hr/leave/requests", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body = NewRequest, responses((status = 201, description = "Demande créée"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "hr_create_request", path = "/api/m/{slug}/hr/leave/requests", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body = NewRequest, responses((status = 201, description = "Demande créée", body = LeaveRequest), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn create_request(
     State(ctx): State<AppContext>,
     access: MemberAccess,
     Json(body): Json<NewRequest>,
-) -> ApiResult {
+) -> ApiResult<Created<LeaveRequest>> {
     let scope = access.authorize("hr.leave", "write").await?;
     let r = ledger::request(&ctx.db, &scope, body.employee_id, &body.input, false).await?;
-    Ok((StatusCode::CREATED, Json(request_json(&r))).into_response())
+    Ok(created(LeaveRequest::from(&r)))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -288,21 +231,20 @@ struct RequestFilter {
 }
 
 /// `GET /api/m/{slug}/hr/leave/requests?employee_id=&status=`
-#[utoipa::path(get, operation_id = "hr_leave_requests", path = "/api/m/{slug}/hr/leave/requests", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), RequestFilter), responses((status = 200, description = "Les demandes d’absence"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "hr_leave_requests", path = "/api/m/{slug}/hr/leave/requests", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), RequestFilter), responses((status = 200, description = "Les demandes d’absence", body = Vec<LeaveRequest>), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn leave_requests(
     State(ctx): State<AppContext>,
     Query(f): Query<RequestFilter>,
     access: MemberAccess,
-) -> ApiResult {
+) -> ApiResult<Json<Vec<LeaveRequest>>> {
     let scope = access.authorize("hr.leave", "read").await?;
     let all = ledger::requests(&ctx.db, &scope, f.employee_id).await?;
     Ok(Json(
         all.iter()
             .filter(|r| f.status.as_ref().is_none_or(|s| *s == r.status))
-            .map(request_json)
-            .collect::<Vec<_>>(),
-    )
-    .into_response())
+            .map(LeaveRequest::from)
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -317,46 +259,46 @@ async fn decide(
     id: Uuid,
     approve: bool,
     body: Option<Json<Decision>>,
-) -> ApiResult {
+) -> ApiResult<Json<LeaveRequest>> {
     let scope = access.authorize("hr.leave_approve", "write").await?;
     let note = body.map(|b| b.0.note).unwrap_or_default();
     let r = ledger::decide(&ctx.db, &scope, id, approve, &note).await?;
-    Ok(Json(request_json(&r)).into_response())
+    Ok(Json(LeaveRequest::from(&r)))
 }
 
 /// `POST /api/m/{slug}/hr/leave/requests/{id}/approve` (director).
-#[utoipa::path(post, operation_id = "hr_approve", path = "/api/m/{slug}/hr/leave/requests/{id}/approve", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Demande")), request_body = Option<Decision>, responses((status = 200, description = "Demande acceptée"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "hr_approve", path = "/api/m/{slug}/hr/leave/requests/{id}/approve", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Demande")), request_body = Option<Decision>, responses((status = 200, description = "Demande acceptée", body = LeaveRequest), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn approve(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
     body: Option<Json<Decision>>,
-) -> ApiResult {
+) -> ApiResult<Json<LeaveRequest>> {
     decide(&ctx, access, id, true, body).await
 }
 
 /// `POST /api/m/{slug}/hr/leave/requests/{id}/refuse` (director).
-#[utoipa::path(post, operation_id = "hr_refuse", path = "/api/m/{slug}/hr/leave/requests/{id}/refuse", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Demande")), request_body = Option<Decision>, responses((status = 200, description = "Demande refusée"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "hr_refuse", path = "/api/m/{slug}/hr/leave/requests/{id}/refuse", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Demande")), request_body = Option<Decision>, responses((status = 200, description = "Demande refusée", body = LeaveRequest), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn refuse(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
     body: Option<Json<Decision>>,
-) -> ApiResult {
+) -> ApiResult<Json<LeaveRequest>> {
     decide(&ctx, access, id, false, body).await
 }
 
 /// `POST /api/m/{slug}/hr/leave/requests/{id}/cancel` (HR): a pending request ends, an
 /// approved one is given back to the balance.
-#[utoipa::path(post, operation_id = "hr_cancel", path = "/api/m/{slug}/hr/leave/requests/{id}/cancel", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Demande")), responses((status = 200, description = "Demande annulée"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "hr_cancel", path = "/api/m/{slug}/hr/leave/requests/{id}/cancel", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Demande")), responses((status = 200, description = "Demande annulée", body = LeaveRequest), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn cancel(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
-) -> ApiResult {
+) -> ApiResult<Json<LeaveRequest>> {
     let scope = access.authorize("hr.leave", "write").await?;
     let r = ledger::cancel(&ctx.db, &scope, id, None).await?;
-    Ok(Json(request_json(&r)).into_response())
+    Ok(Json(LeaveRequest::from(&r)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -366,16 +308,16 @@ struct AccrualBody {
 
 /// `POST /api/m/{slug}/hr/leave/accruals` `{"month": "YYYY-MM"}`: runs the month's
 /// accrual for this member (idempotent) → the report.
-#[utoipa::path(post, operation_id = "hr_run_accruals", path = "/api/m/{slug}/hr/leave/accruals", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body = AccrualBody, responses((status = 200, description = "Le rapport d’acquisition du mois (idempotent)"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "hr_run_accruals", path = "/api/m/{slug}/hr/leave/accruals", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body = AccrualBody, responses((status = 200, description = "Le rapport d’acquisition du mois (idempotent)", body = AccrualRun), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn run_accruals(
     State(ctx): State<AppContext>,
     access: MemberAccess,
     Json(body): Json<AccrualBody>,
-) -> ApiResult {
+) -> ApiResult<Json<AccrualRun>> {
     let scope = access.authorize("hr.leave", "write").await?;
     let month = Month::parse(&body.month)?;
     let r = ledger::run_accruals(&ctx.db, scope.tenant(), month, &scope.actor()).await?;
-    Ok(Json(json!({"month": r.month, "employees": r.employees, "entries": r.entries, "days": dec(r.days)})).into_response())
+    Ok(Json(AccrualRun::from(r)))
 }
 
 /// Reads the `file` part of a multipart upload: (file name, bytes, other text fields).
@@ -417,33 +359,30 @@ pub async fn read_upload(
     }
 }
 
-fn import_json(i: &hr_imports::Model) -> Value {
-    json!({
-        "id": i.id, "rows": i.rows, "valid": i.valid, "errors": import::errors_of(i),
-        "status": i.status, "imported": i.imported, "filename": i.filename,
-    })
-}
-
 /// `POST /api/m/{slug}/hr/imports` (multipart `file`) → 201 `{"id", "rows", "valid",
 /// "errors": [{"row", "column", "message"}]}`; nothing is imported before the confirm.
-#[utoipa::path(post, operation_id = "hr_upload", path = "/api/m/{slug}/hr/imports", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body(content = String, content_type = "multipart/form-data", description = "Champ `file` : xlsx, xls, ods ou csv"), responses((status = 201, description = "Import analysé : rapport ligne par ligne, rien n’est encore écrit"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
-async fn upload(State(ctx): State<AppContext>, access: MemberAccess, mp: Multipart) -> ApiResult {
+#[utoipa::path(post, operation_id = "hr_upload", path = "/api/m/{slug}/hr/imports", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body(content = String, content_type = "multipart/form-data", description = "Champ `file` : xlsx, xls, ods ou csv"), responses((status = 201, description = "Import analysé : rapport ligne par ligne, rien n’est encore écrit", body = Import), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
+async fn upload(
+    State(ctx): State<AppContext>,
+    access: MemberAccess,
+    mp: Multipart,
+) -> ApiResult<Created<Import>> {
     let scope = access.authorize("hr.imports", "write").await?;
     let (name, bytes, _) = read_upload(mp).await?;
     let i = import::stage(&ctx.db, &scope, &name, &bytes).await?;
-    Ok((StatusCode::CREATED, Json(import_json(&i))).into_response())
+    Ok(created(Import::from(&i)))
 }
 
 /// `GET /api/m/{slug}/hr/imports/{id}`: the staged import and its report.
-#[utoipa::path(get, operation_id = "hr_import_status", path = "/api/m/{slug}/hr/imports/{id}", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Import")), responses((status = 200, description = "L’import et son rapport"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "hr_import_status", path = "/api/m/{slug}/hr/imports/{id}", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Import")), responses((status = 200, description = "L’import et son rapport", body = Import), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn import_status(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
-) -> ApiResult {
+) -> ApiResult<Json<Import>> {
     let scope = access.authorize("hr.imports", "read").await?;
     let i = import::get(&ctx.db, &scope, id).await?;
-    Ok(Json(import_json(&i)).into_response())
+    Ok(Json(Import::from(&i)))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
@@ -455,18 +394,22 @@ struct ConfirmQuery {
 
 /// `POST /api/m/{slug}/hr/imports/{id}/confirm[?strict=true]` (or body `{"strict": true}`)
 /// → `{"id", "imported", "status"}`; in strict mode a file with errors imports nothing (422).
-#[utoipa::path(post, operation_id = "hr_confirm", path = "/api/m/{slug}/hr/imports/{id}/confirm", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Import"), ConfirmQuery), request_body = Option<ConfirmQuery>, responses((status = 200, description = "Lignes valides importées `{\"id\", \"imported\", \"status\"}`"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "hr_confirm", path = "/api/m/{slug}/hr/imports/{id}/confirm", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Import"), ConfirmQuery), request_body = Option<ConfirmQuery>, responses((status = 200, description = "Lignes valides importées `{\"id\", \"imported\", \"status\"}`", body = ImportConfirmed), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody), (status = 409, description = "En conflit avec l’état actuel", body = ErrorBody)))]
 async fn confirm(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     Query(q): Query<ConfirmQuery>,
     access: MemberAccess,
     body: Option<Json<ConfirmQuery>>,
-) -> ApiResult {
+) -> ApiResult<Json<ImportConfirmed>> {
     let scope = access.authorize("hr.imports", "write").await?;
     let strict = q.strict.or(body.and_then(|b| b.0.strict)).unwrap_or(false);
     let i = import::confirm(&ctx.db, &scope, id, strict).await?;
-    Ok(Json(json!({"id": i.id, "imported": i.imported, "status": i.status})).into_response())
+    Ok(Json(ImportConfirmed {
+        id: i.id,
+        imported: i.imported,
+        status: i.status,
+    }))
 }
 
 /// `GET /api/m/{slug}/hr/imports/template.xlsx`
@@ -510,24 +453,16 @@ async fn register_xlsx(
 }
 
 /// `GET /api/m/{slug}/hr/register?date=`: the register's lines in JSON.
-#[utoipa::path(get, operation_id = "hr_register_json", path = "/api/m/{slug}/hr/register", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), RegisterQuery), responses((status = 200, description = "Le registre unique du personnel"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "hr_register_json", path = "/api/m/{slug}/hr/register", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), RegisterQuery), responses((status = 200, description = "Le registre unique du personnel", body = RegisterBody), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn register_json(
     State(ctx): State<AppContext>,
     Query(q): Query<RegisterQuery>,
     access: MemberAccess,
-) -> ApiResult {
+) -> ApiResult<Json<RegisterBody>> {
     let scope = access.authorize("hr.register", "read").await?;
     let r = register::for_query(&ctx.db, &scope, &q).await?;
-    let lines: Vec<Value> = r
-        .lines
-        .iter()
-        .map(|l| {
-            json!({"matricule": l.matricule, "last_name": l.last_name, "first_name": l.first_name,
-                   "nationality": l.nationality, "birth_date": l.birth_date, "sex": l.sex, "job": l.job,
-                   "qualification": l.qualification, "entry_date": l.entry_date, "exit_date": l.exit_date,
-                   "permit": l.permit, "mentions": l.mentions,
-                   "without_contract": l.without_contract})
-        })
-        .collect();
-    Ok(Json(json!({"date": r.at, "lines": lines})).into_response())
+    Ok(Json(RegisterBody {
+        date: r.at,
+        lines: r.lines,
+    }))
 }

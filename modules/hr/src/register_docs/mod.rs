@@ -16,8 +16,8 @@ use mutualis_core::{
     time::fr_date,
 };
 
-/// One line of the register: one employee.
-#[derive(Debug, Clone, PartialEq)]
+/// One line of the register: one employee (also a line of `GET /api/m/{slug}/hr/register`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct RegisterLine {
     pub matricule: String,
     pub last_name: String,
@@ -31,8 +31,10 @@ pub struct RegisterLine {
     /// The qualification; may be empty.
     pub qualification: String,
     pub entry_date: NaiveDate,
+    #[schema(required = true)]
     pub exit_date: Option<NaiveDate>,
     /// The work permit of a foreign worker, "type n° number", already formatted.
+    #[schema(required = true)]
     pub permit: Option<String>,
     /// Mentions required by D1221-23, already in French: e.g. "CDD", "Temps partiel
     /// (50 %)", "Apprenti", "Contrat aidé", "Intérimaire — agence X".
