@@ -20,6 +20,7 @@ pub mod module;
 pub mod money;
 pub mod scope;
 pub mod seed;
+pub mod served;
 pub mod team;
 pub mod tenant;
 pub mod time;

@@ -486,6 +486,14 @@ pub async fn update_member<C: ConnectionTrait + TransactionTrait>(
     Ok(updated)
 }
 
+/// Finds a member by id.
+///
+/// # Errors
+/// Database errors.
+pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: i64) -> AppResult<Option<members::Model>> {
+    Ok(members::Entity::find_by_id(id).one(db).await?)
+}
+
 /// Finds a member by slug.
 ///
 /// # Errors

@@ -29,7 +29,7 @@ pub struct Tenant {
 }
 
 impl Tenant {
-    /// Made by `Scope`/`CoopScope` only.
+    /// Made by `Scope`/`CoopScope`/`ServedScope` only.
     pub(crate) const fn authorized(member_id: i64) -> Self {
         Self { member_id }
     }
@@ -255,6 +255,23 @@ pub trait CoopOwned: EntityTrait {
     #[must_use]
     fn find_coop(_coop: Coop) -> Select<Self> {
         Self::find()
+    }
+
+    /// Updates a cooperative row.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn update_coop<A, C>(
+        _coop: Coop,
+        row: A,
+        db: &C,
+    ) -> impl Future<Output = Result<Self::Model, DbErr>> + Send
+    where
+        A: ActiveModelTrait<Entity = Self> + sea_orm::ActiveModelBehavior + Send,
+        Self::Model: IntoActiveModel<A>,
+        C: ConnectionTrait,
+    {
+        async move { row.update(db).await }
     }
 
     /// Inserts a cooperative row.

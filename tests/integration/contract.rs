@@ -261,6 +261,8 @@ impl Contract {
         let mut req = match method {
             "GET" => server.get(path),
             "POST" => server.post(path),
+            "PUT" => server.put(path),
+            "DELETE" => server.delete(path),
             other => panic!("{other}"),
         };
         if let Some((name, value)) = auth {

@@ -303,8 +303,16 @@ async fn real_answers_match_the_schemas_the_document_declares() {
         let member = json!({"name": "Les Glycines", "slug": "glycines",
             "siren": mutualis_core::seed::luhn_complete("41234567"), "address": "2 rue des Glycines, 45000 Orléans",
             "finess": "", "vat_status": "exempt", "billing_email": "compta@glycines.example"});
-        let (s, v) = c.call(&server, "POST", "/api/coop/members", bearer(&admin), Some(member)).await;
+        let (s, v) = c.call(&server, "POST", "/api/coop/members", bearer(&admin), Some(member.clone())).await;
         assert_eq!(s, 201, "{v}");
+        let (_, v) = c.call(&server, "GET", "/api/coop/members/glycines", bearer(&admin), None).await;
+        assert_eq!(v["billing_email"], "compta@glycines.example");
+        let mut edited = member.clone();
+        edited["billing_email"] = json!("tresorerie@glycines.example");
+        let (s, v) = c.call(&server, "PUT", "/api/coop/members/glycines", bearer(&admin), Some(edited)).await;
+        assert_eq!((s, v["billing_email"].as_str()), (200, Some("tresorerie@glycines.example")), "{v}");
+        let (s, _) = c.call(&server, "PUT", "/api/coop/members/glycines", bearer(&admin), Some(json!({"name": ""}))).await;
+        assert_eq!(s, 422);
         let sub = json!({"module": "hr", "start_date": today.to_string()});
         let (s, v) = c.call(&server, "POST", "/api/coop/members/glycines/subscriptions", bearer(&admin), Some(sub)).await;
         assert_eq!(s, 201, "{v}");
@@ -325,7 +333,12 @@ async fn real_answers_match_the_schemas_the_document_declares() {
         let (_, list) = c.call(&server, "GET", "/api/m/tilleuls/hr/employees", bearer(&rh), None).await;
         let (_, v) = c.call(&server, "GET", &format!("/api/m/tilleuls/hr/employees/{e}"), bearer(&rh), None).await;
         assert_eq!(v["nir"].as_str().unwrap().len(), 15);
-        kept.push(("GET", format!("/api/m/tilleuls/hr/employees/{e}"), v));
+        kept.push(("GET", format!("/api/m/tilleuls/hr/employees/{e}"), v.clone()));
+        let mut fix = v.clone();
+        fix["address"] = json!("3 rue des Lilas\n37000 Tours");
+        fix["establishment"] = json!("");
+        let (s, v) = c.call(&server, "PUT", &format!("/api/m/tilleuls/hr/employees/{e}"), bearer(&rh), Some(fix)).await;
+        assert_eq!((s, v["address"].as_str()), (200, Some("3 rue des Lilas\n37000 Tours")), "{v}");
         let (s, _) = c.call(&server, "GET", &format!("/api/m/tilleuls/hr/employees/{}", uuid::Uuid::now_v7()), bearer(&rh), None).await;
         assert_eq!(s, 404);
         let cdi = json!({"kind": "CDI", "start_date": "2024-09-01", "weekly_hours": "35", "agreement": "CCN 66",

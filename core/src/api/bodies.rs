@@ -107,6 +107,34 @@ pub struct ApiKeyCreated {
     pub key: String,
 }
 
+/// A member's details (`GET`/`PUT /api/coop/members/{slug}`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberDetails {
+    pub slug: String,
+    pub name: String,
+    pub siren: String,
+    pub address: String,
+    #[schema(required = true)]
+    pub finess: Option<String>,
+    /// `exempt` or `liable`.
+    pub vat_status: String,
+    pub billing_email: String,
+}
+
+impl From<crate::entities::members::Model> for MemberDetails {
+    fn from(m: crate::entities::members::Model) -> Self {
+        Self {
+            slug: m.slug,
+            name: m.name,
+            siren: m.siren,
+            address: m.address,
+            finess: m.finess,
+            vat_status: m.vat_status,
+            billing_email: m.billing_email,
+        }
+    }
+}
+
 /// A member in the cooperative's list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MemberSummary {

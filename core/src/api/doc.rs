@@ -44,6 +44,8 @@ use crate::{
         super::create_api_key,
         super::list_members,
         super::create_member,
+        super::one_member,
+        super::update_member,
         super::subscribe,
     ),
     components(schemas(ErrorBody, FieldError)),

@@ -18,8 +18,8 @@ use sea_orm::{ActiveModelTrait, Set};
 use serde::Deserialize;
 
 use self::bodies::{
-    ApiKeyCreated, Me, MeUser, MemberCreated, MemberRoles, MemberSummary, MemberUsage, MeterInfo,
-    ModuleStatus, SubscriptionCreated, Token,
+    ApiKeyCreated, Me, MeUser, MemberCreated, MemberDetails, MemberRoles, MemberSummary,
+    MemberUsage, MeterInfo, ModuleStatus, SubscriptionCreated, Token,
 };
 pub use self::schema::{Created, created};
 use crate::{
@@ -47,6 +47,7 @@ pub fn routes() -> Routes {
         .add("/m/{slug}/modules/{module}", get(module_status))
         .add("/coop/api-keys", post(create_api_key))
         .add("/coop/members", get(list_members).post(create_member))
+        .add("/coop/members/{slug}", get(one_member).put(update_member))
         .add("/coop/members/{slug}/subscriptions", post(subscribe))
 }
 
@@ -269,6 +270,37 @@ async fn create_member(
         slug: m.slug,
         name: m.name,
     }))
+}
+
+/// `GET /api/coop/members/{slug}`
+#[utoipa::path(get, path = "/api/coop/members/{slug}", tag = "coop", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), responses((status = 200, description = "L’adhérent", body = MemberDetails), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé", body = ErrorBody), (status = 404, description = "Introuvable", body = ErrorBody)))]
+async fn one_member(
+    State(ctx): State<AppContext>,
+    Path(slug): Path<String>,
+    access: CoopAccess,
+) -> ApiResult<Json<MemberDetails>> {
+    access.authorize("coop.members", "read").await?;
+    let m = member::find_by_slug(&ctx.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(MemberDetails::from(m)))
+}
+
+/// `PUT /api/coop/members/{slug}`: edits the member's details (the slug stays: the body's
+/// is ignored); 422 naming each invalid field.
+#[utoipa::path(put, path = "/api/coop/members/{slug}", tag = "coop", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body = MemberInput, responses((status = 200, description = "L’adhérent modifié (modification journalisée)", body = MemberDetails), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé", body = ErrorBody), (status = 404, description = "Introuvable", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
+async fn update_member(
+    State(ctx): State<AppContext>,
+    Path(slug): Path<String>,
+    access: CoopAccess,
+    Json(body): Json<MemberInput>,
+) -> ApiResult<Json<MemberDetails>> {
+    let scope = access.authorize("coop.members", "write").await?;
+    let m = member::find_by_slug(&ctx.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let m = member::update_member(&ctx.db, &scope.actor(), &m, &body).await?;
+    Ok(Json(MemberDetails::from(m)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -55,3 +55,13 @@ pub type Created<T> = (StatusCode, Json<T>);
 pub fn created<T>(body: T) -> Created<T> {
     (StatusCode::CREATED, Json(body))
 }
+
+/// Reads a text field of a request body where `null` means empty: what a client sends
+/// back after a `GET` (`"email": null`) is read as it was written.
+///
+/// # Errors
+/// When the value is neither a string nor null.
+pub fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let v: Option<String> = serde::Deserialize::deserialize(d)?;
+    Ok(v.unwrap_or_default())
+}

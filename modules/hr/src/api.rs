@@ -22,8 +22,8 @@ use uuid::Uuid;
 
 use self::bodies::{
     AccrualRun, ContractHistory, ContractVersion, ContractVersionCreated, Employee,
-    EmployeeCreated, Import, ImportConfirmed, LeaveAccount, LeaveBalance, LeaveMovement,
-    LeaveRequest, RegisterBody,
+    EmployeeCreated, EmployeeRecord, Import, ImportConfirmed, LeaveAccount, LeaveBalance,
+    LeaveMovement, LeaveRequest, RegisterBody,
 };
 use crate::{
     contracts::{self, ContractInput},
@@ -38,7 +38,7 @@ pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
 /// The module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(create, list, one, exit, employee_contracts, create_contract, amend_contract, employee_leave, create_request, leave_requests, approve, refuse, cancel, run_accruals, upload, import_status, confirm, template, register_pdf, register_xlsx, register_json),
+    paths(create, list, one, update_employee, exit, employee_contracts, create_contract, amend_contract, employee_leave, create_request, leave_requests, approve, refuse, cancel, run_accruals, upload, import_status, confirm, template, register_pdf, register_xlsx, register_json),
     tags((name = "hr", description = "Ressources humaines : salariés, contrats, congés, imports, registre du personnel"))
 )]
 struct HrApi;
@@ -55,7 +55,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .prefix("/api/m/{slug}/hr")
         .add("/employees", get(list).post(create))
-        .add("/employees/{id}", get(one))
+        .add("/employees/{id}", get(one).put(update_employee))
         .add("/employees/{id}/exit", post(exit))
         .add(
             "/employees/{id}/contracts",
@@ -104,15 +104,31 @@ async fn list(
 }
 
 /// `GET /api/m/{slug}/hr/employees/{id}` (full NIR; the view is audited).
-#[utoipa::path(get, operation_id = "hr_one", path = "/api/m/{slug}/hr/employees/{id}", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), responses((status = 200, description = "Le salarié (NIR complet ; consultation journalisée)", body = Employee), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "hr_one", path = "/api/m/{slug}/hr/employees/{id}", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), responses((status = 200, description = "Le salarié (NIR complet ; consultation journalisée)", body = EmployeeRecord), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
 async fn one(
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, Uuid)>,
     access: MemberAccess,
-) -> ApiResult<Json<Employee>> {
+) -> ApiResult<Json<EmployeeRecord>> {
     let scope = access.authorize("hr.employees", "read").await?;
     let e = employees::record(&ctx.db, &scope, id).await?;
-    Ok(Json(Employee::of(&e, true)))
+    let nic = employees::nic_of(&ctx.db, scope.tenant(), &e).await?;
+    Ok(Json(EmployeeRecord::of(&e, nic)))
+}
+
+/// `PUT /api/m/{slug}/hr/employees/{id}`: corrects the record (every field of the
+/// creation; the entry date only while no contract or absence starts before it).
+#[utoipa::path(put, operation_id = "hr_update_employee", path = "/api/m/{slug}/hr/employees/{id}", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), ("id" = String, Path, description = "Salarié")), request_body = EmployeeInput, responses((status = 200, description = "La fiche corrigée (modification journalisée)", body = EmployeeRecord), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
+async fn update_employee(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    access: MemberAccess,
+    Json(body): Json<EmployeeInput>,
+) -> ApiResult<Json<EmployeeRecord>> {
+    let scope = access.authorize("hr.employees", "write").await?;
+    let e = employees::update(&ctx.db, &scope, id, &body).await?;
+    let nic = employees::nic_of(&ctx.db, scope.tenant(), &e).await?;
+    Ok(Json(EmployeeRecord::of(&e, nic)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -64,6 +64,44 @@ impl Employee {
     }
 }
 
+/// An employee's record: the employee with the NIR in full (an audited view), its
+/// establishment, contact and work permit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmployeeRecord {
+    #[serde(flatten)]
+    pub employee: Employee,
+    /// The establishment's NIC, when the employee is attached to one.
+    #[schema(required = true)]
+    pub establishment: Option<String>,
+    #[schema(required = true)]
+    pub email: Option<String>,
+    #[schema(required = true)]
+    pub address: Option<String>,
+    #[schema(required = true)]
+    pub phone: Option<String>,
+    #[schema(required = true)]
+    pub permit_type: Option<String>,
+    #[schema(required = true)]
+    pub permit_number: Option<String>,
+    #[schema(required = true)]
+    pub permit_expiry: Option<NaiveDate>,
+}
+
+impl EmployeeRecord {
+    pub(crate) fn of(e: &hr_employees::Model, nic: Option<String>) -> Self {
+        Self {
+            employee: Employee::of(e, true),
+            establishment: nic,
+            email: e.email.clone(),
+            address: e.address.clone(),
+            phone: e.phone.clone(),
+            permit_type: e.permit_type.clone(),
+            permit_number: e.permit_number.clone(),
+            permit_expiry: e.permit_expiry,
+        }
+    }
+}
+
 /// One version of a contract: the terms from `valid_from` on (versions are never
 /// changed; an amendment is a new version).
 #[derive(Debug, Serialize, ToSchema)]

@@ -23,40 +23,85 @@ pub use edit::*;
 /// The JSON body or form to create an employee. Never carries a member id.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct EmployeeInput {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mutualis_core::api::schema::null_as_empty"
+    )]
     pub matricule: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mutualis_core::api::schema::null_as_empty"
+    )]
     pub first_name: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mutualis_core::api::schema::null_as_empty"
+    )]
     pub last_name: String,
     /// `F` or `M`.
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mutualis_core::api::schema::null_as_empty"
+    )]
     pub sex: String,
     /// `YYYY-MM-DD` (or `DD/MM/YYYY`).
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mutualis_core::api::schema::null_as_empty"
+    )]
     pub birth_date: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mutualis_core::api::schema::null_as_empty"
+    )]
     pub nationality: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mutualis_core::api::schema::null_as_empty"
+    )]
     pub nir: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mutualis_core::api::schema::null_as_empty"
+    )]
     pub entry_date: String,
     /// The establishment's NIC (last 5 digits of its SIRET); empty for none.
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mutualis_core::api::schema::null_as_empty"
+    )]
     pub establishment: String,
     /// Optional: links a staff account with the same e-mail to this record (own leave).
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mutualis_core::api::schema::null_as_empty"
+    )]
     pub email: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mutualis_core::api::schema::null_as_empty"
+    )]
     pub address: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mutualis_core::api::schema::null_as_empty"
+    )]
     pub phone: String,
     /// Work permit of a foreign worker (register): type, number, expiry.
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mutualis_core::api::schema::null_as_empty"
+    )]
     pub permit_type: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mutualis_core::api::schema::null_as_empty"
+    )]
     pub permit_number: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "mutualis_core::api::schema::null_as_empty"
+    )]
     pub permit_expiry: String,
 }
 
@@ -288,6 +333,25 @@ async fn establishment_id<C: ConnectionTrait>(
             })?
             .id,
     ))
+}
+
+/// The NIC of the employee's establishment, when attached to one.
+///
+/// # Errors
+/// Database errors.
+pub async fn nic_of<C: ConnectionTrait>(
+    db: &C,
+    tenant: Tenant,
+    e: &hr_employees::Model,
+) -> AppResult<Option<String>> {
+    let Some(sid) = e.establishment_id else {
+        return Ok(None);
+    };
+    Ok(establishments::Entity::find_in(tenant)
+        .filter(establishments::Column::Id.eq(sid))
+        .one(db)
+        .await?
+        .map(|s| s.nic))
 }
 
 fn matricule_taken(e: sea_orm::DbErr) -> AppError {
