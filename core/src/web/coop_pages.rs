@@ -1,5 +1,5 @@
 //! The cooperative's pages: members, subscriptions, users and roles, API keys, meters,
-//! audit log.
+//! usage (the audit log: `audit_pages`).
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
@@ -17,7 +17,6 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::{
-    audit::{self, ChainReport},
     auth::{self, NewUser},
     authz::Role,
     entities::{api_keys, users},
@@ -713,55 +712,6 @@ pub async fn meters(
             &jar,
             "coop/meters.html",
             json!({"rows": rows}),
-        )
-}
-
-#[derive(Debug, Deserialize, Default)]
-pub struct AuditQuery {
-    #[serde(default)]
-    pub page: Option<u64>,
-    #[serde(default)]
-    pub verify: Option<String>,
-}
-
-/// `GET /coop/audit`: the whole log; `?verify=1` walks the chain.
-pub async fn audit_log(
-    State(ctx): State<AppContext>,
-    ViewEngine(v): ViewEngine<TeraView>,
-    jar: CookieJar,
-    Query(q): Query<AuditQuery>,
-    access: CoopAccess,
-) -> Result<Response, PageError> {
-    let scope = access.authorize("coop.audit", "read").await?;
-    let page_no = q.page.unwrap_or(1).max(1);
-    let (rows, total) = audit::page(&ctx.db, None, 50, (page_no - 1) * 50).await?;
-    let members = member::list(&ctx.db).await?;
-    let rows: Vec<_> = rows
-        .iter()
-        .map(|r| {
-            let m = r.member_id.and_then(|id| members.iter().find(|m| m.id == id)).map(|m| m.name.clone());
-            json!({"seq": r.seq, "at": fr_datetime(r.at), "actor": r.actor, "member": m, "object": format!("{} {}", r.object_type, r.object_id), "action": r.action, "details": r.details})
-        })
-        .collect();
-    let verify = if q.verify.is_some() {
-        Some(match audit::verify(&ctx.db).await? {
-            ChainReport::Intact { rows } => {
-                json!({"ok": true, "message": format!("Chaîne intacte : {rows} lignes vérifiées.")})
-            }
-            ChainReport::Broken { seq, reason } => {
-                json!({"ok": false, "message": format!("Chaîne rompue à la ligne {seq} : {reason}.")})
-            }
-        })
-    } else {
-        None
-    };
-    Page::for_coop(&ctx, &scope, "Journal d’audit", "/coop/audit")
-        .await?
-        .render(
-            &ViewEngine(v),
-            &jar,
-            "audit.html",
-            json!({"rows": rows, "total": total, "page": page_no, "pages": total.div_ceil(50).max(1), "base": "/coop/audit", "scope_label": "toute la coopérative", "verify": verify, "coop": true}),
         )
 }
 
