@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 mod access;
+mod account;
 mod audit;
 mod audit_log;
 mod auth;

@@ -34,6 +34,7 @@ pub fn routes() -> Vec<Routes> {
             )
             .add("/switch", get(auth_pages::switch))
             .add("/me", get(auth_pages::me))
+            .add("/me/password", post(auth_pages::change_password))
             .add("/m/{slug}", get(member_pages::home))
             .add("/coop", get(coop_pages::dashboard)),
         Routes::new()
