@@ -20,6 +20,7 @@ mod isolation;
 mod members;
 mod metering;
 mod modules;
+mod navigation;
 mod openapi;
 mod tenant;
 mod trial;

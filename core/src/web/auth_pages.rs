@@ -441,7 +441,9 @@ pub async fn change_password(
     .await
 }
 
-/// `GET /`: the home page of each role.
+/// `GET /`: the home page of each role: a card for the cooperative's pages and one per
+/// member, each shown only when casbin lets the user open its target (the
+/// cooperative's first page, the member's home: `member.profile` read).
 pub async fn home(
     State(ctx): State<AppContext>,
     ViewEngine(v): ViewEngine<TeraView>,
@@ -449,19 +451,35 @@ pub async fn home(
     id: Identity,
 ) -> Result<Response, PageError> {
     let svc = services(&ctx)?;
-    let mine = members_of(&ctx, &svc.authz, id.user.id).await?;
-    let coop_roles = svc.authz.coop_roles(id.user.id).await;
-    if coop_roles.is_empty()
-        && mine.len() == 1
-        && let Some(m) = mine.first()
+    let uid = id.user.id;
+    let coop_href = crate::web::page::coop_entry(&ctx, uid).await?;
+    let coop_roles = svc.authz.coop_roles(uid).await;
+    let mut open = Vec::new();
+    for m in members_of(&ctx, &svc.authz, uid).await? {
+        let domain = crate::authz::member_domain(m.id);
+        if svc
+            .authz
+            .allowed(uid, &domain, "member.profile", "read")
+            .await?
+            || svc
+                .authz
+                .allowed(uid, crate::authz::COOP, "member.profile", "read")
+                .await?
+        {
+            open.push(m);
+        }
+    }
+    if coop_href.is_none()
+        && open.len() == 1
+        && let Some(m) = open.first()
     {
         return Ok(redirect(&format!("/m/{}", m.slug)));
     }
     let mut cards = Vec::new();
-    for m in &mine {
+    for m in &open {
         let roles: Vec<&str> = svc
             .authz
-            .roles_in(id.user.id, m.id)
+            .roles_in(uid, m.id)
             .await
             .into_iter()
             .map(Role::label)
@@ -475,6 +493,6 @@ pub async fn home(
         &ViewEngine(v),
         &jar,
         "home.html",
-        json!({"cards": cards, "coop_roles": coop.join(", "), "name": id.user.name}),
+        json!({"cards": cards, "coop_href": coop_href, "coop_roles": coop.join(", "), "name": id.user.name}),
     )
 }

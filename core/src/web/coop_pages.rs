@@ -57,6 +57,10 @@ pub async fn dashboard(
                 "grants": grants.len(),
                 "meters": scope.services().meters.all().len(),
                 "can_admin": scope.can("coop.members", "write").await?,
+                // Each card links to a page authorizing this object and action.
+                "can_members": scope.can("coop.members", "read").await?,
+                "can_users": scope.can("coop.users", "read").await?,
+                "can_meters": scope.can("coop.meters", "read").await?,
             }),
         )
 }
@@ -207,6 +211,8 @@ pub async fn member(
                 "modules": modules,
                 "today": today.to_string(),
                 "can_admin": scope.can("coop.members", "write").await?,
+                // The member's home page authorizes `member.profile` read.
+                "can_open_space": scope.can("member.profile", "read").await?,
             }),
         )
 }
@@ -633,7 +639,7 @@ async fn api_keys_page(
         .collect();
     Page::for_coop(ctx, scope, "Clés d’API", "/coop/api-keys")
         .await?
-        .render(v, jar, "coop/api_keys.html", json!({"rows": rows, "new_key": new_key, "errors": errors, "can_admin": scope.can("coop.api_keys", "write").await?}))
+        .render(v, jar, "coop/api_keys.html", json!({"rows": rows, "new_key": new_key, "errors": errors, "can_admin": scope.can("coop.api_keys", "write").await?, "can_meters": scope.can("coop.meters", "read").await?}))
 }
 
 /// `GET /coop/api-keys`
@@ -711,7 +717,7 @@ pub async fn meters(
             &ViewEngine(v),
             &jar,
             "coop/meters.html",
-            json!({"rows": rows}),
+            json!({"rows": rows, "can_api_keys": scope.can("coop.api_keys", "read").await?}),
         )
 }
 
