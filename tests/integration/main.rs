@@ -23,4 +23,5 @@ mod modules;
 mod navigation;
 mod openapi;
 mod tenant;
+mod third_party;
 mod trial;
