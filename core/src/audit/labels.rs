@@ -74,7 +74,7 @@ pub const CORE: AuditLabels = AuditLabels {
         ("member", "Adhérent"),
         ("establishment", "Établissement"),
         ("subscription", "Abonnement"),
-        ("grant", "Rôle"),
+        ("grant", "Rôle d’un compte"),
         ("api_key", "Clé d’API"),
         ("usage_batch", "Envoi de consommation"),
     ],
@@ -313,7 +313,21 @@ pub fn describe(row: &audit_log::Model) -> Described {
     match parsed {
         Ok(Value::Null) => {}
         Ok(Value::Object(map)) => {
-            for (k, v) in &map {
+            // In the order the owner declares its keys (then core's), not the stored
+            // (alphabetical) one: « Début » before « Fin ».
+            let rank = |k: &str| {
+                let own = owner.and_then(|l| l.keys.iter().position(|(x, _)| *x == k));
+                own.or_else(|| {
+                    CORE.keys
+                        .iter()
+                        .position(|(x, _)| *x == k)
+                        .map(|i| 1000 + i)
+                })
+                .unwrap_or(usize::MAX)
+            };
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by_key(|(k, _)| rank(k));
+            for (k, v) in entries {
                 let label = key_label(owner, k).map_or_else(
                     || {
                         unlabelled.push(format!("key:{}.{k}", row.object_type));
@@ -430,7 +444,7 @@ mod tests {
         assert_eq!(d.object_id_short, "…d4e5f6");
         assert_eq!(
             d.details_line(),
-            "Fin : — · Module : nothing-installed · Rôle : DPO · Début : 18/11/2026"
+            "Module : nothing-installed · Début : 18/11/2026 · Fin : — · Rôle : DPO"
         );
     }
 

@@ -216,18 +216,29 @@ pub fn csv(rows: &[(Described, Option<String>)], with_member: bool) -> Result<Ve
 }
 
 /// The filter form's choices: who acted and which actions, among the rows the page
-/// may show (a director never sees another member's actors).
+/// may show (a director never sees another member's actors); the values the query
+/// asks for are among them even when no row has them, so the form shows its filter.
 async fn choices(
     ctx: &AppContext,
     scope_rows: MemberFilter,
+    q: &AuditQuery,
 ) -> Result<(Vec<Value>, Vec<Value>), PageError> {
-    let actors = query::actors(&ctx.db, scope_rows)
-        .await?
+    let mut actors = query::actors(&ctx.db, scope_rows).await?;
+    let asked = q.actor.trim();
+    if !asked.is_empty() && !actors.iter().any(|a| a == asked) {
+        actors.push(asked.to_string());
+    }
+    let mut pairs = query::actions(&ctx.db, scope_rows).await?;
+    if let Some((o, a)) = q.action.trim().split_once('.')
+        && !pairs.iter().any(|(x, y)| x == o && y == a)
+    {
+        pairs.push((o.to_string(), a.to_string()));
+    }
+    let actors = actors
         .into_iter()
         .map(|a| json!({"value": a, "label": actor_label(&a)}))
         .collect();
-    let mut actions: Vec<(String, String)> = query::actions(&ctx.db, scope_rows)
-        .await?
+    let mut actions: Vec<(String, String)> = pairs
         .into_iter()
         .map(|(o, a)| {
             let object = object_label(&o).map_or_else(|| o.replace('_', " "), str::to_string);
@@ -341,7 +352,7 @@ pub async fn coop_log(
     let filter = coop_filter(&q, &list);
     let l = listing(&ctx, &q, filter, &list, true).await?;
     let status = status_of(&l);
-    let (actors, actions) = choices(&ctx, MemberFilter::Any).await?;
+    let (actors, actions) = choices(&ctx, MemberFilter::Any, &q).await?;
     let mut members: Vec<Value> =
         vec![json!({"value": "coop", "label": "Coopérative (hors adhérents)"})];
     members.extend(
@@ -414,7 +425,7 @@ pub async fn member_log(
     let own = MemberFilter::One(scope.member_id());
     let l = listing(&ctx, &q, parse_filter(&q, own), &[], false).await?;
     let status = status_of(&l);
-    let (actors, actions) = choices(&ctx, own).await?;
+    let (actors, actions) = choices(&ctx, own, &q).await?;
     let path = format!("/m/{}/audit", m.slug);
     let data = context(
         l,
