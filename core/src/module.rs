@@ -7,6 +7,7 @@ use std::{future::Future, pin::Pin, sync::OnceLock};
 use loco_rs::{app::AppContext, controller::Routes, task::Task};
 
 use crate::{
+    audit::labels::AuditLabels,
     authz::Role,
     error::{AppError, AppResult},
     metering::Meter,
@@ -70,6 +71,9 @@ pub struct ModuleDef {
     /// Read without a subscription: what concerns every member whatever it subscribes
     /// to (billing: every member is invoiced), still subject to the policies.
     pub read_unsubscribed: bool,
+    /// The French labels of the audit rows it records (object types, actions, detail
+    /// keys and codes, task names): the audit log page and its CSV read them.
+    pub audit_labels: AuditLabels,
 }
 
 impl std::fmt::Debug for ModuleDef {
@@ -107,7 +111,15 @@ impl ModuleDef {
             tasks: no_tasks,
             api_doc: None,
             read_unsubscribed: false,
+            audit_labels: AuditLabels::NONE,
         }
+    }
+
+    /// The French labels of its audit rows.
+    #[must_use]
+    pub const fn audit_labels(mut self, labels: AuditLabels) -> Self {
+        self.audit_labels = labels;
+        self
     }
 
     /// Its objects are read without a subscription (still by the policies).
@@ -231,7 +243,7 @@ pub fn check(modules: &[&ModuleDef]) -> Result<(), String> {
             }
         }
     }
-    Ok(())
+    crate::audit::labels::check(modules)
 }
 
 /// Installs the app's list of modules (once per process; installing the same list again

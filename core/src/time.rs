@@ -168,51 +168,6 @@ pub fn fr_money(d: Decimal) -> String {
     format!("{s}\u{a0}€")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn month_window_is_paris_time() {
-        let m = Month::parse("2026-04").unwrap();
-        let (start, end) = m.utc_window();
-        // CEST (+02:00) in April
-        assert_eq!(start.to_rfc3339(), "2026-03-31T22:00:00+00:00");
-        assert_eq!(end.to_rfc3339(), "2026-04-30T22:00:00+00:00");
-        // An event at 2026-03-31T23:30Z belongs to April.
-        let at = DateTime::parse_from_rfc3339("2026-03-31T23:30:00Z")
-            .unwrap()
-            .to_utc();
-        assert_eq!(Month::of(at), m);
-        // Winter: CET (+01:00)
-        let (s, _) = Month::parse("2026-01").unwrap().utc_window();
-        assert_eq!(s.to_rfc3339(), "2025-12-31T23:00:00+00:00");
-    }
-
-    #[test]
-    fn month_parse_rejects_garbage() {
-        for bad in ["2026-13", "2026-1", "26-01", "abcd-ef", "2026/01", ""] {
-            assert!(Month::parse(bad).is_err(), "{bad}");
-        }
-        assert_eq!(
-            Month::parse("2026-12").unwrap().next().to_string(),
-            "2027-01"
-        );
-    }
-
-    #[test]
-    fn french_decimal() {
-        assert_eq!(
-            fr_decimal(Decimal::new(123_456_789, 2)),
-            "1\u{202f}234\u{202f}567,89"
-        );
-        assert_eq!(fr_decimal(Decimal::new(-15, 1)), "-1,5");
-        assert_eq!(fr_decimal(Decimal::new(100, 0)), "100");
-        assert_eq!(fr_money(Decimal::new(123_450, 2)), "1\u{202f}234,50\u{a0}€");
-        assert_eq!(fr_money(Decimal::new(7, 0)), "7,00\u{a0}€");
-    }
-}
-
 /// Whole months from `from` to `to` (negative when `to` is earlier).
 #[must_use]
 pub fn months_between(from: NaiveDate, to: NaiveDate) -> i64 {
@@ -268,5 +223,50 @@ pub fn time_left_until(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
         format!("dans {days} jours")
     } else {
         format!("en retard de {days} jours")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_window_is_paris_time() {
+        let m = Month::parse("2026-04").unwrap();
+        let (start, end) = m.utc_window();
+        // CEST (+02:00) in April
+        assert_eq!(start.to_rfc3339(), "2026-03-31T22:00:00+00:00");
+        assert_eq!(end.to_rfc3339(), "2026-04-30T22:00:00+00:00");
+        // An event at 2026-03-31T23:30Z belongs to April.
+        let at = DateTime::parse_from_rfc3339("2026-03-31T23:30:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(Month::of(at), m);
+        // Winter: CET (+01:00)
+        let (s, _) = Month::parse("2026-01").unwrap().utc_window();
+        assert_eq!(s.to_rfc3339(), "2025-12-31T23:00:00+00:00");
+    }
+
+    #[test]
+    fn month_parse_rejects_garbage() {
+        for bad in ["2026-13", "2026-1", "26-01", "abcd-ef", "2026/01", ""] {
+            assert!(Month::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            Month::parse("2026-12").unwrap().next().to_string(),
+            "2027-01"
+        );
+    }
+
+    #[test]
+    fn french_decimal() {
+        assert_eq!(
+            fr_decimal(Decimal::new(123_456_789, 2)),
+            "1\u{202f}234\u{202f}567,89"
+        );
+        assert_eq!(fr_decimal(Decimal::new(-15, 1)), "-1,5");
+        assert_eq!(fr_decimal(Decimal::new(100, 0)), "100");
+        assert_eq!(fr_money(Decimal::new(123_450, 2)), "1\u{202f}234,50\u{a0}€");
+        assert_eq!(fr_money(Decimal::new(7, 0)), "7,00\u{a0}€");
     }
 }

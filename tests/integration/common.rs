@@ -113,7 +113,28 @@ where
     let server = TestServer::new(router.into_make_service_with_connect_info::<SocketAddr>())
         .expect("test server");
     f(server, boot.app_context.clone()).await;
+    every_audit_row_reads_in_french(&boot.app_context).await;
     boot.app_context.db.close_by_ref().await.ok();
+}
+
+/// Whatever a test did, each audit row it left has its French labels (object type,
+/// action, detail keys): a module recording a row it did not declare in its
+/// `ModuleDef::audit_labels` fails the tests that record it. Rows of type `test` are
+/// the audit tests' own.
+async fn every_audit_row_reads_in_french(ctx: &AppContext) {
+    use mutualis_core::audit::{Filter, labels::describe, query};
+    let (rows, _) = query::export(&ctx.db, &Filter::default(), 1_000_000)
+        .await
+        .expect("read the audit log");
+    let missing: std::collections::BTreeSet<String> = rows
+        .iter()
+        .filter(|r| r.object_type != "test")
+        .flat_map(|r| describe(r).unlabelled)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "audit rows without their French labels (declare them in the module's audit_labels): {missing:#?}"
+    );
 }
 
 /// GET with a web session.
@@ -122,6 +143,15 @@ pub async fn web_get(server: &TestServer, s: &WebSession, path: &str) -> TestRes
         .get(path)
         .add_header("cookie", s.cookie.as_str())
         .await
+}
+
+/// A web session for an account that already exists (the demo's, or one made earlier).
+pub async fn web_of(kit: &TestKit<'_>, email: &str) -> WebSession {
+    let u = mutualis_core::auth::find_user_by_email(&kit.ctx.db, email)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no account {email}"));
+    kit.web(&u).await
 }
 
 /// POST a form with a web session and its CSRF token.

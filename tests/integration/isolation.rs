@@ -104,6 +104,7 @@ const PUBLIC: &[&str] = &[
     "/login",
     "/logout",
     "/me",
+    "/me/password",
     "/password",
     "/password/forgot",
     "/password/reset",

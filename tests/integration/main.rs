@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 mod access;
+mod account;
 mod audit;
+mod audit_log;
 mod auth;
 mod billing;
 mod billing_cii;
@@ -20,6 +22,8 @@ mod limits;
 mod members;
 mod metering;
 mod modules;
+mod navigation;
 mod openapi;
 mod tenant;
+mod third_party;
 mod trial;

@@ -344,14 +344,15 @@ pub async fn switch(
     Ok(redirect(&format!("/m/{}", m.slug)))
 }
 
-/// `GET /me`: the account page with every role the user holds.
-pub async fn me(
-    State(ctx): State<AppContext>,
-    ViewEngine(v): ViewEngine<TeraView>,
-    jar: CookieJar,
-    id: Identity,
+async fn me_page(
+    ctx: &AppContext,
+    v: &ViewEngine<TeraView>,
+    jar: &CookieJar,
+    id: &Identity,
+    errors: serde_json::Value,
+    status: StatusCode,
 ) -> Result<Response, PageError> {
-    let svc = services(&ctx)?;
+    let svc = services(ctx)?;
     let grants = svc.authz.grants_of(id.user.id).await;
     let members = member::list(&ctx.db).await?;
     let rows: Vec<_> = grants
@@ -367,15 +368,82 @@ pub async fn me(
             })
         })
         .collect();
-    Page::new(&ctx, &id, "Mon compte", "/me").await?.render(
-        &ViewEngine(v),
-        &jar,
-        "auth/me.html",
-        json!({"grants": rows}),
-    )
+    Page::new(ctx, id, "Mon compte", "/me")
+        .await?
+        .render_with_status(
+            v,
+            jar,
+            "auth/me.html",
+            json!({"grants": rows, "errors": errors, "min_length": auth::MIN_PASSWORD_LENGTH}),
+            status,
+        )
 }
 
-/// `GET /`: the home page of each role.
+/// `GET /me`: the account page with every role the user holds and the password form.
+pub async fn me(
+    State(ctx): State<AppContext>,
+    v: ViewEngine<TeraView>,
+    jar: CookieJar,
+    id: Identity,
+) -> Result<Response, PageError> {
+    me_page(&ctx, &v, &jar, &id, json!({}), StatusCode::OK).await
+}
+
+/// `POST /me/password`: changes the password (current one checked, under the sign-in
+/// throttle); the user's other sessions end, this one stays.
+pub async fn change_password(
+    State(ctx): State<AppContext>,
+    v: ViewEngine<TeraView>,
+    jar: CookieJar,
+    ClientIp(ip): ClientIp,
+    form: WebForm<auth::PasswordChange>,
+) -> Result<Response, PageError> {
+    let id = form.identity;
+    let keep = id
+        .session
+        .as_ref()
+        .map(|s| s.token_hash.clone())
+        .unwrap_or_default();
+    let result =
+        auth::change_password(&ctx.db, id.user.id, &keep, &form.value, ip.as_deref()).await;
+    if matches!(result, Err(AppError::TooManyRequests)) {
+        let errors = json!({"current_password": AppError::TooManyRequests.message()});
+        let mut res = me_page(&ctx, &v, &jar, &id, errors, StatusCode::TOO_MANY_REQUESTS).await?;
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            axum::http::HeaderValue::from(auth::RETRY_AFTER_SECONDS),
+        );
+        return Ok(res);
+    }
+    form_reply(
+        result,
+        |ended| {
+            Done::new(
+                "/me",
+                if *ended > 0 {
+                    "Mot de passe modifié. Vos autres sessions ouvertes ont été fermées."
+                } else {
+                    "Mot de passe modifié."
+                },
+            )
+        },
+        |errors| {
+            me_page(
+                &ctx,
+                &v,
+                &jar,
+                &id,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        },
+    )
+    .await
+}
+
+/// `GET /`: the home page of each role: a card for the cooperative's pages and one per
+/// member, each shown only when casbin lets the user open its target (the
+/// cooperative's first page, the member's home: `member.profile` read).
 pub async fn home(
     State(ctx): State<AppContext>,
     ViewEngine(v): ViewEngine<TeraView>,
@@ -383,19 +451,35 @@ pub async fn home(
     id: Identity,
 ) -> Result<Response, PageError> {
     let svc = services(&ctx)?;
-    let mine = members_of(&ctx, &svc.authz, id.user.id).await?;
-    let coop_roles = svc.authz.coop_roles(id.user.id).await;
-    if coop_roles.is_empty()
-        && mine.len() == 1
-        && let Some(m) = mine.first()
+    let uid = id.user.id;
+    let coop_href = crate::web::page::coop_entry(&ctx, uid).await?;
+    let coop_roles = svc.authz.coop_roles(uid).await;
+    let mut open = Vec::new();
+    for m in members_of(&ctx, &svc.authz, uid).await? {
+        let domain = crate::authz::member_domain(m.id);
+        if svc
+            .authz
+            .allowed(uid, &domain, "member.profile", "read")
+            .await?
+            || svc
+                .authz
+                .allowed(uid, crate::authz::COOP, "member.profile", "read")
+                .await?
+        {
+            open.push(m);
+        }
+    }
+    if coop_href.is_none()
+        && open.len() == 1
+        && let Some(m) = open.first()
     {
         return Ok(redirect(&format!("/m/{}", m.slug)));
     }
     let mut cards = Vec::new();
-    for m in &mine {
+    for m in &open {
         let roles: Vec<&str> = svc
             .authz
-            .roles_in(id.user.id, m.id)
+            .roles_in(uid, m.id)
             .await
             .into_iter()
             .map(Role::label)
@@ -409,6 +493,6 @@ pub async fn home(
         &ViewEngine(v),
         &jar,
         "home.html",
-        json!({"cards": cards, "coop_roles": coop.join(", "), "name": id.user.name}),
+        json!({"cards": cards, "coop_href": coop_href, "coop_roles": coop.join(", "), "name": id.user.name}),
     )
 }

@@ -1,5 +1,5 @@
 //! The cooperative's pages: members, subscriptions, users and roles, API keys, meters,
-//! audit log.
+//! usage (the audit log: `audit_pages`).
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
@@ -17,7 +17,6 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::{
-    audit::{self, ChainReport},
     auth::{self, NewUser},
     authz::Role,
     entities::{api_keys, users},
@@ -58,6 +57,10 @@ pub async fn dashboard(
                 "grants": grants.len(),
                 "meters": scope.services().meters.all().len(),
                 "can_admin": scope.can("coop.members", "write").await?,
+                // Each card links to a page authorizing this object and action.
+                "can_members": scope.can("coop.members", "read").await?,
+                "can_users": scope.can("coop.users", "read").await?,
+                "can_meters": scope.can("coop.meters", "read").await?,
             }),
         )
 }
@@ -208,6 +211,8 @@ pub async fn member(
                 "modules": modules,
                 "today": today.to_string(),
                 "can_admin": scope.can("coop.members", "write").await?,
+                // The member's home page authorizes `member.profile` read.
+                "can_open_space": scope.can("member.profile", "read").await?,
             }),
         )
 }
@@ -634,7 +639,7 @@ async fn api_keys_page(
         .collect();
     Page::for_coop(ctx, scope, "Clés d’API", "/coop/api-keys")
         .await?
-        .render(v, jar, "coop/api_keys.html", json!({"rows": rows, "new_key": new_key, "errors": errors, "can_admin": scope.can("coop.api_keys", "write").await?}))
+        .render(v, jar, "coop/api_keys.html", json!({"rows": rows, "new_key": new_key, "errors": errors, "can_admin": scope.can("coop.api_keys", "write").await?, "can_meters": scope.can("coop.meters", "read").await?}))
 }
 
 /// `GET /coop/api-keys`
@@ -712,56 +717,7 @@ pub async fn meters(
             &ViewEngine(v),
             &jar,
             "coop/meters.html",
-            json!({"rows": rows}),
-        )
-}
-
-#[derive(Debug, Deserialize, Default)]
-pub struct AuditQuery {
-    #[serde(default)]
-    pub page: Option<u64>,
-    #[serde(default)]
-    pub verify: Option<String>,
-}
-
-/// `GET /coop/audit`: the whole log; `?verify=1` walks the chain.
-pub async fn audit_log(
-    State(ctx): State<AppContext>,
-    ViewEngine(v): ViewEngine<TeraView>,
-    jar: CookieJar,
-    Query(q): Query<AuditQuery>,
-    access: CoopAccess,
-) -> Result<Response, PageError> {
-    let scope = access.authorize("coop.audit", "read").await?;
-    let page_no = q.page.unwrap_or(1).max(1);
-    let (rows, total) = audit::page(&ctx.db, None, 50, (page_no - 1) * 50).await?;
-    let members = member::list(&ctx.db).await?;
-    let rows: Vec<_> = rows
-        .iter()
-        .map(|r| {
-            let m = r.member_id.and_then(|id| members.iter().find(|m| m.id == id)).map(|m| m.name.clone());
-            json!({"seq": r.seq, "at": fr_datetime(r.at), "actor": r.actor, "member": m, "object": format!("{} {}", r.object_type, r.object_id), "action": r.action, "details": r.details})
-        })
-        .collect();
-    let verify = if q.verify.is_some() {
-        Some(match audit::verify(&ctx.db).await? {
-            ChainReport::Intact { rows } => {
-                json!({"ok": true, "message": format!("Chaîne intacte : {rows} lignes vérifiées.")})
-            }
-            ChainReport::Broken { seq, reason } => {
-                json!({"ok": false, "message": format!("Chaîne rompue à la ligne {seq} : {reason}.")})
-            }
-        })
-    } else {
-        None
-    };
-    Page::for_coop(&ctx, &scope, "Journal d’audit", "/coop/audit")
-        .await?
-        .render(
-            &ViewEngine(v),
-            &jar,
-            "audit.html",
-            json!({"rows": rows, "total": total, "page": page_no, "pages": total.div_ceil(50).max(1), "base": "/coop/audit", "scope_label": "toute la coopérative", "verify": verify, "coop": true}),
+            json!({"rows": rows, "can_api_keys": scope.can("coop.api_keys", "read").await?}),
         )
 }
 

@@ -1,4 +1,5 @@
-//! A member's pages: home, module landing pages, usage, users and roles, audit log.
+//! A member's pages: home, module landing pages, usage, users and roles (the audit log:
+//! `audit_pages`).
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
@@ -13,14 +14,14 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::{
-    audit, auth,
+    auth,
     authz::Role,
     error::AppError,
     member::{self, module_label},
     metering,
     scope::{MemberAccess, Scope},
     team::{self, MemberUserInput},
-    time::{Month, fr_date, fr_datetime, fr_decimal, paris_today},
+    time::{Month, fr_date, fr_decimal, paris_today},
     web::{
         error::PageError,
         forms::{Done, WebForm, form_reply},
@@ -315,40 +316,4 @@ pub async fn revoke_user(
         Err(e) => return Err(e.into()),
     }
     Ok(redirect_with_flash(&back, "success", "Rôle retiré."))
-}
-
-#[derive(Debug, Deserialize, Default)]
-pub struct PageQuery {
-    #[serde(default)]
-    pub page: Option<u64>,
-}
-
-/// `GET /m/{slug}/audit`: the member's audit log (director).
-pub async fn audit_log(
-    State(ctx): State<AppContext>,
-    ViewEngine(v): ViewEngine<TeraView>,
-    jar: CookieJar,
-    Query(q): Query<PageQuery>,
-    access: MemberAccess,
-) -> Result<Response, PageError> {
-    let scope = access.authorize("audit", "read").await?;
-    let m = scope.member();
-    let page_no = q.page.unwrap_or(1).max(1);
-    let (rows, total) =
-        audit::page(&ctx.db, Some(scope.member_id()), 50, (page_no - 1) * 50).await?;
-    let rows: Vec<_> = rows
-        .iter()
-        .map(|r| json!({"seq": r.seq, "at": fr_datetime(r.at), "actor": r.actor, "object": format!("{} {}", r.object_type, r.object_id), "action": r.action, "details": r.details}))
-        .collect();
-    let path = format!("/m/{}/audit", m.slug);
-    Page::for_scope(&ctx, &scope, &format!("Journal d’audit — {}", m.name), &path)
-        .await?
-        .crumb(&m.name, &format!("/m/{}", m.slug))
-        .crumb("Journal d’audit", "")
-        .render(
-            &ViewEngine(v),
-            &jar,
-            "audit.html",
-            json!({"rows": rows, "total": total, "page": page_no, "pages": total.div_ceil(50).max(1), "base": path, "scope_label": m.name, "verify": null}),
-        )
 }

@@ -1,4 +1,5 @@
 //! The server-rendered French web interface (Tera views in `assets/views/`).
+pub mod audit_pages;
 pub mod auth_pages;
 pub mod coop_pages;
 pub mod error;
@@ -34,6 +35,7 @@ pub fn routes() -> Vec<Routes> {
             )
             .add("/switch", get(auth_pages::switch))
             .add("/me", get(auth_pages::me))
+            .add("/me/password", post(auth_pages::change_password))
             .add("/m/{slug}", get(member_pages::home))
             .add("/coop", get(coop_pages::dashboard)),
         Routes::new()
@@ -44,7 +46,8 @@ pub fn routes() -> Vec<Routes> {
                 get(member_pages::users).post(member_pages::add_user),
             )
             .add("/users/revoke", post(member_pages::revoke_user))
-            .add("/audit", get(member_pages::audit_log))
+            .add("/audit", get(audit_pages::member_log))
+            .add("/audit.csv", get(audit_pages::member_csv))
             .add("/{module}", get(member_pages::module_home)),
         Routes::new()
             .prefix("/coop")
@@ -82,6 +85,7 @@ pub fn routes() -> Vec<Routes> {
             .add("/meters", get(coop_pages::meters))
             .add("/usage", get(coop_pages::usage))
             .add("/usage.csv", get(coop_pages::usage_csv))
-            .add("/audit", get(coop_pages::audit_log)),
+            .add("/audit", get(audit_pages::coop_log))
+            .add("/audit.csv", get(audit_pages::coop_csv)),
     ]
 }

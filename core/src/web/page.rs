@@ -92,6 +92,54 @@ fn item(label: &str, href: String, path: &str) -> NavItem {
     }
 }
 
+/// The cooperative's pages this user may open, as navigation items: each decided by
+/// casbin with the object and action its page authorizes (`CoopAccess::authorize`).
+async fn coop_nav(ctx: &AppContext, uid: i64, path: &str) -> AppResult<Vec<NavItem>> {
+    let svc = services(ctx)?;
+    let checks = [
+        ("Tableau de bord", "/coop", "coop.members", "read"),
+        ("Adhérents", "/coop/members", "coop.members", "read"),
+        ("Utilisateurs et rôles", "/coop/users", "coop.users", "read"),
+        ("Consommation", "/coop/usage", "usage", "read"),
+        ("Compteurs", "/coop/meters", "coop.meters", "read"),
+        ("Clés d’API", "/coop/api-keys", "coop.api_keys", "read"),
+        ("Journal d’audit", "/coop/audit", "coop.audit", "read"),
+    ];
+    let extra: Vec<(&str, &str, &str, &str)> = svc
+        .coop_nav
+        .iter()
+        .map(|n| (n.label, n.href, n.obj, n.act))
+        .collect();
+    let mut coop = Vec::new();
+    for (label, href, obj, act) in checks.into_iter().chain(extra) {
+        if svc.authz.allowed(uid, crate::authz::COOP, obj, act).await? {
+            coop.push(if href == "/coop" {
+                NavItem {
+                    label: label.to_string(),
+                    href: href.to_string(),
+                    active: path == "/coop",
+                }
+            } else {
+                item(label, href.to_string(), path)
+            });
+        }
+    }
+    Ok(coop)
+}
+
+/// The first cooperative page this user may open (the home page's « Coopérative » card),
+/// or none.
+///
+/// # Errors
+/// casbin errors.
+pub async fn coop_entry(ctx: &AppContext, uid: i64) -> AppResult<Option<String>> {
+    Ok(coop_nav(ctx, uid, "")
+        .await?
+        .into_iter()
+        .next()
+        .map(|i| i.href))
+}
+
 impl Page {
     /// A page for a signed-in user, with the cooperative section of the navigation.
     ///
@@ -124,35 +172,7 @@ impl Page {
         {
             page.current_member = json!({"slug": m.slug, "name": m.name});
         }
-        let uid = id.user.id;
-        let mut coop = Vec::new();
-        let checks = [
-            ("Tableau de bord", "/coop", "coop.members", "read"),
-            ("Adhérents", "/coop/members", "coop.members", "read"),
-            ("Utilisateurs et rôles", "/coop/users", "coop.users", "read"),
-            ("Consommation", "/coop/usage", "usage", "read"),
-            ("Compteurs", "/coop/meters", "coop.meters", "read"),
-            ("Clés d’API", "/coop/api-keys", "coop.api_keys", "read"),
-            ("Journal d’audit", "/coop/audit", "coop.audit", "read"),
-        ];
-        let extra: Vec<(&str, &str, &str, &str)> = svc
-            .coop_nav
-            .iter()
-            .map(|n| (n.label, n.href, n.obj, n.act))
-            .collect();
-        for (label, href, obj, act) in checks.into_iter().chain(extra) {
-            if svc.authz.allowed(uid, crate::authz::COOP, obj, act).await? {
-                coop.push(if href == "/coop" {
-                    NavItem {
-                        label: label.to_string(),
-                        href: href.to_string(),
-                        active: path == "/coop",
-                    }
-                } else {
-                    item(label, href.to_string(), path)
-                });
-            }
-        }
+        let coop = coop_nav(ctx, id.user.id, path).await?;
         if !coop.is_empty() {
             page.nav.push(NavSection {
                 title: "Coopérative".to_string(),
@@ -181,11 +201,15 @@ impl Page {
             s["current"] = Value::Bool(current);
         }
         let base = format!("/m/{}", m.slug);
-        let mut items = vec![NavItem {
-            label: "Accueil".to_string(),
-            href: base.clone(),
-            active: path == base,
-        }];
+        let mut items = Vec::new();
+        // The member's home page authorizes `member.profile` read.
+        if access.can("member.profile", "read").await? {
+            items.push(NavItem {
+                label: "Accueil".to_string(),
+                href: base.clone(),
+                active: path == base,
+            });
+        }
         for code in access.active_modules() {
             if let Some((label, href)) = module_entry(access, code).await? {
                 items.push(item(label, format!("{base}/{href}"), path));

@@ -3,6 +3,7 @@
 //! other modules' tables).
 pub mod adjust;
 pub mod api;
+pub mod audit_labels;
 pub mod charges;
 pub mod chart;
 pub mod cii;
@@ -40,6 +41,7 @@ pub const MODULE: ModuleDef = ModuleDef::new("billing", "Facturation")
     .read_unsubscribed()
     .api_doc(api::api_doc)
     .routes(routes)
+    .audit_labels(audit_labels::LABELS)
     .coop_nav(&[NavEntry {
         label: "Facturation",
         href: "/coop/billing",

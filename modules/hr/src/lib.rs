@@ -3,6 +3,7 @@
 //! ledger with the French accrual rules, skills, training and interviews, and the
 //! spreadsheet import.
 pub mod api;
+pub mod audit_labels;
 pub use mutualis_core::calendar;
 pub mod contracts;
 pub mod employees;
@@ -40,6 +41,7 @@ use mutualis_core::{
 pub const MODULE: ModuleDef = ModuleDef::new("hr", "Ressources humaines")
     .api_doc(api::api_doc)
     .routes(routes)
+    .audit_labels(audit_labels::LABELS)
     .member_nav(&[
         MemberNav {
             label: "Ressources humaines",

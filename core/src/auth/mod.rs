@@ -1,23 +1,22 @@
 //! Users and authentication: argon2id passwords, server-side sessions for the web UI,
 //! JWT for the API, API keys for external usage sources, login throttling and
 //! password reset by e-mailed token. Messages never reveal whether an account exists.
-use argon2::{
-    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
-    password_hash::{SaltString, rand_core::OsRng},
-};
+//! Passwords (hashing, policy, reset, change) are in [`password`].
+mod password;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
+pub use password::*;
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::{
     audit::{self, Actor},
-    entities::{api_keys, login_failures, password_resets, sessions, users},
+    entities::{api_keys, login_failures, sessions, users},
     error::{AppError, AppResult, FieldError, is_unique_violation},
     member,
 };
@@ -54,49 +53,6 @@ pub fn random_token() -> String {
 #[must_use]
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-/// Hashes a password with argon2id.
-///
-/// # Errors
-/// Unexpected hashing failures.
-pub fn hash_password(password: &str) -> AppResult<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("argon2: {e}")))
-}
-
-/// Verifies a password against its stored hash.
-#[must_use]
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
-
-/// The longest password accepted (a passphrase fits; hashing a longer one is not free).
-pub const MAX_PASSWORD: usize = 128;
-
-/// Checks the password policy.
-///
-/// # Errors
-/// A French message.
-pub fn check_password_policy(password: &str) -> Result<(), String> {
-    let n = password.chars().count();
-    if n < 12 {
-        return Err("Le mot de passe doit comporter au moins 12 caractères.".to_string());
-    }
-    // Hashing is deliberately slow: a bound keeps a huge password from costing more.
-    if n > MAX_PASSWORD {
-        return Err(format!(
-            "Le mot de passe comporte au plus {MAX_PASSWORD} caractères."
-        ));
-    }
-    Ok(())
 }
 
 /// Input to create a user.
@@ -205,6 +161,59 @@ async fn failures_since<C: ConnectionTrait>(
         .await?)
 }
 
+/// The throttle keys of a sign-in (or of a password check) for `email` from `ip`: per
+/// account, per (account, address) and per address, each with its ceiling.
+pub(crate) fn throttle_keys(email: &str, ip: Option<&str>) -> Vec<(String, u64)> {
+    let mut keys = vec![
+        (format!("email:{email}"), MAX_ACCOUNT_FAILURES_PER_MINUTE),
+        (
+            format!("pair:{email}|{}", ip.unwrap_or("-")),
+            MAX_FAILURES_PER_MINUTE,
+        ),
+    ];
+    if let Some(ip) = ip {
+        keys.push((format!("ip:{ip}"), MAX_IP_FAILURES_PER_MINUTE));
+    }
+    keys
+}
+
+/// Refuses when one of `keys` reached its ceiling in the last minute.
+pub(crate) async fn check_throttle<C: ConnectionTrait>(
+    db: &C,
+    keys: &[(String, u64)],
+) -> AppResult<()> {
+    let since = Utc::now() - Duration::minutes(1);
+    for (k, max) in keys {
+        if failures_since(db, k, since).await? >= *max {
+            // The kind of key only (`email`, `pair` or `ip`): never the e-mail typed.
+            tracing::warn!(
+                key = k.split(':').next().unwrap_or_default(),
+                "login throttled"
+            );
+            return Err(AppError::TooManyRequests);
+        }
+    }
+    Ok(())
+}
+
+/// Counts one failure under each key.
+pub(crate) async fn record_failure<C: ConnectionTrait>(
+    db: &C,
+    keys: Vec<(String, u64)>,
+) -> AppResult<()> {
+    let now = Utc::now();
+    for (k, _) in keys {
+        login_failures::ActiveModel {
+            throttle_key: Set(k),
+            at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Checks credentials, with throttling per (account, IP address), per account and per
 /// IP address (see the ceilings above).
 ///
@@ -218,28 +227,8 @@ pub async fn authenticate<C: ConnectionTrait>(
     ip: Option<&str>,
 ) -> AppResult<users::Model> {
     let email = email.trim().to_lowercase();
-    // Per (account, address), per account, per address — each with its own ceiling.
-    let mut keys = vec![
-        (format!("email:{email}"), MAX_ACCOUNT_FAILURES_PER_MINUTE),
-        (
-            format!("pair:{email}|{}", ip.unwrap_or("-")),
-            MAX_FAILURES_PER_MINUTE,
-        ),
-    ];
-    if let Some(ip) = ip {
-        keys.push((format!("ip:{ip}"), MAX_IP_FAILURES_PER_MINUTE));
-    }
-    let since = Utc::now() - Duration::minutes(1);
-    for (k, max) in &keys {
-        if failures_since(db, k, since).await? >= *max {
-            // The kind of key only (`email`, `pair` or `ip`): never the e-mail typed.
-            tracing::warn!(
-                key = k.split(':').next().unwrap_or_default(),
-                "login throttled"
-            );
-            return Err(AppError::TooManyRequests);
-        }
-    }
+    let keys = throttle_keys(&email, ip);
+    check_throttle(db, &keys).await?;
     let user = users::Entity::find()
         .filter(users::Column::Email.eq(email.as_str()))
         .one(db)
@@ -260,16 +249,7 @@ pub async fn authenticate<C: ConnectionTrait>(
         _ => {
             // Never the e-mail typed: it may be a password typed in the wrong field.
             tracing::warn!(user_id = ?user.as_ref().map(|u| u.id), ip = ?ip, "failed login");
-            let now = Utc::now();
-            for (k, _) in keys {
-                login_failures::ActiveModel {
-                    throttle_key: Set(k),
-                    at: Set(now),
-                    ..Default::default()
-                }
-                .insert(db)
-                .await?;
-            }
+            record_failure(db, keys).await?;
             Err(AppError::Unauthorized)
         }
     }
@@ -403,90 +383,6 @@ pub fn verify_jwt(secret: &str, token: &str) -> Option<i64> {
     )
     .ok()
     .and_then(|d| d.claims.sub.parse().ok())
-}
-
-/// Starts a password reset: returns the token to e-mail, or None when there is no
-/// such active account (the caller answers the same either way).
-///
-/// # Errors
-/// Database errors.
-pub async fn start_password_reset<C: ConnectionTrait>(
-    db: &C,
-    email: &str,
-) -> AppResult<Option<(users::Model, String)>> {
-    let email = email.trim().to_lowercase();
-    let Some(user) = users::Entity::find()
-        .filter(users::Column::Email.eq(email))
-        .one(db)
-        .await?
-        .filter(|u| u.disabled_at.is_none())
-    else {
-        return Ok(None);
-    };
-    let token = random_token();
-    let now = Utc::now();
-    password_resets::ActiveModel {
-        token_hash: Set(token_hash(&token)),
-        user_id: Set(user.id),
-        expires_at: Set(now + RESET_VALIDITY),
-        used_at: Set(None),
-        created_at: Set(now),
-    }
-    .insert(db)
-    .await?;
-    Ok(Some((user, token)))
-}
-
-/// Completes a password reset: sets the new password, burns the token and ends every
-/// open session of the user.
-///
-/// # Errors
-/// 422 on an invalid or expired token or a weak password; database errors.
-pub async fn finish_password_reset<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    token: &str,
-    new_password: &str,
-) -> AppResult<users::Model> {
-    check_password_policy(new_password).map_err(|m| AppError::field("password", m))?;
-    let txn = crate::db::begin_write(db).await?;
-    let now = Utc::now();
-    let reset = password_resets::Entity::find_by_id(token_hash(token))
-        .one(&txn)
-        .await?
-        .filter(|r| r.used_at.is_none() && r.expires_at > now)
-        .ok_or_else(|| {
-            AppError::field(
-                "token",
-                "Ce lien de réinitialisation n’est plus valide. Demandez-en un nouveau.",
-            )
-        })?;
-    let user = users::Entity::find_by_id(reset.user_id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut r: password_resets::ActiveModel = reset.into();
-    r.used_at = Set(Some(now));
-    r.update(&txn).await?;
-    let mut u: users::ActiveModel = user.into();
-    u.password_hash = Set(hash_password(new_password)?);
-    u.updated_at = Set(now);
-    let user = u.update(&txn).await?;
-    sessions::Entity::delete_many()
-        .filter(sessions::Column::UserId.eq(user.id))
-        .exec(&txn)
-        .await?;
-    audit::record(
-        &txn,
-        &Actor::user(user.id, &user.email),
-        None,
-        "user",
-        &user.id.to_string(),
-        "password_reset",
-        serde_json::json!({}),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(user)
 }
 
 /// Disables or re-enables an account; disabling ends its sessions.

@@ -1,9 +1,13 @@
 //! The append-only audit log. Each row carries the SHA-256 of its content chained to
 //! the previous row's hash, so an edited, inserted or deleted row breaks the chain.
+//! [`labels`] reads a row in French, [`query`] filters the log.
+pub mod labels;
+pub mod query;
+
 use chrono::{DateTime, SubsecRound, Utc};
+pub use query::{Filter, MemberFilter};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionSession, TransactionTrait,
+    ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, TransactionSession, TransactionTrait,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -195,16 +199,5 @@ pub async fn page<C: ConnectionTrait>(
     limit: u64,
     offset: u64,
 ) -> AppResult<(Vec<audit_log::Model>, u64)> {
-    let mut q = audit_log::Entity::find();
-    if let Some(m) = member_id {
-        q = q.filter(audit_log::Column::MemberId.eq(m));
-    }
-    let total = q.clone().count(db).await?;
-    let rows = q
-        .order_by_desc(audit_log::Column::Seq)
-        .limit(limit)
-        .offset(offset)
-        .all(db)
-        .await?;
-    Ok((rows, total))
+    query::search(db, &Filter::member(member_id), limit, offset).await
 }
