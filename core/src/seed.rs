@@ -111,7 +111,7 @@ const MEMBERS: [DemoMember; 5] = [
         siren_prefix: "81453690",
         address: "21 chemin des Cèdres, 36000 Châteauroux",
         finess: "360004567",
-        modules: &["billing", "legal", "practices", "it"],
+        modules: &["billing", "gdpr", "legal", "practices", "it"],
         establishments: &["Maison d’accueil Les Cèdres"],
     },
 ];
@@ -153,7 +153,7 @@ pub async fn demo(db: &sea_orm::DatabaseConnection, authz: &Authz) -> AppResult<
         ids.push((d.slug, m.id));
     }
     let id_of = |slug: &str| ids.iter().find(|(s, _)| *s == slug).map(|(_, id)| *id);
-    let accounts: [DemoAccount; 8] = [
+    let accounts: [DemoAccount; 9] = [
         (
             "admin@coop.example",
             "Camille Martin",
@@ -208,6 +208,12 @@ pub async fn demo(db: &sea_orm::DatabaseConnection, authz: &Authz) -> AppResult<
             "directeur@val-de-loire.example",
             "Jean Dubois",
             &[(Role::Director, Some("val-de-loire"))],
+        ),
+        // Les Cèdres has its own DPO, in-house: the cooperative's DPO never sees it.
+        (
+            "dpo@cedres.example",
+            "Lou Fontaine",
+            &[(Role::Dpo, Some("cedres"))],
         ),
     ];
     for (email, name, grants) in accounts {

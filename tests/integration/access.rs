@@ -209,7 +209,7 @@ async fn grants_persist_through_the_casbin_adapter() {
         let dom = mutualis_core::authz::member_domain(a.id);
         assert!(
             fresh
-                .allowed(u.id, &dom, "gdpr.processing", "write")
+                .allowed(u.id, &dom, "gdpr.activities", "write")
                 .await
                 .unwrap()
         );
@@ -224,7 +224,7 @@ async fn grants_persist_through_the_casbin_adapter() {
         let fresh = mutualis_core::authz::Authz::init(&ctx.db).await.unwrap();
         assert!(
             !fresh
-                .allowed(u.id, &dom, "gdpr.processing", "write")
+                .allowed(u.id, &dom, "gdpr.activities", "write")
                 .await
                 .unwrap()
         );
