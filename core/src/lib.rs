@@ -18,6 +18,7 @@ pub mod module;
 pub mod money;
 pub mod scope;
 pub mod seed;
+pub mod sheet;
 pub mod team;
 pub mod tenant;
 pub mod time;

@@ -12,6 +12,7 @@ mod browser;
 mod common;
 mod defences;
 mod hr;
+mod hr_import_bombs;
 mod hr_records;
 mod hr_skills;
 mod isolation;

@@ -412,7 +412,7 @@ pub async fn read_upload(
         Some((name, bytes)) if !bytes.is_empty() => Ok((name, bytes, fields)),
         _ => Err(AppError::field(
             "file",
-            "Choisissez un fichier (.xlsx, .ods, .xls ou .csv).",
+            "Choisissez un fichier (.xlsx, .ods ou .csv).",
         )),
     }
 }
@@ -426,7 +426,7 @@ fn import_json(i: &hr_imports::Model) -> Value {
 
 /// `POST /api/m/{slug}/hr/imports` (multipart `file`) → 201 `{"id", "rows", "valid",
 /// "errors": [{"row", "column", "message"}]}`; nothing is imported before the confirm.
-#[utoipa::path(post, operation_id = "hr_upload", path = "/api/m/{slug}/hr/imports", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body(content = String, content_type = "multipart/form-data", description = "Champ `file` : xlsx, xls, ods ou csv"), responses((status = 201, description = "Import analysé : rapport ligne par ligne, rien n’est encore écrit"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "hr_upload", path = "/api/m/{slug}/hr/imports", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body(content = String, content_type = "multipart/form-data", description = "Champ `file` : xlsx, ods ou csv"), responses((status = 201, description = "Import analysé : rapport ligne par ligne, rien n’est encore écrit"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn upload(State(ctx): State<AppContext>, access: MemberAccess, mp: Multipart) -> ApiResult {
     let scope = access.authorize("hr.imports", "write").await?;
     let (name, bytes, _) = read_upload(mp).await?;

@@ -1,14 +1,10 @@
-//! Spreadsheet import of employees and their contracts (xlsx, xls, ods through calamine;
-//! csv through the csv crate): upload → staging with a per-row report (row number as
+//! Spreadsheet import of employees and their contracts (xlsx, ods, csv through core's
+//! bounded reader, `mutualis_core::sheet`): upload → staging with a per-row report (row number as
 //! the spreadsheet shows it, column title, French message) → confirm, which imports
 //! every valid row in one transaction, or nothing in strict mode when a row is wrong.
-use std::{
-    collections::{HashMap, HashSet},
-    io::Cursor,
-};
+use std::collections::{HashMap, HashSet};
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 use mutualis_core::{
     audit,
     db::begin_write,
@@ -16,6 +12,7 @@ use mutualis_core::{
     error::{AppError, AppResult},
     ids::new_id,
     scope::Scope,
+    sheet::{self, Limits},
     tenant::{MemberOwned, Tenant},
 };
 use sea_orm::{
