@@ -239,3 +239,18 @@ pub fn ods_spaces() -> Vec<u8> {
         r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="1000000000"/>b</text:p></table:table-cell></table:table-row>"#,
     )
 }
+
+/// What a zip's entries decompress to, all together (for a CSV: its length). For
+/// measurements only: nothing bounds it.
+#[must_use]
+pub fn uncompressed_size(bytes: &[u8]) -> u64 {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return bytes.len() as u64;
+    };
+    let mut total = 0;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        total += std::io::copy(&mut entry, &mut std::io::sink()).unwrap();
+    }
+    total
+}

@@ -303,7 +303,13 @@ impl<'l> Table<'l> {
             if self.rows.last().is_some_and(|(r, _)| *r > row) {
                 self.unordered = true;
             }
-            self.rows.push((row, Vec::new()));
+            // The previous row is complete: no spare capacity kept (24 bytes a cell), and
+            // the next one is sized like it.
+            let width = self.rows.last_mut().map_or(0, |(_, cells)| {
+                cells.shrink_to_fit();
+                cells.len()
+            });
+            self.rows.push((row, Vec::with_capacity(width)));
         }
         let Some((_, cells)) = self.rows.last_mut() else {
             return Ok(());
@@ -354,6 +360,9 @@ impl<'l> Table<'l> {
     }
 
     fn finish(mut self) -> Rows {
+        if let Some((_, cells)) = self.rows.last_mut() {
+            cells.shrink_to_fit();
+        }
         if self.unordered {
             self.rows.sort_by_key(|(r, _)| *r);
             let mut merged: Rows = Vec::with_capacity(self.rows.len());

@@ -402,7 +402,8 @@ pub async fn read_upload(
                 .bytes()
                 .await
                 .map_err(|e| AppError::BadRequest(format!("Envoi du fichier interrompu : {e}")))?;
-            file = Some((filename, bytes.to_vec()));
+            // No copy when the body arrived in one piece.
+            file = Some((filename, Vec::from(bytes)));
         } else {
             let text = field.text().await.unwrap_or_default();
             fields.push((name, text));

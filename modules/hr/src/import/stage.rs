@@ -2,10 +2,11 @@
 use super::*;
 
 /// Validates every row. `existing` holds the member's matricules; `nics` its
-/// establishments' NICs.
+/// establishments' NICs. The rows are consumed: each cell moves into its staged row
+/// (each column maps to its own position), so the file is never held twice.
 #[must_use]
 pub fn stage_rows(
-    rows: &[(usize, Vec<String>)],
+    rows: Vec<(usize, Vec<String>)>,
     header: (usize, &HashMap<&'static str, usize>),
     existing: &HashSet<String>,
     nics: &HashSet<String>,
@@ -13,21 +14,25 @@ pub fn stage_rows(
     let (title_idx, map) = header;
     let mut st = Staging::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let get = |cells: &[String], f: &str| -> String {
-        map.get(f)
-            .and_then(|&i| cells.get(i))
-            .cloned()
-            .unwrap_or_default()
-    };
-    for (row, cells) in rows.iter().skip(title_idx + 1) {
+    for (row, mut cells) in rows.into_iter().skip(title_idx + 1) {
         if cells.iter().all(String::is_empty) {
             continue;
         }
         st.rows += 1;
         let staged = StagedRow {
-            row: *row,
-            cells: COLUMNS.iter().map(|(f, _)| get(cells, f)).collect(),
+            row,
+            cells: COLUMNS
+                .iter()
+                .map(|(f, _)| {
+                    map.get(f)
+                        .and_then(|&i| cells.get_mut(i))
+                        .map(std::mem::take)
+                        .unwrap_or_default()
+                })
+                .collect(),
         };
+        drop(cells);
+        let row = &row;
         let (employee, contract) = staged.inputs();
         let before = st.errors.len();
         let mut push = |field: &str, message: String| {
@@ -109,6 +114,19 @@ pub(super) async fn member_sets<C: ConnectionTrait>(
     Ok((existing, nics))
 }
 
+/// The staged rows as JSON, written into a buffer sized for them first (no doubling of a
+/// large buffer while it grows).
+fn staged_json(valid: &[StagedRow]) -> AppResult<String> {
+    // Per row `{"row":N,"cells":[…]}`, per cell its quotes and comma; escapes are rare.
+    let size: usize = valid
+        .iter()
+        .map(|r| 32 + r.cells.iter().map(|c| c.len() + 3).sum::<usize>())
+        .sum();
+    let mut out = Vec::with_capacity(size + 2);
+    serde_json::to_writer(&mut out, valid).map_err(|e| AppError::Unexpected(e.into()))?;
+    String::from_utf8(out).map_err(|e| AppError::Unexpected(e.into()))
+}
+
 /// Reads, validates and stages an uploaded file.
 ///
 /// # Errors
@@ -129,9 +147,12 @@ pub async fn stage<C: ConnectionTrait + TransactionTrait>(
     let (idx, map) = header_map(&rows)?;
     let (existing, nics) = member_sets(db, scope.tenant()).await?;
     let nic_set: HashSet<String> = nics.keys().cloned().collect();
-    let st = stage_rows(&rows, (idx, &map), &existing, &nic_set);
-    let payload = serde_json::to_string(&st.valid).map_err(|e| AppError::Unexpected(e.into()))?;
+    let st = stage_rows(rows, (idx, &map), &existing, &nic_set);
+    let payload = staged_json(&st.valid)?;
     let errors = serde_json::to_string(&st.errors).map_err(|e| AppError::Unexpected(e.into()))?;
+    // The staged rows are in `payload` now: not held during the write.
+    let (rows, valid) = (st.rows, st.valid.len());
+    drop(st);
     let txn = begin_write(db).await?;
     // Files staged and never confirmed are dropped after a week.
     hr_imports::Entity::delete_in(scope.tenant())
@@ -146,8 +167,8 @@ pub async fn stage<C: ConnectionTrait + TransactionTrait>(
             id: Set(new_id()),
             filename: Set(filename.chars().take(200).collect()),
             status: Set("staged".to_string()),
-            rows: Set(i64::try_from(st.rows).unwrap_or(i64::MAX)),
-            valid: Set(i64::try_from(st.valid.len()).unwrap_or(i64::MAX)),
+            rows: Set(i64::try_from(rows).unwrap_or(i64::MAX)),
+            valid: Set(i64::try_from(valid).unwrap_or(i64::MAX)),
             payload: Set(payload),
             errors: Set(errors),
             imported: Set(None),
