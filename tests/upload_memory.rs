@@ -142,10 +142,24 @@ async fn no_upload_grows_the_heap_past_ten_times_its_uncompressed_size_or_256_mi
             .and_then(|v| v.parse().ok())
             .unwrap_or(20_000);
         let staff = employees(n);
-        let (xlsx_name, csv_name) = (format!("salaries-{n}.xlsx"), format!("salaries-{n}.csv"));
+        // The same rows, each wrong three times (sex, NIR, entry date): the report.
+        let mut wrong = staff.clone();
+        for row in wrong.iter_mut().skip(1) {
+            row[3] = "X".into();
+            row[6] = "123".into();
+            row[7] = "hier".into();
+        }
+        let (xlsx_name, csv_name, wrong_name) = (
+            format!("salaries-{n}.xlsx"),
+            format!("salaries-{n}.csv"),
+            format!("erreurs-{n}.csv"),
+        );
         let files: Vec<(&str, Vec<u8>, u16)> = vec![
             (&xlsx_name, xlsx_of(&staff), 201),
             (&csv_name, csv_of(&staff), 201),
+            (&wrong_name, csv_of(&wrong), 201),
+            ("creux-20000.xlsx", bombs::sparse_rows(20_000), 422),
+            ("cellules-courtes.csv", bombs::short_cells_csv(200_000), 422),
             ("feuille-200mo.xlsx", bombs::repeated_rows(200), 422),
             ("zeros-200mo.xlsx", bombs::zeros_entry(200), 422),
             ("texte-20ko.xlsx", bombs::long_shared_string(), 422),
@@ -159,7 +173,7 @@ async fn no_upload_grows_the_heap_past_ten_times_its_uncompressed_size_or_256_mi
             ("repetitions.ods", bombs::ods_repeats(), 422),
             ("espaces.ods", bombs::ods_spaces(), 422),
         ];
-        drop(staff);
+        drop((staff, wrong));
         // What refusing any file costs (the request, the session, the refusal page).
         let (status, base, _) = measure(&server, &rh, "x.png", b"x").await;
         assert_eq!(status, 422);
@@ -186,7 +200,7 @@ async fn no_upload_grows_the_heap_past_ten_times_its_uncompressed_size_or_256_mi
             let unpacked = usize::try_from(bombs::uncompressed_size(&bytes)).unwrap();
             let (status, grew, took) = measure(&server, &rh, name, &bytes).await;
             let net = grew.saturating_sub(base);
-            let bound = unpacked.saturating_mul(10).max(FLOOR).min(CAP);
+            let bound = unpacked.saturating_mul(10).clamp(FLOOR, CAP);
             println!(
                 "| {name} | {:.2} MiB | {:.1} MiB | {status} | {:.2} s | {:.1} MiB | {:.1} MiB |",
                 bytes.len() as f64 / MIB,

@@ -17,12 +17,12 @@ fn bombs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         (
             "feuille-200mo.xlsx",
             bombs::repeated_rows(200),
-            "Le fichier décompressé dépasse 128 Mo",
+            "Le fichier décompressé dépasse 160 Mo",
         ),
         (
             "zeros.xlsx",
             bombs::zeros_entry(200),
-            "Le fichier décompressé dépasse 128 Mo",
+            "Le fichier décompressé dépasse 160 Mo",
         ),
         (
             "textes.xlsx",

@@ -36,6 +36,8 @@ pub(super) struct PartRule {
 #[derive(Debug, Default)]
 pub(super) struct Found {
     pub counted: usize,
+    /// What all the entries decompress to.
+    pub total: u64,
 }
 
 /// Refuses a zip whose end-of-central-directory record claims more entries than any
@@ -123,6 +125,7 @@ pub(super) fn prepass(
                 return Err(SheetError::Markup { part: name });
             }
         }
+        found.total = total;
         if let Some(l) = lexer {
             if l.finish().is_err() {
                 return Err(SheetError::Markup { part: name });

@@ -254,3 +254,34 @@ pub fn uncompressed_size(bytes: &[u8]) -> u64 {
     }
     total
 }
+
+/// `rows` rows holding a value in A and one in IV: a few dozen bytes of XML a row, 256
+/// cells a row once read.
+#[must_use]
+pub fn sparse_rows(rows: usize) -> Vec<u8> {
+    let mut xml = String::with_capacity(rows * 80);
+    for r in 1..=rows {
+        xml.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}"><v>1</v></c><c r="IV{r}"><v>2</v></c></row>"#
+        ));
+    }
+    xlsx_rows(None, &xml)
+}
+
+/// A CSV of `rows` rows of 20 one-letter cells.
+#[must_use]
+pub fn short_cells_csv(rows: usize) -> Vec<u8> {
+    "a;".repeat(19).add_line("a").repeat(rows).into_bytes()
+}
+
+trait AddLine {
+    fn add_line(self, last: &str) -> String;
+}
+
+impl AddLine for String {
+    fn add_line(mut self, last: &str) -> String {
+        self.push_str(last);
+        self.push('\n');
+        self
+    }
+}

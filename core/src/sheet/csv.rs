@@ -19,7 +19,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Rows, SheetError> {
     let mut reader = ReaderBuilder::new().delimiter(delimiter).build();
     // A field of `cell_chars` characters takes at most 4 bytes each in UTF-8.
     let mut out = vec![0u8; limits.cell_chars.saturating_mul(4).saturating_add(1)];
-    let mut table = Table::new(limits);
+    let mut table = Table::new(limits, bytes.len() as u64);
     let (mut input, mut row, mut column) = (body, 1usize, 0usize);
     let (mut len, mut overflow) = (0usize, None::<usize>);
     loop {

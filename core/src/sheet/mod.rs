@@ -52,6 +52,11 @@ pub struct Limits {
     pub cells: usize,
     /// Distinct texts of an xlsx (its shared strings, all read before any cell).
     pub shared_strings: usize,
+    /// The rows read may take at most this many times the file's (decompressed) size
+    /// in memory — 32 bytes a row, 24 a cell, plus the text — with 1 MiB allowed to any
+    /// file: a sparse sheet (a value far to the right on each row) or a CSV of
+    /// one-letter cells expands far more than its bytes.
+    pub expansion: usize,
 }
 
 impl Default for Limits {
@@ -60,11 +65,13 @@ impl Default for Limits {
             rows: 200_000,
             columns: 256,
             cell_chars: 5_000,
-            // The 100,000-row import benchmark's xlsx decompresses to 37 MiB.
-            uncompressed: 128 * 1024 * 1024,
+            // A 100,000-employee xlsx of the import template's 18 columns decompresses to
+            // 56 MiB (tests/upload_memory.rs), so HR's 200,000 rows fit with room.
+            uncompressed: 160 * 1024 * 1024,
             text: 48 * 1024 * 1024,
             cells: 4_000_000,
             shared_strings: 1_000_000,
+            expansion: 8,
         }
     }
 }
@@ -104,6 +111,8 @@ pub enum SheetError {
     Text { limit: usize },
     /// More cells than the limit.
     Cells { limit: usize },
+    /// Rows that would take more memory than [`Limits::expansion`] times the file.
+    Sparse { factor: usize },
     /// A CSV file not in UTF-8.
     CsvEncoding,
 }
@@ -173,6 +182,9 @@ impl SheetError {
                 "Plus de {} cellules à lire : découpez le fichier ou enlevez les colonnes inutiles.",
                 n(*limit as u64)
             ),
+            Self::Sparse { factor } => format!(
+                "Le tableau prendrait en mémoire plus de {factor} fois la taille du fichier : trop de cellules vides ou très courtes (colonnes vides, valeurs isolées loin à droite). Enlevez-les puis déposez le fichier à nouveau."
+            ),
             Self::CsvEncoding => "Le fichier CSV doit être encodé en UTF-8.".into(),
         }
     }
@@ -233,17 +245,41 @@ struct Table<'l> {
     cells: usize,
     text: usize,
     unordered: bool,
+    /// What the rows may take in memory (see [`Limits::expansion`]).
+    budget: usize,
 }
 
+/// What a row costs besides its cells, and a cell besides its text.
+const ROW_BYTES: usize = std::mem::size_of::<(usize, Vec<String>)>();
+const CELL_BYTES: usize = std::mem::size_of::<String>();
+
 impl<'l> Table<'l> {
-    fn new(limits: &'l Limits) -> Self {
+    /// `size`: the file's size, decompressed.
+    fn new(limits: &'l Limits, size: u64) -> Self {
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
         Self {
             limits,
             rows: Vec::new(),
             cells: 0,
             text: 0,
             unordered: false,
+            budget: limits.expansion.saturating_mul(size).max(1024 * 1024),
         }
+    }
+
+    /// Whether the rows, grown by `rows` rows, `cells` cells and `text` bytes, stay
+    /// within the budget.
+    fn check_budget(&self, rows: usize, cells: usize, text: usize) -> Result<(), SheetError> {
+        let held = (self.rows.len().saturating_add(rows))
+            .saturating_mul(ROW_BYTES)
+            .saturating_add(self.cells.saturating_add(cells).saturating_mul(CELL_BYTES))
+            .saturating_add(self.text.saturating_add(text));
+        if held > self.budget {
+            return Err(SheetError::Sparse {
+                factor: self.limits.expansion,
+            });
+        }
+        Ok(())
     }
 
     /// Checks a position before its value is read: `row` numbered from 1, `column` from 0.
@@ -299,6 +335,16 @@ impl<'l> Table<'l> {
         self.check_position(row, column)?;
         self.check_length(row, column, text.chars().count())?;
         let same_row = self.rows.last().is_some_and(|(r, _)| *r == row);
+        let width = if same_row {
+            self.rows.last().map_or(0, |(_, c)| c.len())
+        } else {
+            0
+        };
+        self.check_budget(
+            usize::from(!same_row),
+            (column + 1).saturating_sub(width),
+            text.len(),
+        )?;
         if !same_row {
             if self.rows.last().is_some_and(|(r, _)| *r > row) {
                 self.unordered = true;
@@ -350,6 +396,11 @@ impl<'l> Table<'l> {
             });
         }
         self.check_totals(text.saturating_mul(copies), width.saturating_mul(copies))?;
+        self.check_budget(
+            copies,
+            width.saturating_mul(copies),
+            text.saturating_mul(copies),
+        )?;
         let cells = cells.clone();
         for i in 1..=copies {
             self.rows.push((row + i, cells.clone()));

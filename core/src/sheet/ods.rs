@@ -66,7 +66,7 @@ struct Place {
 }
 
 pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Rows, SheetError> {
-    archive::prepass(bytes, limits, |name| archive::PartRule {
+    let found = archive::prepass(bytes, limits, |name| archive::PartRule {
         xml: name.to_ascii_lowercase().ends_with(".xml"),
         ..archive::PartRule::default()
     })?;
@@ -81,7 +81,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Rows, SheetError> {
     config.trim_text(false);
     config.check_comments = false;
     config.expand_empty_elements = true;
-    let mut table = Table::new(limits);
+    let mut table = Table::new(limits, found.total);
     let mut buf = Vec::with_capacity(1024);
     let mut in_table = false;
     let mut at = Place {

@@ -122,12 +122,12 @@ fn a_repeated_sheet_of_200_mb_is_refused_at_the_decompressed_limit() {
     assert_eq!(
         e,
         SheetError::Uncompressed {
-            limit: 128 * 1024 * 1024
+            limit: 160 * 1024 * 1024
         }
     );
     assert_eq!(
         e.message(),
-        "Le fichier décompressé dépasse 128 Mo, le plus qu’un import lit : enlevez les feuilles, images ou lignes en trop."
+        "Le fichier décompressé dépasse 160 Mo, le plus qu’un import lit : enlevez les feuilles, images ou lignes en trop."
     );
 }
 
@@ -271,7 +271,7 @@ fn csv_limits_name_the_cell() {
             limit: 256
         }
     );
-    let many = "a\n".repeat(200_001);
+    let many = "abcdefghijklmnopqrstuvwxyz0123456789\n".repeat(200_001);
     assert_eq!(
         refused("a.csv", many.as_bytes()),
         SheetError::Rows {
@@ -299,6 +299,24 @@ fn totals_are_bounded() {
         read_rows("a.csv", b"a;;;b\n", &tight).unwrap_err(),
         SheetError::Cells { limit: 3 }
     );
+}
+
+#[test]
+fn sheets_that_expand_far_beyond_their_size_are_refused() {
+    // 20,000 rows × 256 cells from 1.4 MB of XML: 123 MB of cells.
+    assert_eq!(
+        refused("a.xlsx", &sparse_rows(20_000)),
+        SheetError::Sparse { factor: 8 }
+    );
+    // 200,000 rows of 20 one-letter cells: 8 MB of CSV, 109 MB of rows.
+    let e = refused("a.csv", &short_cells_csv(200_000));
+    assert_eq!(e, SheetError::Sparse { factor: 8 });
+    assert!(
+        e.message()
+            .starts_with("Le tableau prendrait en mémoire plus de 8 fois la taille du fichier")
+    );
+    // Within its budget, the same shape reads.
+    assert_eq!(rows("a.csv", &short_cells_csv(3)).len(), 3);
 }
 
 proptest! {

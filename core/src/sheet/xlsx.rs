@@ -80,7 +80,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Rows, SheetError> {
         }
         Err(e) => return Err(unreadable(&e)),
     };
-    let mut table = Table::new(limits);
+    let mut table = Table::new(limits, found.total);
     // The declared extent first (absent: A1), so a far cell is refused before any is read.
     let end = cells.dimensions().end;
     table.check_position(end.0 as usize + 1, end.1 as usize)?;

@@ -14,7 +14,9 @@ use mutualis_core::{
     scope::Scope,
     sheet::{self, Limits},
     tenant::{MemberOwned, Tenant},
+    time::fr_decimal,
 };
+use rust_decimal::Decimal;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
     TransactionTrait,
@@ -89,6 +91,9 @@ const CONTRACT_FIELDS: [&str; 9] = [
 
 /// The most rows one file may carry.
 pub const MAX_ROWS: usize = 200_000;
+
+/// The most errors an import's report keeps (then one line counts the others).
+pub const MAX_REPORTED: usize = 1_000;
 
 fn title(field: &str) -> &'static str {
     match field {

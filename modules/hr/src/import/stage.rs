@@ -14,6 +14,7 @@ pub fn stage_rows(
     let (title_idx, map) = header;
     let mut st = Staging::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut unreported = 0usize;
     for (row, mut cells) in rows.into_iter().skip(title_idx + 1) {
         if cells.iter().all(String::is_empty) {
             continue;
@@ -34,13 +35,20 @@ pub fn stage_rows(
         drop(cells);
         let row = &row;
         let (employee, contract) = staged.inputs();
-        let before = st.errors.len();
+        let mut bad = false;
         let mut push = |field: &str, message: String| {
-            st.errors.push(RowError {
-                row: *row,
-                column: title(field).to_string(),
-                message,
-            });
+            bad = true;
+            // The report keeps the first errors: a file wrong on every row would
+            // otherwise cost a kilobyte of report a row.
+            if st.errors.len() < MAX_REPORTED {
+                st.errors.push(RowError {
+                    row: *row,
+                    column: title(field).to_string(),
+                    message,
+                });
+            } else {
+                unreported += 1;
+            }
         };
         let emp = employee.validate();
         if let Err(errs) = &emp {
@@ -86,9 +94,20 @@ pub fn stage_rows(
                 format!("Aucun établissement de l’association n’a le NIC {nic}."),
             );
         }
-        if st.errors.len() == before {
+        if !bad {
             st.valid.push(staged);
         }
+    }
+    if unreported > 0 {
+        st.errors.push(RowError {
+            row: 0,
+            column: String::new(),
+            message: format!(
+                "… et {} autres erreurs, non listées : le rapport garde les {} premières. Corrigez-les puis déposez le fichier à nouveau.",
+                fr_decimal(Decimal::from(unreported)),
+                fr_decimal(Decimal::from(MAX_REPORTED))
+            ),
+        });
     }
     st
 }

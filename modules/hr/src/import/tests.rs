@@ -127,3 +127,27 @@ fn the_template_reads_back_as_a_valid_file() {
     assert_eq!(st.errors, vec![]);
     assert_eq!(st.valid.len(), 2);
 }
+
+#[test]
+fn the_report_keeps_the_first_errors_and_counts_the_others() {
+    let mut rows = vec![titles()];
+    for i in 0..1_500 {
+        let mut bad = GOOD;
+        let matricule = format!("S{i}");
+        bad[0] = &matricule;
+        bad[3] = "X";
+        rows.push(row(i + 2, &bad));
+    }
+    let (idx, map) = header_map(&rows).unwrap();
+    let st = stage_rows(rows, (idx, &map), &HashSet::new(), &HashSet::new());
+    assert_eq!((st.rows, st.valid.len()), (1_500, 0));
+    assert_eq!(st.errors.len(), MAX_REPORTED + 1);
+    assert_eq!(st.errors[MAX_REPORTED - 1].row, MAX_REPORTED + 1);
+    let last = &st.errors[MAX_REPORTED];
+    assert_eq!(last.row, 0);
+    assert!(
+        last.message.starts_with("… et 500 autres erreurs"),
+        "{}",
+        last.message
+    );
+}
