@@ -96,7 +96,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Rows, SheetError> {
             Event::Start(e) => match e.name().as_ref() {
                 b"table:table" if !in_table => in_table = true,
                 b"table:table-row" if in_table => {
-                    at.row_repeat = repeats(&e, b"table:number-rows-repeated")?;
+                    at.row_repeat = repeats(&e, b"table:number-rows-repeated")?.max(1);
                     at.column = 0;
                     at.row_filled = false;
                 }
@@ -137,7 +137,8 @@ fn cell(
     at: &mut Place,
     limits: &Limits,
 ) -> Result<(), SheetError> {
-    let count = repeats(e, b"table:number-columns-repeated")?;
+    // A repeat of 0 is read as 1, like LibreOffice does.
+    let count = repeats(e, b"table:number-columns-repeated")?.max(1);
     let (row, column) = (at.row, at.column);
     at.column = at.column.saturating_add(count);
     let value = if let Some(v) = attr(e, b"office:value")? {

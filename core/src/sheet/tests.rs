@@ -240,6 +240,10 @@ fn ods_repeats_are_checked_before_they_are_expanded() {
             limit: 5_000
         }
     );
+    let zero = ods(
+        r#"<table:table-row table:number-rows-repeated="0"><table:table-cell table:number-columns-repeated="0" office:value-type="float" office:value="1"/></table:table-row>"#,
+    );
+    assert_eq!(rows("a.ods", &zero), vec![(1, strs(&["1"]))]);
     let wide = ods(
         r#"<table:table-row><table:table-cell table:number-columns-repeated="300" office:value-type="float" office:value="1"/></table:table-row>"#,
     );
@@ -334,6 +338,14 @@ proptest! {
         let file = xlsx_rows(Some("A1"), &xml);
         let _ = read_rows("a.xlsx", &file, &Limits::default());
         let ods_file = ods(&xml.replace("row", "table:table-row").replace("<c", "<table:table-cell"));
+        let _ = read_rows("a.ods", &ods_file, &Limits::default());
+    }
+
+    #[test]
+    fn arbitrary_ods_repeats_never_panic(rows in 0u64..5_000_000, columns in 0u64..5_000_000, spaces in 0u64..10_000_000_000, text in "[a-z &;<>]{0,8}") {
+        let ods_file = ods(&format!(
+            r#"<table:table-row table:number-rows-repeated="{rows}"><table:table-cell table:number-columns-repeated="{columns}" office:value-type="string"><text:p>{text}<text:s text:c="{spaces}"/></text:p></table:table-cell></table:table-row>"#
+        ));
         let _ = read_rows("a.ods", &ods_file, &Limits::default());
     }
 
