@@ -120,3 +120,51 @@ fn tera_escaped(s: &str) -> String {
         .replace('/', "&#x2F;")
         .replace('\'', "&#x27;")
 }
+
+#[tokio::test]
+async fn a_file_wrong_on_every_row_keeps_a_report_of_its_first_errors() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &["hr"]).await;
+        let user = kit.user("rh@alpha.test", Role::HrOfficer, Some(&a)).await;
+        let web = kit.web(&user).await;
+        let mut csv = String::from(
+            "Matricule;Nom;Prénom;Sexe;Date de naissance;Nationalité;NIR;Date d’entrée\n",
+        );
+        for i in 0..1_500 {
+            // One error a row: the sex.
+            csv.push_str(&format!(
+                "Z{i};Martin;Léa;X;01/01/1980;française;{};01/09/2024\n",
+                mutualis_hr::testkit::nir("2800175123456")
+            ));
+        }
+        let form = MultipartForm::new()
+            .add_text("csrf", web.csrf.clone())
+            .add_part(
+                "file",
+                Part::bytes(csv.into_bytes()).file_name("erreurs.csv"),
+            );
+        let r = server
+            .post("/m/alpha/hr/imports")
+            .add_header("cookie", web.cookie.as_str())
+            .multipart(form)
+            .await;
+        assert_eq!(r.status_code().as_u16(), 303, "{}", r.text());
+        let page = follow(&server, &web, &r).await.text();
+        assert_eq!(
+            page.matches("data-label=\"Ligne\"").count(),
+            1_000,
+            "the first 1,000 errors"
+        );
+        assert!(
+            page.contains("… et 500 autres erreurs, non listées"),
+            "{page}"
+        );
+        assert!(
+            page.contains(r#"<p class="stat">1500</p><p>lignes en erreur</p>"#),
+            "rows in error counted from the totals"
+        );
+        assert_eq!(imports(&ctx).await, 1);
+    })
+    .await;
+}

@@ -150,8 +150,8 @@ pub async fn import_page(
         "hr/import.html",
         json!({
             "member": views::member(m), "id": i.id.to_string(), "file": i.filename, "rows": i.rows,
-            "valid": i.valid, "bad_rows": bad_rows, "errors": errors.iter().take(import::MAX_REPORTED + 1).collect::<Vec<_>>(),
-            "more_errors": errors.len().saturating_sub(import::MAX_REPORTED + 1), "staged": i.status == "staged",
+            "valid": i.valid, "bad_rows": bad_rows, "errors": errors.iter().filter(|e| e.row > 0).collect::<Vec<_>>(),
+            "notes": errors.iter().filter(|e| e.row == 0).map(|e| &e.message).collect::<Vec<_>>(), "staged": i.status == "staged",
             "imported": i.imported, "confirmed_at": i.confirmed_at.map(fr_datetime),
             "can_import": scope.can("hr.imports", "write").await?,
         }),
