@@ -17,7 +17,9 @@
 //!   it, and bounding that would need our own BIFF parser.
 //!
 //! Rows come with their number as the spreadsheet shows it; rows without any text are
-//! left out and each row ends at its last non-empty cell.
+//! left out and each row ends at its last non-empty cell. What the rows hold in memory
+//! is bounded by [`Limits::expansion`] times the file's decompressed size, so a sparse
+//! or finely cut sheet cannot grow out of proportion to its bytes.
 use rust_decimal::Decimal;
 
 use crate::time::fr_decimal;
