@@ -21,6 +21,7 @@ pub mod money;
 pub mod scope;
 pub mod seed;
 pub mod served;
+pub mod sheet;
 pub mod team;
 pub mod tenant;
 pub mod time;

@@ -360,7 +360,8 @@ pub async fn read_upload(
                 .bytes()
                 .await
                 .map_err(|e| AppError::BadRequest(format!("Envoi du fichier interrompu : {e}")))?;
-            file = Some((filename, bytes.to_vec()));
+            // No copy when the body arrived in one piece.
+            file = Some((filename, Vec::from(bytes)));
         } else {
             let text = field.text().await.unwrap_or_default();
             fields.push((name, text));
@@ -370,14 +371,14 @@ pub async fn read_upload(
         Some((name, bytes)) if !bytes.is_empty() => Ok((name, bytes, fields)),
         _ => Err(AppError::field(
             "file",
-            "Choisissez un fichier (.xlsx, .ods, .xls ou .csv).",
+            "Choisissez un fichier (.xlsx, .ods ou .csv).",
         )),
     }
 }
 
 /// `POST /api/m/{slug}/hr/imports` (multipart `file`) → 201 `{"id", "rows", "valid",
 /// "errors": [{"row", "column", "message"}]}`; nothing is imported before the confirm.
-#[utoipa::path(post, operation_id = "hr_upload", path = "/api/m/{slug}/hr/imports", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body(content = String, content_type = "multipart/form-data", description = "Champ `file` : xlsx, xls, ods ou csv"), responses((status = 201, description = "Import analysé : rapport ligne par ligne, rien n’est encore écrit", body = Import), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "hr_upload", path = "/api/m/{slug}/hr/imports", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), request_body(content = String, content_type = "multipart/form-data", description = "Champ `file` : xlsx, ods ou csv"), responses((status = 201, description = "Import analysé : rapport ligne par ligne, rien n’est encore écrit", body = Import), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "Champs invalides, chacun nommé", body = ErrorBody)))]
 async fn upload(
     State(ctx): State<AppContext>,
     access: MemberAccess,

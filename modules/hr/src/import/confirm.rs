@@ -29,13 +29,13 @@ pub async fn confirm<C: ConnectionTrait + TransactionTrait>(
     }
     let errors = errors_of(&imp);
     if strict && !errors.is_empty() {
-        let lines: HashSet<usize> = errors.iter().map(|e| e.row).collect();
+        // Counted from the totals: the report keeps only the first errors.
+        let lines = imp.rows - imp.valid;
         return Err(AppError::field(
             "strict",
             format!(
-                "Mode strict : {} ligne{} en erreur, rien n’a été importé. Corrigez le fichier et déposez-le à nouveau.",
-                lines.len(),
-                if lines.len() > 1 { "s" } else { "" }
+                "Mode strict : {lines} ligne{} en erreur, rien n’a été importé. Corrigez le fichier et déposez-le à nouveau.",
+                if lines > 1 { "s" } else { "" }
             ),
         ));
     }

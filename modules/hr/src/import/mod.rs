@@ -1,14 +1,10 @@
-//! Spreadsheet import of employees and their contracts (xlsx, xls, ods through calamine;
-//! csv through the csv crate): upload → staging with a per-row report (row number as
+//! Spreadsheet import of employees and their contracts (xlsx, ods, csv through core's
+//! bounded reader, `mutualis_core::sheet`): upload → staging with a per-row report (row number as
 //! the spreadsheet shows it, column title, French message) → confirm, which imports
 //! every valid row in one transaction, or nothing in strict mode when a row is wrong.
-use std::{
-    collections::{HashMap, HashSet},
-    io::Cursor,
-};
+use std::collections::{HashMap, HashSet};
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 use mutualis_core::{
     audit,
     db::begin_write,
@@ -16,8 +12,11 @@ use mutualis_core::{
     error::{AppError, AppResult},
     ids::new_id,
     scope::Scope,
+    sheet::{self, Limits},
     tenant::{MemberOwned, Tenant},
+    time::fr_decimal,
 };
+use rust_decimal::Decimal;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
     TransactionTrait,
@@ -92,6 +91,9 @@ const CONTRACT_FIELDS: [&str; 9] = [
 
 /// The most rows one file may carry.
 pub const MAX_ROWS: usize = 200_000;
+
+/// The most errors an import's report keeps (then one line counts the others).
+pub const MAX_REPORTED: usize = 1_000;
 
 fn title(field: &str) -> &'static str {
     match field {

@@ -2,10 +2,11 @@
 use super::*;
 
 /// Validates every row. `existing` holds the member's matricules; `nics` its
-/// establishments' NICs.
+/// establishments' NICs. The rows are consumed: each cell moves into its staged row
+/// (each column maps to its own position), so the file is never held twice.
 #[must_use]
 pub fn stage_rows(
-    rows: &[(usize, Vec<String>)],
+    rows: Vec<(usize, Vec<String>)>,
     header: (usize, &HashMap<&'static str, usize>),
     existing: &HashSet<String>,
     nics: &HashSet<String>,
@@ -13,29 +14,41 @@ pub fn stage_rows(
     let (title_idx, map) = header;
     let mut st = Staging::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let get = |cells: &[String], f: &str| -> String {
-        map.get(f)
-            .and_then(|&i| cells.get(i))
-            .cloned()
-            .unwrap_or_default()
-    };
-    for (row, cells) in rows.iter().skip(title_idx + 1) {
+    let mut unreported = 0usize;
+    for (row, mut cells) in rows.into_iter().skip(title_idx + 1) {
         if cells.iter().all(String::is_empty) {
             continue;
         }
         st.rows += 1;
         let staged = StagedRow {
-            row: *row,
-            cells: COLUMNS.iter().map(|(f, _)| get(cells, f)).collect(),
+            row,
+            cells: COLUMNS
+                .iter()
+                .map(|(f, _)| {
+                    map.get(f)
+                        .and_then(|&i| cells.get_mut(i))
+                        .map(std::mem::take)
+                        .unwrap_or_default()
+                })
+                .collect(),
         };
+        drop(cells);
+        let row = &row;
         let (employee, contract) = staged.inputs();
-        let before = st.errors.len();
+        let mut bad = false;
         let mut push = |field: &str, message: String| {
-            st.errors.push(RowError {
-                row: *row,
-                column: title(field).to_string(),
-                message,
-            });
+            bad = true;
+            // The report keeps the first errors: a file wrong on every row would
+            // otherwise cost a kilobyte of report a row.
+            if st.errors.len() < MAX_REPORTED {
+                st.errors.push(RowError {
+                    row: *row,
+                    column: title(field).to_string(),
+                    message,
+                });
+            } else {
+                unreported += 1;
+            }
         };
         let emp = employee.validate();
         if let Err(errs) = &emp {
@@ -81,9 +94,20 @@ pub fn stage_rows(
                 format!("Aucun établissement de l’association n’a le NIC {nic}."),
             );
         }
-        if st.errors.len() == before {
+        if !bad {
             st.valid.push(staged);
         }
+    }
+    if unreported > 0 {
+        st.errors.push(RowError {
+            row: 0,
+            column: String::new(),
+            message: format!(
+                "… et {} autres erreurs, non listées : le rapport garde les {} premières. Corrigez-les puis déposez le fichier à nouveau.",
+                fr_decimal(Decimal::from(unreported)),
+                fr_decimal(Decimal::from(MAX_REPORTED))
+            ),
+        });
     }
     st
 }
@@ -109,6 +133,19 @@ pub(super) async fn member_sets<C: ConnectionTrait>(
     Ok((existing, nics))
 }
 
+/// The staged rows as JSON, written into a buffer sized for them first (no doubling of a
+/// large buffer while it grows).
+fn staged_json(valid: &[StagedRow]) -> AppResult<String> {
+    // Per row `{"row":N,"cells":[…]}`, per cell its quotes and comma; escapes are rare.
+    let size: usize = valid
+        .iter()
+        .map(|r| 32 + r.cells.iter().map(|c| c.len() + 3).sum::<usize>())
+        .sum();
+    let mut out = Vec::with_capacity(size + 2);
+    serde_json::to_writer(&mut out, valid).map_err(|e| AppError::Unexpected(e.into()))?;
+    String::from_utf8(out).map_err(|e| AppError::Unexpected(e.into()))
+}
+
 /// Reads, validates and stages an uploaded file.
 ///
 /// # Errors
@@ -129,9 +166,12 @@ pub async fn stage<C: ConnectionTrait + TransactionTrait>(
     let (idx, map) = header_map(&rows)?;
     let (existing, nics) = member_sets(db, scope.tenant()).await?;
     let nic_set: HashSet<String> = nics.keys().cloned().collect();
-    let st = stage_rows(&rows, (idx, &map), &existing, &nic_set);
-    let payload = serde_json::to_string(&st.valid).map_err(|e| AppError::Unexpected(e.into()))?;
+    let st = stage_rows(rows, (idx, &map), &existing, &nic_set);
+    let payload = staged_json(&st.valid)?;
     let errors = serde_json::to_string(&st.errors).map_err(|e| AppError::Unexpected(e.into()))?;
+    // The staged rows are in `payload` now: not held during the write.
+    let (rows, valid) = (st.rows, st.valid.len());
+    drop(st);
     let txn = begin_write(db).await?;
     // Files staged and never confirmed are dropped after a week.
     hr_imports::Entity::delete_in(scope.tenant())
@@ -146,8 +186,8 @@ pub async fn stage<C: ConnectionTrait + TransactionTrait>(
             id: Set(new_id()),
             filename: Set(filename.chars().take(200).collect()),
             status: Set("staged".to_string()),
-            rows: Set(i64::try_from(st.rows).unwrap_or(i64::MAX)),
-            valid: Set(i64::try_from(st.valid.len()).unwrap_or(i64::MAX)),
+            rows: Set(i64::try_from(rows).unwrap_or(i64::MAX)),
+            valid: Set(i64::try_from(valid).unwrap_or(i64::MAX)),
             payload: Set(payload),
             errors: Set(errors),
             imported: Set(None),

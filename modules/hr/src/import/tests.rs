@@ -42,7 +42,7 @@ fn titles_match_without_case_or_accents_and_rows_are_reported_by_number() {
     dup[3] = "X";
     let rows = vec![t, row(2, &GOOD), row(3, &bad), row(4, &[]), row(5, &dup)];
     let (idx, map) = header_map(&rows).unwrap();
-    let st = stage_rows(&rows, (idx, &map), &HashSet::new(), &HashSet::new());
+    let st = stage_rows(rows, (idx, &map), &HashSet::new(), &HashSet::new());
     assert_eq!(st.rows, 3);
     assert_eq!(st.valid.len(), 1);
     let got: Vec<(usize, &str)> = st
@@ -87,7 +87,7 @@ fn a_staff_list_without_contract_columns_is_valid() {
     assert!(COLUMNS[..fields].iter().all(|(f, _)| REQUIRED.contains(f)));
     let rows = vec![t, row(2, &GOOD[..fields])];
     let (idx, map) = header_map(&rows).unwrap();
-    let st = stage_rows(&rows, (idx, &map), &HashSet::new(), &HashSet::new());
+    let st = stage_rows(rows, (idx, &map), &HashSet::new(), &HashSet::new());
     assert_eq!(st.errors, vec![]);
     assert_eq!(st.valid.len(), 1);
     assert!(
@@ -105,7 +105,7 @@ fn a_row_filling_part_of_a_contract_is_checked_as_one() {
         row(2, &r)
     }];
     let (idx, map) = header_map(&rows).unwrap();
-    let st = stage_rows(&rows, (idx, &map), &HashSet::new(), &HashSet::new());
+    let st = stage_rows(rows, (idx, &map), &HashSet::new(), &HashSet::new());
     let cols: Vec<&str> = st.errors.iter().map(|e| e.column.as_str()).collect();
     assert!(cols.contains(&"Type de contrat"), "{cols:?}");
     assert!(st.valid.is_empty());
@@ -123,7 +123,31 @@ fn the_template_reads_back_as_a_valid_file() {
     let bytes = template_xlsx().unwrap();
     let rows = read_rows("modele.xlsx", &bytes).unwrap();
     let (idx, map) = header_map(&rows).unwrap();
-    let st = stage_rows(&rows, (idx, &map), &HashSet::new(), &HashSet::new());
+    let st = stage_rows(rows, (idx, &map), &HashSet::new(), &HashSet::new());
     assert_eq!(st.errors, vec![]);
     assert_eq!(st.valid.len(), 2);
+}
+
+#[test]
+fn the_report_keeps_the_first_errors_and_counts_the_others() {
+    let mut rows = vec![titles()];
+    for i in 0..1_500 {
+        let mut bad = GOOD;
+        let matricule = format!("S{i}");
+        bad[0] = &matricule;
+        bad[3] = "X";
+        rows.push(row(i + 2, &bad));
+    }
+    let (idx, map) = header_map(&rows).unwrap();
+    let st = stage_rows(rows, (idx, &map), &HashSet::new(), &HashSet::new());
+    assert_eq!((st.rows, st.valid.len()), (1_500, 0));
+    assert_eq!(st.errors.len(), MAX_REPORTED + 1);
+    assert_eq!(st.errors[MAX_REPORTED - 1].row, MAX_REPORTED + 1);
+    let last = &st.errors[MAX_REPORTED];
+    assert_eq!(last.row, 0);
+    assert!(
+        last.message.starts_with("… et 500 autres erreurs"),
+        "{}",
+        last.message
+    );
 }

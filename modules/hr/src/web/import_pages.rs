@@ -129,11 +129,8 @@ pub async fn import_page(
     let scope = access.authorize("hr.imports", "read").await?;
     let i = import::get(&ctx.db, &scope, id).await?;
     let errors = import::errors_of(&i);
-    let bad_rows = errors
-        .iter()
-        .map(|e| e.row)
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
+    // From the totals: the report keeps only the first errors.
+    let bad_rows = i.rows - i.valid;
     let m = scope.member();
     hr_page(
         Page::for_scope(
@@ -153,8 +150,8 @@ pub async fn import_page(
         "hr/import.html",
         json!({
             "member": views::member(m), "id": i.id.to_string(), "file": i.filename, "rows": i.rows,
-            "valid": i.valid, "bad_rows": bad_rows, "errors": errors.iter().take(1000).collect::<Vec<_>>(),
-            "more_errors": errors.len().saturating_sub(1000), "staged": i.status == "staged",
+            "valid": i.valid, "bad_rows": bad_rows, "errors": errors.iter().filter(|e| e.row > 0).collect::<Vec<_>>(),
+            "notes": errors.iter().filter(|e| e.row == 0).map(|e| &e.message).collect::<Vec<_>>(), "staged": i.status == "staged",
             "imported": i.imported, "confirmed_at": i.confirmed_at.map(fr_datetime),
             "can_import": scope.can("hr.imports", "write").await?,
         }),
