@@ -174,6 +174,7 @@ async fn complete_activity(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = GdprCheckBody)]
 #[serde(default)]
 struct CheckBody {
     recommendations: String,
@@ -620,6 +621,7 @@ async fn update_template(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = GdprDeployBody)]
 #[serde(default)]
 struct DeployBody {
     /// The members' slugs.
