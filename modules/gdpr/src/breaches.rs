@@ -522,6 +522,14 @@ pub fn field_errors(e: &AppError) -> Vec<FieldError> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_instant_text_is_answered(raw in "\\PC{0,40}") {
+            let _ = parse_instant(&raw, Utc::now());
+        }
+    }
 
     #[test]
     fn instants_are_read_in_utc_or_as_paris_local_time() {
