@@ -13,6 +13,7 @@ mod m20261126_000006_hr_contracts_leave_skills;
 mod m20261126_000007_hr_position_skills;
 mod m20261203_000001_it_catalogue;
 mod m20261207_000001_gdpr;
+mod m20261207_000002_payroll;
 
 /// Runs every migration in order.
 #[derive(Debug)]
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_hr_position_skills::Migration),
             Box::new(m20261203_000001_it_catalogue::Migration),
             Box::new(m20261207_000001_gdpr::Migration),
+            Box::new(m20261207_000002_payroll::Migration),
         ]
     }
 }

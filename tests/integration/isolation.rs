@@ -36,6 +36,9 @@ pub(crate) enum Id {
     GdprRequest,
     GdprDpia,
     GdprTemplate,
+    PayrollLine,
+    PayrollImport,
+    PayrollFinding,
 }
 
 /// The policy table: every route with an `{id}`, and the kind of id it takes.
@@ -75,6 +78,19 @@ const ID_KINDS: &[(&str, Id)] = &[
     ("/api/m/{slug}/gdpr/dpias/{id}/sign/{which}", Id::GdprDpia),
     ("/api/coop/gdpr/templates/{id}", Id::GdprTemplate),
     ("/api/coop/gdpr/templates/{id}/deploy", Id::GdprTemplate),
+    // Payroll's API.
+    (
+        "/api/m/{slug}/payroll/periods/{period}/lines/{id}",
+        Id::PayrollLine,
+    ),
+    (
+        "/api/m/{slug}/payroll/periods/{period}/imports/{id}/confirm",
+        Id::PayrollImport,
+    ),
+    (
+        "/api/m/{slug}/payroll/periods/{period}/findings/{id}/acknowledge",
+        Id::PayrollFinding,
+    ),
     // The rest.
     ("/api/m/{slug}/hr/contracts/{id}/versions", Id::Contract),
     ("/api/m/{slug}/hr/employees/{id}", Id::Employee),
@@ -210,7 +226,14 @@ pub(crate) fn fill(template: &str, slug: &str, alpha: &Alpha) -> String {
 /// signed-in user may call them and sees its own members' data there, never another's —
 /// so a user of another member may be answered, but no byte of the first member's data.
 pub(crate) fn is_served_route(t: &str) -> bool {
-    t.starts_with("/coop/gdpr") || t.starts_with("/api/coop/gdpr")
+    [
+        "/coop/gdpr",
+        "/api/coop/gdpr",
+        "/coop/payroll",
+        "/api/coop/payroll",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p))
 }
 
 pub(crate) fn is_member_route(t: &str) -> bool {
@@ -313,6 +336,47 @@ pub(crate) async fn alpha_data(server: &axum_test::TestServer, kit: &TestKit<'_>
         json!({"activity_id": activity, "title": "AIPD Quetzalcoatl"}),
     )
     .await;
+    // Payroll: a line, an import and a finding of its own (a line after the cut-off).
+    let paie = kit.bearer(
+        &kit.user("paie@tilleuls.test", Role::PayrollOfficer, Some(&m))
+            .await,
+    );
+    let month = mutualis_core::time::Month::of(chrono::Utc::now());
+    let payroll = |rest: &str| format!("/api/m/tilleuls/payroll/periods/{month}/{rest}");
+    let matricule = hr_employees::Entity::find()
+        .filter(hr_employees::Column::MemberId.eq(m.id))
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .matricule;
+    let r = server
+        .post(&payroll("lines"))
+        .add_header("authorization", paie.as_str())
+        .json(&json!({"matricule": matricule, "code": "PRIME_EXCEP", "amount": "1234.56", "comment": "Prime Quetzalcoatl"}))
+        .await;
+    assert!(r.status_code().is_success(), "{}", r.text());
+    let payroll_line = r.json::<Value>()["id"].as_str().unwrap().to_string();
+    let file = format!("Matricule;Code;Quantité\n{matricule};HS25;2\n");
+    let form = axum_test::multipart::MultipartForm::new().add_part(
+        "file",
+        axum_test::multipart::Part::bytes(file.into_bytes()).file_name("evp.csv"),
+    );
+    let r = server
+        .post(&payroll("imports"))
+        .add_header("authorization", paie.as_str())
+        .multipart(form)
+        .await;
+    assert!(r.status_code().is_success(), "{}", r.text());
+    let payroll_import = r.json::<Value>()["id"].as_str().unwrap().to_string();
+    let findings: Value = server
+        .get(&payroll("findings"))
+        .add_header("authorization", paie.as_str())
+        .await
+        .json();
+    let payroll_finding = findings[0]["id"]
+        .as_str()
+        .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_string);
     let template = mutualis_gdpr::templates::list(&ctx.db).await.unwrap()[0]
         .row
         .id
@@ -373,6 +437,9 @@ pub(crate) async fn alpha_data(server: &axum_test::TestServer, kit: &TestKit<'_>
             (Id::GdprRequest, request),
             (Id::GdprDpia, dpia),
             (Id::GdprTemplate, template),
+            (Id::PayrollLine, payroll_line),
+            (Id::PayrollImport, payroll_import),
+            (Id::PayrollFinding, payroll_finding),
         ],
         period,
         invoice_file: format!("{number}.pdf"),

@@ -26,6 +26,7 @@ mod metering;
 mod modules;
 mod navigation;
 mod openapi;
+mod payroll;
 mod tenant;
 mod third_party;
 mod trial;

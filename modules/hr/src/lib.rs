@@ -7,6 +7,7 @@ pub mod audit_labels;
 pub use mutualis_core::calendar;
 pub mod contracts;
 pub mod employees;
+pub mod facts;
 // Entities are the crate's own; outside it they exist only for the tests (feature
 // `testkit`). Inside, module code reaches them only through core's tenant handles
 // (`modules/clippy.toml`).

@@ -66,12 +66,7 @@ pub struct CodeDef {
     pub hr_leave_type: Option<&'static str>,
 }
 
-const fn code(
-    code: &'static str,
-    label: &'static str,
-    unit: Unit,
-    kind: Kind,
-) -> CodeDef {
+const fn code(code: &'static str, label: &'static str, unit: Unit, kind: Kind) -> CodeDef {
     CodeDef {
         code,
         label,
@@ -107,7 +102,11 @@ pub const CATALOGUE: [CodeDef; 33] = [
     absence("TRAJET", "Accident de trajet", None),
     absence("MP", "Maladie professionnelle", None),
     code("MTT", "Mi-temps thérapeutique", Unit::Hours, Kind::Hours),
-    absence("MAT", "Congé maternité, paternité ou d’adoption", Some("MAT")),
+    absence(
+        "MAT",
+        "Congé maternité, paternité ou d’adoption",
+        Some("MAT"),
+    ),
     absence("PAT", "Congé paternité", None),
     absence("PAR", "Congé parental", None),
     absence("CP", "Congés payés (jours ouvrables)", Some("CP")),
@@ -117,18 +116,48 @@ pub const CATALOGUE: [CodeDef; 33] = [
     absence("CSS", "Congé sans solde", Some("CSS")),
     absence("ABS_NJ", "Absence non justifiée", None),
     absence("EVT", "Congé pour événement familial", Some("EVT")),
-    code("HC10", "Heures complémentaires à 10 %", Unit::Hours, Kind::ExtraHours),
-    code("HC25", "Heures complémentaires à 25 %", Unit::Hours, Kind::ExtraHours),
-    code("HS25", "Heures supplémentaires à 25 %", Unit::Hours, Kind::Overtime),
-    code("HS50", "Heures supplémentaires à 50 %", Unit::Hours, Kind::Overtime),
+    code(
+        "HC10",
+        "Heures complémentaires à 10 %",
+        Unit::Hours,
+        Kind::ExtraHours,
+    ),
+    code(
+        "HC25",
+        "Heures complémentaires à 25 %",
+        Unit::Hours,
+        Kind::ExtraHours,
+    ),
+    code(
+        "HS25",
+        "Heures supplémentaires à 25 %",
+        Unit::Hours,
+        Kind::Overtime,
+    ),
+    code(
+        "HS50",
+        "Heures supplémentaires à 50 %",
+        Unit::Hours,
+        Kind::Overtime,
+    ),
     code("HNUIT", "Heures de nuit", Unit::Hours, Kind::Hours),
     code("VEILLE", "Heures de veille", Unit::Hours, Kind::Hours),
     code("HDIM", "Heures du dimanche", Unit::Hours, Kind::Hours),
     code("HFER", "Heures de jour férié", Unit::Hours, Kind::Hours),
     code("H1MAI", "Heures du 1er mai", Unit::Hours, Kind::Hours),
     code("AST", "Astreintes (périodes)", Unit::Count, Kind::Count),
-    code("AST_INT", "Interventions en astreinte", Unit::Hours, Kind::Hours),
-    code("PRIME_EXCEP", "Prime exceptionnelle", Unit::Euros, Kind::Amount),
+    code(
+        "AST_INT",
+        "Interventions en astreinte",
+        Unit::Hours,
+        Kind::Hours,
+    ),
+    code(
+        "PRIME_EXCEP",
+        "Prime exceptionnelle",
+        Unit::Euros,
+        Kind::Amount,
+    ),
     code("ACOMPTE", "Acompte versé", Unit::Euros, Kind::Amount),
     code("FRAIS", "Remboursement de frais", Unit::Euros, Kind::Amount),
     code("IK", "Indemnités kilométriques", Unit::Km, Kind::Count),

@@ -3,7 +3,25 @@
 //! by themselves —, checked, validated by the member's director and exported to its
 //! payroll software; the payroll officer's board across the members served. The platform
 //! does not compute net pay.
+pub mod api;
+pub mod audit_labels;
+pub mod board;
+pub mod checks;
 pub mod domain;
+// Entities are the crate's own; outside it they exist only for the tests (feature
+// `testkit`). Inside, module code reaches them only through core's tenant handles.
+#[cfg(feature = "testkit")]
+pub mod entities;
+#[cfg(not(feature = "testkit"))]
+pub(crate) mod entities;
+pub mod files;
+pub mod findings;
+pub mod imports;
+pub mod lines;
+pub mod periods;
+pub mod transitions;
+
+pub mod meter;
 
 use mutualis_core::{
     authz::Role::{Director, HrOfficer, PayrollOfficer},
@@ -11,10 +29,37 @@ use mutualis_core::{
 };
 
 /// The payroll module, as the app lists it.
-pub const MODULE: ModuleDef = ModuleDef::new("payroll", "Paie").policies(&[
-    (Director, "payroll.*", "*"),
-    // HR officers enter the variable elements; validation is the director's.
-    (HrOfficer, "payroll.entry", "*"),
-    (HrOfficer, "payroll.*", "read"),
-    (PayrollOfficer, "payroll.*", "*"),
-]);
+pub const MODULE: ModuleDef = ModuleDef::new("payroll", "Paie")
+    .api_doc(api::api_doc)
+    .routes(routes)
+    .meters(&meter::METERS)
+    .audit_labels(audit_labels::LABELS)
+    .policies(&[
+        // The director: everything of the member's payroll, and alone validates and
+        // reopens a period.
+        (Director, "payroll.home", "read"),
+        (Director, "payroll.periods", "read"),
+        (Director, "payroll.entry", "write"),
+        (Director, "payroll.validate", "write"),
+        (Director, "payroll.reopen", "write"),
+        (Director, "payroll.export", "*"),
+        (Director, "payroll.settings", "*"),
+        // HR officers enter the variable elements and submit; no validation, no export.
+        (HrOfficer, "payroll.home", "read"),
+        (HrOfficer, "payroll.periods", "read"),
+        (HrOfficer, "payroll.entry", "write"),
+        // The cooperative's payroll officer of each member served: entry, checks,
+        // exports, the member's settings, and the board across members.
+        (PayrollOfficer, "payroll.home", "read"),
+        (PayrollOfficer, "payroll.periods", "read"),
+        (PayrollOfficer, "payroll.entry", "write"),
+        (PayrollOfficer, "payroll.export", "*"),
+        (PayrollOfficer, "payroll.settings", "*"),
+        (PayrollOfficer, "payroll.board", "read"),
+    ]);
+
+/// Every route of the module.
+#[must_use]
+pub fn routes() -> Vec<loco_rs::controller::Routes> {
+    api::routes()
+}

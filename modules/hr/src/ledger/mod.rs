@@ -147,7 +147,7 @@ pub async fn entries<C: ConnectionTrait>(
     entries_for(db, scope.tenant(), Some(employee_id)).await
 }
 
-async fn entries_for<C: ConnectionTrait>(
+pub(crate) async fn entries_for<C: ConnectionTrait>(
     db: &C,
     tenant: Tenant,
     employee_id: Option<Uuid>,

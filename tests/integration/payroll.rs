@@ -1,0 +1,391 @@
+//! Payroll preparation through the router: HR's absences flowing in (and out when
+//! cancelled), the transitions and the lock, imports with their report and the same file
+//! recognised, who may do what.
+use axum_test::{
+    TestServer,
+    multipart::{MultipartForm, Part},
+};
+use chrono::Datelike;
+use mutualis_core::{authz::Role, time::Month};
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+struct Alpha {
+    month: Month,
+    rh: String,
+    dir: String,
+    paie: String,
+    employee: String,
+}
+
+/// A member with HR and payroll, one employee on a CDI, and its people.
+async fn alpha(server: &TestServer, kit: &TestKit<'_>) -> Alpha {
+    let a = kit.member("alpha", &["hr", "payroll"]).await;
+    let rh = kit.bearer(&kit.user("rh@alpha.test", Role::HrOfficer, Some(&a)).await);
+    let dir = kit.bearer(&kit.user("dir@alpha.test", Role::Director, Some(&a)).await);
+    let paie = kit.bearer(
+        &kit.user("paie@coop.test", Role::PayrollOfficer, Some(&a))
+            .await,
+    );
+    let entry = chrono::NaiveDate::from_ymd_opt(2024, 1, 8).unwrap();
+    let id = mutualis_hr::testkit::hire(&kit.ctx.db, a.id, "P001", "DURAND", entry, None).await;
+    let (s, v) = post_json(server, &rh, &format!("/api/m/alpha/hr/employees/{id}/contracts"),
+        json!({"kind": "CDI", "start_date": "2024-01-08", "weekly_hours": "35", "agreement": "Autre", "position": "Aide-soignante"})).await;
+    assert_eq!(s, 201, "{v}");
+    Alpha {
+        month: Month::of(chrono::Utc::now()),
+        rh,
+        dir,
+        paie,
+        employee: id.to_string(),
+    }
+}
+
+fn p(a: &Alpha, rest: &str) -> String {
+    format!("/api/m/alpha/payroll/periods/{}{rest}", a.month)
+}
+
+async fn lines(server: &TestServer, bearer: &str, a: &Alpha) -> Vec<Value> {
+    api_get(server, bearer, &p(a, "/lines"))
+        .await
+        .json::<Value>()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn hr_absences_flow_in_by_themselves_and_a_cancelled_leave_leaves() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = alpha(&server, &kit).await;
+        let first = a.month.first_day();
+        let d = |n: i64| (first + chrono::Duration::days(n)).to_string();
+        // A sick note of three days, recorded by HR.
+        let (s, v) = post_json(&server, &a.rh, "/api/m/alpha/hr/leave/requests",
+            json!({"employee_id": a.employee, "leave_type": "MAL", "start_date": d(1), "end_date": d(3)})).await;
+        assert_eq!(s, 201, "{v}");
+        let ls = lines(&server, &a.paie, &a).await;
+        let mal: Vec<&Value> = ls.iter().filter(|l| l["code"] == "MAL").collect();
+        assert_eq!(mal.len(), 1, "{ls:?}");
+        assert_eq!((mal[0]["source"].as_str(), mal[0]["quantity"].as_str(), mal[0]["matricule"].as_str()),
+            (Some("hr"), Some("3"), Some("P001")));
+        assert_eq!(mal[0]["first_stop"], true);
+        // Never typed twice: an HR line is not deleted in payroll.
+        let id = mal[0]["id"].as_str().unwrap();
+        let r = server.delete(&p(&a, &format!("/lines/{id}"))).add_header("authorization", a.paie.as_str()).await;
+        assert_eq!(r.status_code(), 422, "{}", r.text());
+        // Paid leave approved then cancelled: in, then out.
+        let (_, v) = post_json(&server, &a.rh, "/api/m/alpha/hr/leave/requests",
+            json!({"employee_id": a.employee, "leave_type": "CSS", "start_date": d(10), "end_date": d(11)})).await;
+        let req = v["id"].as_str().unwrap().to_string();
+        post_json(&server, &a.dir, &format!("/api/m/alpha/hr/leave/requests/{req}/approve"), json!({})).await;
+        assert!(lines(&server, &a.paie, &a).await.iter().any(|l| l["code"] == "CSS"));
+        let (s, v) = post_json(&server, &a.dir, &format!("/api/m/alpha/hr/leave/requests/{req}/cancel"), json!({})).await;
+        assert_eq!(s, 200, "{v}");
+        assert!(!lines(&server, &a.paie, &a).await.iter().any(|l| l["code"] == "CSS"), "a cancelled leave leaves the period");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_transition_and_the_lock() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = alpha(&server, &kit).await;
+        let (s, v) = post_json(
+            &server,
+            &a.rh,
+            &p(&a, "/lines"),
+            json!({"matricule": "P001", "code": "HS25", "quantity": "4"}),
+        )
+        .await;
+        assert_eq!(s, 201, "{v}");
+        let (s, v) = post_json(
+            &server,
+            &a.rh,
+            &p(&a, "/lines"),
+            json!({"matricule": "P999", "code": "HS25", "quantity": "4"}),
+        )
+        .await;
+        assert_eq!(s, 422, "{v}");
+        assert_eq!(v["errors"][0]["field"], "matricule");
+        let (s, v) = post_json(
+            &server,
+            &a.rh,
+            &p(&a, "/lines"),
+            json!({"matricule": "P001", "code": "BONUS", "quantity": "4"}),
+        )
+        .await;
+        assert_eq!(
+            (s, v["errors"][0]["field"].as_str()),
+            (422, Some("code")),
+            "{v}"
+        );
+        let v: Value = api_get(&server, &a.rh, &p(&a, "")).await.json();
+        assert_eq!(
+            (v["status"].as_str(), v["lines"].as_u64()),
+            (Some("open"), Some(1)),
+            "{v}"
+        );
+        // Submit (an HR officer may), then the period is locked for entry.
+        let (s, v) = post_json(&server, &a.rh, &p(&a, "/submit"), json!({})).await;
+        assert_eq!((s, v["status"].as_str()), (200, Some("submitted")), "{v}");
+        let (s, v) = post_json(
+            &server,
+            &a.rh,
+            &p(&a, "/lines"),
+            json!({"matricule": "P001", "code": "HS25", "quantity": "1"}),
+        )
+        .await;
+        assert_eq!(s, 409, "{v}");
+        assert!(
+            v["error"].as_str().unwrap().contains("rectificatifs"),
+            "{v}"
+        );
+        // Only the director validates.
+        let (s, _) = post_json(&server, &a.rh, &p(&a, "/validate"), json!({})).await;
+        assert_eq!(s, 403);
+        let (s, _) = post_json(&server, &a.paie, &p(&a, "/validate"), json!({})).await;
+        assert_eq!(s, 403);
+        let (s, v) = post_json(&server, &a.dir, &p(&a, "/validate"), json!({})).await;
+        assert_eq!(
+            (s, v["status"].as_str(), v["validated_by"].as_str()),
+            (200, Some("validated"), Some("dir@alpha.test")),
+            "{v}"
+        );
+        assert!(v["validated_at"].is_string());
+        let (s, _) = post_json(&server, &a.dir, &p(&a, "/submit"), json!({})).await;
+        assert_eq!(s, 409);
+        // Reopened with a reason only; then open for corrections again.
+        let (s, _) = post_json(&server, &a.dir, &p(&a, "/reopen"), json!({"reason": ""})).await;
+        assert_eq!(s, 422);
+        let (s, _) = post_json(
+            &server,
+            &a.rh,
+            &p(&a, "/reopen"),
+            json!({"reason": "Oubli"}),
+        )
+        .await;
+        assert_eq!(s, 403, "the director reopens");
+        let (s, v) = post_json(
+            &server,
+            &a.dir,
+            &p(&a, "/reopen"),
+            json!({"reason": "Heures oubliées"}),
+        )
+        .await;
+        assert_eq!((s, v["status"].as_str()), (200, Some("reopened")), "{v}");
+        let (s, _) = post_json(
+            &server,
+            &a.rh,
+            &p(&a, "/lines"),
+            json!({"matricule": "P001", "code": "HS25", "quantity": "1"}),
+        )
+        .await;
+        assert_eq!(s, 201);
+        // Every transition is in the audit log.
+        let member = mutualis_core::member::find_by_slug(&ctx.db, "alpha")
+            .await
+            .unwrap()
+            .unwrap();
+        let rows = mutualis_core::audit::page(&ctx.db, Some(member.id), 100, 0)
+            .await
+            .unwrap()
+            .0;
+        let actions: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.object_type == "payroll_period")
+            .map(|r| r.action.as_str())
+            .collect();
+        for t in ["submit", "validate", "reopen"] {
+            assert!(actions.contains(&t), "{t} in {actions:?}");
+        }
+    })
+    .await;
+}
+
+fn csv(rows: &[&str]) -> Vec<u8> {
+    let mut s =
+        String::from("Matricule;Code;Quantité;Montant;Date de début;Date de fin;Commentaire\n");
+    for r in rows {
+        s.push_str(r);
+        s.push('\n');
+    }
+    s.into_bytes()
+}
+
+async fn upload(
+    server: &TestServer,
+    bearer: &str,
+    path: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
+    let form = MultipartForm::new().add_part("file", Part::bytes(bytes).file_name(name));
+    let r = server
+        .post(path)
+        .add_header("authorization", bearer)
+        .multipart(form)
+        .await;
+    (r.status_code().as_u16(), r.json())
+}
+
+#[tokio::test]
+async fn an_import_reports_its_bad_rows_and_the_same_file_adds_nothing() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = alpha(&server, &kit).await;
+        let day = a
+            .month
+            .first_day()
+            .with_day(5)
+            .unwrap()
+            .format("%d/%m/%Y")
+            .to_string();
+        let file = csv(&[
+            "P001;HS25;2,5;;;;Réunion du soir",
+            "P404;HS25;1;;;;",
+            "P001;PRIME_INCONNUE;;100;;;",
+            &format!("P001;PRIME_EXCEP;;150,00;{day};;Prime de fin d’année"),
+            "P001;TR;3,5;;;;",
+        ]);
+        let (s, v) = upload(
+            &server,
+            &a.paie,
+            &p(&a, "/imports"),
+            "evp.csv",
+            file.clone(),
+        )
+        .await;
+        assert_eq!(s, 201, "{v}");
+        assert_eq!(
+            (
+                v["rows"].as_i64(),
+                v["valid"].as_i64(),
+                v["already_imported"].as_bool()
+            ),
+            (Some(5), Some(2), Some(false)),
+            "{v}"
+        );
+        let errs: Vec<(i64, String)> = v["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["row"].as_i64().unwrap(),
+                    e["column"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            errs,
+            [
+                (3, "Matricule".to_string()),
+                (4, "Code".to_string()),
+                (6, "Quantité".to_string())
+            ],
+            "{v}"
+        );
+        assert!(
+            lines(&server, &a.paie, &a).await.is_empty(),
+            "nothing written before the confirmation"
+        );
+        let id = v["id"].as_str().unwrap().to_string();
+        let (s, v) = post_json(
+            &server,
+            &a.paie,
+            &p(&a, &format!("/imports/{id}/confirm")),
+            json!({}),
+        )
+        .await;
+        assert_eq!((s, v["imported"].as_u64()), (200, Some(2)), "{v}");
+        let ls = lines(&server, &a.paie, &a).await;
+        assert_eq!(ls.len(), 2);
+        let bonus = ls.iter().find(|l| l["code"] == "PRIME_EXCEP").unwrap();
+        assert_eq!(
+            (bonus["amount"].as_str(), bonus["source"].as_str()),
+            (Some("150.00"), Some("import")),
+            "{bonus}"
+        );
+        // The same file again: recognised, nothing added.
+        let (s, v) = upload(&server, &a.paie, &p(&a, "/imports"), "evp-copie.csv", file).await;
+        assert_eq!(
+            (s, v["already_imported"].as_bool()),
+            (201, Some(true)),
+            "{v}"
+        );
+        let (s, _) = post_json(
+            &server,
+            &a.paie,
+            &p(
+                &a,
+                &format!("/imports/{}/confirm", v["id"].as_str().unwrap()),
+            ),
+            json!({}),
+        )
+        .await;
+        assert_eq!(s, 409);
+        assert_eq!(lines(&server, &a.paie, &a).await.len(), 2);
+        // A file without the code column is refused as a whole, naming it.
+        let (s, v) = upload(
+            &server,
+            &a.paie,
+            &p(&a, "/imports"),
+            "x.csv",
+            b"Matricule;Heures\nP001;2\n".to_vec(),
+        )
+        .await;
+        assert_eq!(s, 422);
+        assert!(v.to_string().contains("Code"), "{v}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_payroll_officer_sees_only_the_members_it_serves() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = alpha(&server, &kit).await;
+        let b = kit.member("beta", &["hr", "payroll"]).await;
+        let paie_b = kit.bearer(
+            &kit.user("paie@beta.test", Role::PayrollOfficer, Some(&b))
+                .await,
+        );
+        post_json(
+            &server,
+            &a.rh,
+            &p(&a, "/lines"),
+            json!({"matricule": "P001", "code": "HS25", "quantity": "2"}),
+        )
+        .await;
+        let board: Value = api_get(&server, &a.paie, "/api/coop/payroll/board")
+            .await
+            .json();
+        let members: Vec<&str> = board
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["member"].as_str().unwrap())
+            .collect();
+        assert_eq!(members, ["alpha"], "{board}");
+        assert_eq!(board[0]["lines"], 1);
+        let board_b: Value = api_get(&server, &paie_b, "/api/coop/payroll/board")
+            .await
+            .json();
+        assert!(!board_b.to_string().contains("alpha"), "{board_b}");
+        let r = api_get(&server, &paie_b, &p(&a, "/lines")).await;
+        assert_eq!(r.status_code(), 404);
+        assert!(!r.text().contains("P001"));
+        // An HR officer has no board.
+        assert_eq!(
+            api_get(&server, &a.rh, "/api/coop/payroll/board")
+                .await
+                .status_code(),
+            403
+        );
+    })
+    .await;
+}
