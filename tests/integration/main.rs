@@ -14,6 +14,7 @@ mod browser;
 mod common;
 mod contract;
 mod defences;
+mod gdpr_exports;
 mod hr;
 mod hr_import_bombs;
 mod hr_records;
