@@ -117,7 +117,7 @@ pub fn register_layout(r: &RegisterDoc) -> Result<Doc, DocError> {
     doc.paragraph_styled(LEGAL_NOTICE, Style::SMALL);
     doc.paragraph_styled(
         &format!(
-            "Registre à date : il montre chaque traitement tel qu’enregistré au plus tard le {at} à minuit (heure de Paris). Les traitements créés après cette date n’y figurent pas, ceux archivés avant non plus ; les modifications ultérieures n’y apparaissent pas."
+            "Registre à date : il montre chaque traitement tel qu’enregistré jusqu’à la fin de la journée du {at} (heure de Paris). Les traitements créés après cette date n’y figurent pas, ceux archivés avant non plus ; les modifications ultérieures n’y apparaissent pas."
         ),
         Style::SMALL,
     );
