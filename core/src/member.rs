@@ -269,13 +269,6 @@ impl MemberInput {
             Text::Title,
             "Le nom de l’association est obligatoire.",
         );
-        let address = c.text(
-            "address",
-            "L’adresse",
-            &self.address,
-            Text::Short,
-            "L’adresse est obligatoire.",
-        );
         let mut errors = c.into_errors();
         let slug = if self.slug.trim().is_empty() {
             errors.push(FieldError::new(
@@ -287,6 +280,15 @@ impl MemberInput {
             parse_slug(&self.slug).map_err(|m| errors.push(FieldError::new("slug", m)))
         };
         let siren = Siren::parse(&self.siren).map_err(|m| errors.push(FieldError::new("siren", m)));
+        let mut c = crate::limits::Check::new();
+        let address = c.text(
+            "address",
+            "L’adresse",
+            &self.address,
+            Text::Short,
+            "L’adresse est obligatoire.",
+        );
+        errors.extend(c.into_errors());
         let finess = self.finess.trim();
         let finess = if finess.is_empty() {
             None
@@ -763,6 +765,43 @@ pub async fn end_subscription<C: ConnectionTrait + TransactionTrait>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text is answered (never a panic); valid identifiers round-trip, spaces
+        /// ignored; one digit changed breaks the check digit.
+        #[test]
+        fn identifiers_answer_any_text_and_valid_ones_round_trip(
+            raw in "\\PC{0,30}",
+            body in "[0-9]{8}",
+            nic in "[0-9]{4}",
+        ) {
+            let _ = Siren::parse(&raw);
+            let _ = Siret::parse(&raw);
+            let _ = parse_slug(&raw);
+            let _ = parse_email(&raw);
+            let siren = crate::seed::luhn_complete(&body);
+            let spaced = format!("{} {} {}", &siren[..3], &siren[3..6], &siren[6..]);
+            prop_assert_eq!(Siren::parse(&spaced).map(|s| s.as_str().to_string()), Ok(siren.clone()));
+            let last = siren.as_bytes()[8] - b'0';
+            let broken = format!("{}{}", &siren[..8], (last + 1) % 10);
+            prop_assert!(Siren::parse(&broken).is_err());
+            if !siren.starts_with("356000000") {
+                let siret = crate::seed::luhn_complete(&format!("{siren}{nic}"));
+                let s = Siret::parse(&siret).unwrap();
+                prop_assert_eq!(s.siren(), siren.as_str());
+                prop_assert_eq!(&s.nic()[..4], nic.as_str());
+            }
+        }
+
+        #[test]
+        fn slugs_of_lowercase_words_round_trip(words in proptest::collection::vec("[a-z0-9]{2,8}", 1..4)) {
+            let slug = words.join("-");
+            if !crate::member::RESERVED_SLUGS.contains(&slug.as_str()) {
+                prop_assert_eq!(parse_slug(&slug), Ok(slug.clone()));
+            }
+        }
+    }
 
     #[test]
     fn siren_check_digit() {

@@ -228,6 +228,17 @@ pub fn time_left_until(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_period_text_is_answered_and_months_round_trip(raw in "\\PC{0,12}", y in 2000i32..=2200, m in 1u32..=12) {
+            let _ = Month::parse(&raw);
+            let text = format!("{y:04}-{m:02}");
+            prop_assert_eq!(Month::parse(&text).map(|x| x.to_string()).ok(), Some(text));
+        }
+    }
+
     use super::*;
 
     #[test]

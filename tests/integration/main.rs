@@ -14,6 +14,7 @@ mod browser;
 mod common;
 mod contract;
 mod defences;
+mod gdpr;
 mod gdpr_exports;
 mod hr;
 mod hr_import_bombs;

@@ -457,6 +457,115 @@ async fn real_answers_match_the_schemas_the_document_declares() {
         let (s, v) = c.call(&server, "POST", &format!("/api/coop/billing/invoices/{id}/credit-notes"), bearer(&admin), Some(json!({"reason": "Erreur de saisie"}))).await;
         assert_eq!((s, v["kind"].as_str()), (201, Some("credit_note")), "{v}");
 
+        // GDPR: the register, a template and its update, breaches, requests, processors,
+        // time, DPIAs, the desk.
+        let dpo = kit.bearer(&kit.user("dpo@tilleuls.test", Role::Dpo, Some(&m)).await);
+        let staff = kit.bearer(&kit.user("staff@tilleuls.test", Role::Staff, Some(&m)).await);
+        let g = |p: &str| format!("/api/m/tilleuls/gdpr/{p}");
+        let activity = json!({"name": "Accueil de jour", "purposes": "Planning et transport", "role": "controller",
+            "legal_bases": ["contract"], "data_categories": ["identity"], "person_categories": ["service_users"],
+            "retention": [{"category": "identity", "active": "2 ans", "intermediate": "", "final_fate": "destroy"}],
+            "dpia_criteria": ["vulnerable_persons", "large_scale"]});
+        let (s, v) = c.call(&server, "POST", &g("activities"), bearer(&dpo), Some(activity.clone())).await;
+        assert_eq!((s, v["status"].as_str(), v["dpia_required"].as_bool()), (201, Some("draft"), Some(true)), "{v}");
+        let a = v["id"].as_str().unwrap().to_string();
+        let (s, _) = c.call(&server, "POST", &g("activities"), bearer(&dpo), Some(json!({"legal_bases": ["whim"]}))).await;
+        assert_eq!(s, 422);
+        let (_, v) = c.call(&server, "GET", &g("activities"), bearer(&dir), None).await;
+        assert!(v.as_array().unwrap().iter().any(|x| x["id"] == a.as_str()));
+        let (_, v) = c.call(&server, "GET", &g(&format!("activities/{a}")), bearer(&dir), None).await;
+        assert_eq!(v["name"], "Accueil de jour");
+        let (s, _) = c.call(&server, "POST", &g(&format!("activities/{a}/complete")), bearer(&dir), None).await;
+        assert_eq!(s, 200);
+        let (s, v) = c.call(&server, "POST", &g(&format!("activities/{a}/check")), bearer(&dpo), Some(json!({"recommendations": "RAS"}))).await;
+        assert_eq!((s, v["status"].as_str()), (200, Some("checked")), "{v}");
+        let mut edited = activity.clone();
+        edited["purposes"] = json!("Planning, transport et repas");
+        let (_, v) = c.call(&server, "PUT", &g(&format!("activities/{a}")), bearer(&dir), Some(edited)).await;
+        assert_eq!(v["status"], "completed", "an edit of a checked activity sets it back");
+        let (s, _) = c.call(&server, "GET", &g(&format!("activities/{a}/template-update")), bearer(&dir), None).await;
+        assert_eq!(s, 404, "no template, no update");
+        let (s, v) = c.call(&server, "POST", &g(&format!("activities/{a}/archive")), bearer(&dir), None).await;
+        assert_eq!((s, v["status"].as_str()), (200, Some("archived")));
+        let (s, v) = c.call(&server, "POST", "/api/coop/gdpr/templates", bearer(&dpo), Some(activity.clone())).await;
+        assert_eq!((s, v["version"].as_i64()), (201, Some(1)), "{v}");
+        let t = v["id"].as_i64().unwrap();
+        let (_, v) = c.call(&server, "POST", &format!("/api/coop/gdpr/templates/{t}/deploy"), bearer(&dpo), Some(json!({"members": ["tilleuls"]}))).await;
+        let copy = v["activities"][0]["id"].as_str().unwrap().to_string();
+        let mut v2 = activity.clone();
+        v2["recipients"] = json!("Équipe et familles");
+        let (_, v) = c.call(&server, "PUT", &format!("/api/coop/gdpr/templates/{t}"), bearer(&dpo), Some(v2)).await;
+        assert_eq!(v["version"], 2);
+        let (_, v) = c.call(&server, "GET", &g(&format!("activities/{copy}/template-update")), bearer(&dir), None).await;
+        assert_eq!(v["changes"][0]["field"], "recipients", "{v}");
+        let (s, _) = c.call(&server, "POST", &g(&format!("activities/{copy}/template-update/accept")), bearer(&dir), None).await;
+        assert_eq!(s, 200);
+        let mut v3 = activity.clone();
+        v3["transfers"] = json!("Aucun");
+        c.call(&server, "PUT", &format!("/api/coop/gdpr/templates/{t}"), bearer(&dpo), Some(v3)).await;
+        let (s, v) = c.call(&server, "POST", &g(&format!("activities/{copy}/template-update/reject")), bearer(&dir), None).await;
+        assert_eq!((s, v["template_version"].as_i64()), (200, Some(2)), "{v}");
+        let now = chrono::Utc::now();
+        let (s, v) = c.call(&server, "POST", &g("breaches"), bearer(&staff),
+            Some(json!({"discovered_at": (now - chrono::Duration::hours(3)).to_rfc3339(), "aware_at": (now - chrono::Duration::hours(2)).to_rfc3339(),
+                        "nature": ["confidentiality"], "description": "Clé USB perdue"}))).await;
+        assert_eq!(s, 201, "{v}");
+        let b = v["id"].as_str().unwrap().to_string();
+        let (s, _) = c.call(&server, "GET", &g("breaches"), bearer(&staff), None).await;
+        assert_eq!(s, 403, "staff declare but do not read");
+        let (_, v) = c.call(&server, "GET", &g("breaches"), bearer(&dpo), None).await;
+        assert!(v.as_array().unwrap().iter().any(|x| x["id"] == b.as_str()));
+        let (_, v) = c.call(&server, "GET", &g(&format!("breaches/{b}")), bearer(&dpo), None).await;
+        assert_eq!(v["clock_running"], true);
+        let (s, _) = c.call(&server, "PUT", &g(&format!("breaches/{b}")), bearer(&dpo),
+            Some(json!({"severity": "2", "data_categories": ["identity"], "persons_count": "12", "persons_informed": "later"}))).await;
+        assert_eq!(s, 200);
+        let (s, v) = c.call(&server, "POST", &g(&format!("breaches/{b}/notification")), bearer(&dpo),
+            Some(json!({"decision": "notify", "reason": "Données d’usagers", "notified_at": now.to_rfc3339(), "reference": "CNIL-2026-001"}))).await;
+        assert_eq!((s, v["decision"].as_str()), (200, Some("notify")), "{v}");
+        let (s, v) = c.call(&server, "POST", &g("requests"), bearer(&dpo),
+            Some(json!({"kind": "access", "received_on": today.to_string(), "applicant": "Mme Hélène Garnier"}))).await;
+        assert_eq!(s, 201, "{v}");
+        let r = v["id"].as_str().unwrap().to_string();
+        let (_, v) = c.call(&server, "GET", &g("requests"), bearer(&dir), None).await;
+        assert!(!v.as_array().unwrap().is_empty());
+        let (_, v) = c.call(&server, "GET", &g(&format!("requests/{r}")), bearer(&dir), None).await;
+        assert_eq!(v["state"], "to_handle");
+        let (s, v) = c.call(&server, "POST", &g(&format!("requests/{r}/state")), bearer(&dir), Some(json!({"state": "awaiting_id"}))).await;
+        assert_eq!((s, v["state"].as_str()), (200, Some("awaiting_id")));
+        let (s, _) = c.call(&server, "POST", &g(&format!("requests/{r}/extend")), bearer(&dir), Some(json!({}))).await;
+        assert_eq!(s, 422, "an extension without a reason");
+        let (s, _) = c.call(&server, "POST", &g(&format!("requests/{r}/extend")), bearer(&dir), Some(json!({"reason": "Demande complexe"}))).await;
+        assert_eq!(s, 200);
+        let (s, v) = c.call(&server, "POST", &g(&format!("requests/{r}/answer")), bearer(&dpo),
+            Some(json!({"answered_on": today.to_string(), "answer": "Copie transmise.", "channel": "courriel"}))).await;
+        assert_eq!((s, v["state"].as_str()), (200, Some("answered")), "{v}");
+        let (s, _) = c.call(&server, "POST", &g("processors"), bearer(&dpo),
+            Some(json!({"name": "Cloud Santé", "service": "Hébergement", "art28_clauses": true, "expires_on": "2027-06-30"}))).await;
+        assert_eq!(s, 201);
+        let (_, v) = c.call(&server, "GET", &g("processors"), bearer(&dir), None).await;
+        assert!(!v.as_array().unwrap().is_empty());
+        let (s, v) = c.call(&server, "POST", &g("time"), bearer(&dpo), Some(json!({"date": today.to_string(), "hours": "1,5"}))).await;
+        assert_eq!((s, v["hours"].as_str()), (201, Some("1.5")), "{v}");
+        let (s, _) = c.call(&server, "POST", &g("time"), bearer(&dir), Some(json!({"date": today.to_string(), "hours": "1"}))).await;
+        assert_eq!(s, 403, "the DPO's time is the DPO's");
+        let (s, v) = c.call(&server, "POST", &g("dpias"), bearer(&dpo), Some(json!({"activity_id": copy, "title": "AIPD accueil de jour"}))).await;
+        assert_eq!(s, 201, "{v}");
+        let d = v["id"].as_str().unwrap().to_string();
+        let (_, v) = c.call(&server, "GET", &g("dpias"), bearer(&dir), None).await;
+        assert_eq!(v[0]["missing"].as_array().unwrap().len(), 4);
+        let (s, _) = c.call(&server, "POST", &g(&format!("dpias/{d}/sign/controller")), bearer(&dpo), Some(json!({"text": "Validé"}))).await;
+        assert_eq!(s, 403, "the controller's decision is the director's");
+        let (s, v) = c.call(&server, "POST", &g(&format!("dpias/{d}/sign/dpo")), bearer(&dpo), Some(json!({"text": "Avis favorable"}))).await;
+        assert_eq!((s, v["missing"].as_array().map(Vec::len)), (200, Some(3)), "{v}");
+        let (_, v) = c.call(&server, "GET", &g("register.json"), bearer(&dir), None).await;
+        assert_eq!(v["member"], "tilleuls");
+        let dpo_user = kit.bearer(&mutualis_core::auth::find_user_by_email(&ctx.db, "dpo@tilleuls.test").await.unwrap().unwrap());
+        let (_, v) = c.call(&server, "GET", "/api/coop/gdpr/desk", bearer(&dpo_user), None).await;
+        assert!(v["items"].as_array().unwrap().iter().all(|i| i["member"] == "tilleuls"), "{v}");
+        let (s, _) = c.call(&server, "GET", "/api/coop/gdpr/desk", bearer(&rh), None).await;
+        assert_eq!(s, 403, "an HR officer serves no member as DPO");
+
         let missing: Vec<_> = c.operations().difference(&c.covered).cloned().collect();
         assert!(
             missing.is_empty(),

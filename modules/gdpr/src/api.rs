@@ -179,6 +179,7 @@ async fn complete_activity(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = GdprCheckBody)]
 #[serde(default)]
 struct CheckBody {
     recommendations: String,
@@ -625,6 +626,7 @@ async fn update_template(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = GdprDeployBody)]
 #[serde(default)]
 struct DeployBody {
     /// The members' slugs.

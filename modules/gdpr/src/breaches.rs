@@ -56,6 +56,7 @@ pub fn parse_instant(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Str
 
 /// The short declaration any user of the member may make.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = GdprBreachDeclaration)]
 #[serde(default)]
 pub struct BreachDeclaration {
     /// When the breach was discovered (RFC 3339, or a Paris local time from a form).
@@ -69,6 +70,7 @@ pub struct BreachDeclaration {
 
 /// The DPO's or the director's completion of the file.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = GdprBreachDetails)]
 #[serde(default)]
 pub struct BreachDetails {
     pub ongoing: bool,
@@ -94,6 +96,7 @@ pub struct BreachDetails {
 
 /// The notification decision.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = GdprNotificationInput)]
 #[serde(default)]
 pub struct NotificationInput {
     /// `notify` or `not_notify`.
@@ -519,6 +522,14 @@ pub fn field_errors(e: &AppError) -> Vec<FieldError> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_instant_text_is_answered(raw in "\\PC{0,40}") {
+            let _ = parse_instant(&raw, Utc::now());
+        }
+    }
 
     #[test]
     fn instants_are_read_in_utc_or_as_paris_local_time() {

@@ -22,6 +22,7 @@ pub const REVIEW_DAYS: i64 = 30;
 
 /// One running clock.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = GdprItem)]
 pub struct Item {
     /// The member's slug.
     pub member: String,

@@ -17,6 +17,7 @@ use crate::entities::gdpr_dpias;
 
 /// A DPIA opened on an activity.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = GdprDpiaInput)]
 #[serde(default)]
 pub struct DpiaInput {
     pub activity_id: Option<Uuid>,
@@ -73,6 +74,7 @@ impl SignOff {
 
 /// A sign-off's text: the author's name, or the opinion or decision.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = GdprSignInput)]
 #[serde(default)]
 pub struct SignInput {
     pub text: String,

@@ -19,6 +19,7 @@ use crate::entities::{gdpr_processors, gdpr_time_entries};
 
 /// A processor as typed.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = GdprProcessorInput)]
 #[serde(default)]
 pub struct ProcessorInput {
     pub name: String,
@@ -144,6 +145,7 @@ pub async fn get<C: ConnectionTrait>(
 
 /// Time the DPO spent for the member.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = GdprTimeInput)]
 #[serde(default)]
 pub struct TimeInput {
     /// `YYYY-MM-DD`.

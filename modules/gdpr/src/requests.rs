@@ -32,6 +32,7 @@ pub const OPEN_STATES: [&str; 4] = [
 
 /// A request as received.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = GdprRequestInput)]
 #[serde(default)]
 pub struct RequestInput {
     /// `access`, `rectification`, `erasure`, `restriction`, `portability`, `objection`,
@@ -54,6 +55,7 @@ pub struct RequestInput {
 
 /// An extension of two months.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = GdprExtendInput)]
 #[serde(default)]
 pub struct ExtendInput {
     pub reason: String,
@@ -63,6 +65,7 @@ pub struct ExtendInput {
 
 /// The answer.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = GdprAnswerInput)]
 #[serde(default)]
 pub struct AnswerInput {
     pub answered_on: String,
@@ -75,6 +78,7 @@ pub struct AnswerInput {
 
 /// A state change while the request is open.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = GdprStateInput)]
 #[serde(default)]
 pub struct StateInput {
     /// `to_handle`, `awaiting_id`, `awaiting_clarification`, `awaiting_service`.

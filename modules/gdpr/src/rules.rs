@@ -89,6 +89,7 @@ fn field_value() -> utoipa::openapi::Object {
 
 /// One field a template's new version changes.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = GdprFieldChange)]
 pub struct FieldChange {
     pub field: String,
     /// The template's value the copy was made from.

@@ -181,6 +181,7 @@ pub async fn update<
 
 /// One copy made by a deployment.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = GdprDeployed)]
 pub struct Deployed {
     /// The member's slug.
     pub member: String,

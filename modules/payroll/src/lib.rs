@@ -1,5 +1,10 @@
-//! Payroll preparation. The module is in the catalogue and members subscribe to it;
-//! until its pages exist, a member sees its landing page (subscription, usage).
+//! Payroll preparation: each month's variable elements (éléments variables de paie)
+//! collected — typed, imported from a spreadsheet, and the absences HR records flowing in
+//! by themselves —, checked, validated by the member's director and exported to its
+//! payroll software; the payroll officer's board across the members served. The platform
+//! does not compute net pay.
+pub mod domain;
+
 use mutualis_core::{
     authz::Role::{Director, HrOfficer, PayrollOfficer},
     module::ModuleDef,

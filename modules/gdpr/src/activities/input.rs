@@ -4,6 +4,7 @@ use super::*;
 
 /// Retention of one category of data: active base, intermediate archive, final fate.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = GdprRetention)]
 #[serde(default)]
 pub struct Retention {
     /// A data category code (`health`) or a free label.
@@ -21,6 +22,7 @@ pub struct Retention {
 /// A processing activity as typed. Lists are codes (see the module's `codes`); free
 /// text fields may be long.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = GdprActivityInput)]
 #[serde(default)]
 pub struct ActivityInput {
     pub name: String,
@@ -63,6 +65,7 @@ pub struct ActivityInput {
 /// The fields of an activity as the register stores them (JSON), the same for a
 /// member's copy and a template: what a template update compares field by field.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = GdprActivityFields)]
 #[serde(default)]
 pub struct ActivityFields {
     pub name: String,

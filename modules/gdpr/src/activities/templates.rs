@@ -6,6 +6,7 @@ use mutualis_core::tenant::CoopOwned;
 
 /// A template's newer version, as a difference with the copy.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = GdprTemplateUpdate)]
 pub struct TemplateUpdate {
     pub from_version: i32,
     pub to_version: i32,

@@ -17,6 +17,7 @@ use crate::{
 
 /// `201` for a new activity.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprActivityCreated)]
 pub struct ActivityCreated {
     pub id: Uuid,
     /// `draft`.
@@ -26,6 +27,7 @@ pub struct ActivityCreated {
 
 /// A processing activity: its fields (the input's names) and its state.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprActivity)]
 pub struct Activity {
     pub id: Uuid,
     /// `draft`, `completed`, `checked` or `archived`.
@@ -76,6 +78,7 @@ impl From<&gdpr_activities::Model> for Activity {
 
 /// `201` for a declared breach.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprBreachCreated)]
 pub struct BreachCreated {
     pub id: Uuid,
     /// 72 hours after awareness (UTC).
@@ -84,6 +87,7 @@ pub struct BreachCreated {
 
 /// A breach and its file.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprBreach)]
 pub struct Breach {
     pub id: Uuid,
     pub discovered_at: DateTime<Utc>,
@@ -174,6 +178,7 @@ impl From<&gdpr_breaches::Model> for Breach {
 
 /// `201` for a request, or its deadline after a change.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprRequestDue)]
 pub struct RequestDue {
     pub id: Uuid,
     /// The last day to answer.
@@ -182,6 +187,7 @@ pub struct RequestDue {
 
 /// A data-subject request.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprRequest)]
 pub struct Request {
     pub id: Uuid,
     pub kind: String,
@@ -239,6 +245,7 @@ impl From<&gdpr_requests::Model> for Request {
 
 /// A processor.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprProcessor)]
 pub struct Processor {
     pub id: Uuid,
     pub name: String,
@@ -278,12 +285,14 @@ impl From<&gdpr_processors::Model> for Processor {
 
 /// `201` with an id.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprCreated)]
 pub struct Created {
     pub id: Uuid,
 }
 
 /// A DPIA and its sign-offs.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprDpia)]
 pub struct Dpia {
     pub id: Uuid,
     pub activity_id: Uuid,
@@ -334,12 +343,14 @@ impl From<&gdpr_dpias::Model> for Dpia {
 
 /// `GET /api/coop/gdpr/desk`.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprDesk)]
 pub struct Desk {
     pub items: Vec<Item>,
 }
 
 /// `201` for a template, or its version after an edit.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprTemplateVersion)]
 pub struct TemplateVersion {
     pub id: i64,
     pub version: i32,
@@ -347,12 +358,14 @@ pub struct TemplateVersion {
 
 /// `POST …/deploy`.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprDeployment)]
 pub struct Deployment {
     pub activities: Vec<crate::templates::Deployed>,
 }
 
 /// `GET …/template-update`.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprTemplateUpdateBody)]
 pub struct TemplateUpdateBody {
     pub from_version: i32,
     pub to_version: i32,
@@ -361,6 +374,7 @@ pub struct TemplateUpdateBody {
 
 /// `GET /api/m/{slug}/gdpr/register.json`: the register today.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprRegister)]
 pub struct Register {
     /// The member's slug.
     pub member: String,
@@ -372,6 +386,7 @@ pub struct Register {
 
 /// One activity of the register.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprRegisterEntry)]
 pub struct RegisterEntry {
     pub id: Uuid,
     pub status: String,
@@ -384,6 +399,7 @@ pub struct RegisterEntry {
 
 /// A DPO's time entry.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GdprTimeLogged)]
 pub struct TimeLogged {
     pub id: Uuid,
     pub date: NaiveDate,

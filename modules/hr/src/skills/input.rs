@@ -191,6 +191,8 @@ impl TrainingInput {
             start,
             "La date de fin ne peut précéder la date de début.",
         );
+        errors.extend(c.into_errors());
+        let mut c = Check::new();
         let hours = match optional(&self.hours) {
             None => None,
             Some(raw) => {
