@@ -75,6 +75,9 @@ const ID_KINDS: &[(&str, Id)] = &[
     ("/api/m/{slug}/gdpr/dpias/{id}/sign/{which}", Id::GdprDpia),
     ("/api/coop/gdpr/templates/{id}", Id::GdprTemplate),
     ("/api/coop/gdpr/templates/{id}/deploy", Id::GdprTemplate),
+    // GDPR's files: one activity's sheet (API and page).
+    ("/api/m/{slug}/gdpr/activities/{id}/pdf", Id::GdprActivity),
+    ("/m/{slug}/gdpr/activities/{id}/pdf", Id::GdprActivity),
     // The rest.
     ("/api/m/{slug}/hr/contracts/{id}/versions", Id::Contract),
     ("/api/m/{slug}/hr/employees/{id}", Id::Employee),
