@@ -42,6 +42,8 @@ const PAD_Y: f32 = 1.3;
 const GUTTER: f32 = 8.0;
 /// Space left after a block, in millimetres.
 const AFTER_BLOCK: f32 = 2.0;
+/// Gap between a label and its value in a key–value list, in millimetres.
+const KEY_GAP: f32 = 4.0;
 
 /// Why a document could not be produced.
 #[derive(Debug, thiserror::Error)]
@@ -680,7 +682,9 @@ impl Doc {
     }
 
     /// A list of label–value pairs: labels in grey in a first column as wide as the
-    /// longest (at most 45 % of the text width), values wrapped beside them.
+    /// longest (at most 45 % of the text width), values wrapped beside them. A pair is
+    /// kept on one page when it fits on one; a longer one (a long text in a register)
+    /// starts with at least three lines and flows onto the next pages.
     pub fn key_values<K: AsRef<str>, V: AsRef<str>>(&mut self, rows: &[(K, V)]) {
         let key_style = Style::BODY.toned(Tone::Muted);
         let key_w = rows
@@ -688,23 +692,57 @@ impl Doc {
             .map(|(k, _)| self.width(k.as_ref(), key_style))
             .fold(0.0_f32, f32::max)
             .min(CONTENT_WIDTH * 0.45)
-            + 4.0;
+            + KEY_GAP;
+        self.key_values_aligned(rows, key_w);
+    }
+
+    /// [`Doc::key_values`] with a label column of `key_width` millimetres (labels
+    /// wrapped inside it, gap included), so that several lists line up; values are
+    /// wrapped to the rest of the text width ([`Doc::key_value_height`] measures a pair).
+    pub fn key_values_aligned<K: AsRef<str>, V: AsRef<str>>(
+        &mut self,
+        rows: &[(K, V)],
+        key_width: f32,
+    ) {
+        let key_style = Style::BODY.toned(Tone::Muted);
+        let key_w = key_width.clamp(KEY_GAP, CONTENT_WIDTH * 0.6);
         let lh = Style::BODY.line_height();
         for (k, v) in rows {
-            let keys = self.wrap(k.as_ref(), key_w - 4.0, key_style);
+            let keys = self.wrap(k.as_ref(), key_w - KEY_GAP, key_style);
             let values = self.wrap(v.as_ref(), CONTENT_WIDTH - key_w, Style::BODY);
             let n = keys.len().max(values.len()).max(1);
-            self.keep_together(lh * n as f32);
-            let top = self.y;
-            for (i, line) in keys.iter().enumerate() {
-                self.text_at(MARGIN, top + lh * i as f32, line, key_style);
+            let height = lh * n as f32;
+            if height <= BOTTOM - MARGIN {
+                self.keep_together(height);
+            } else {
+                self.keep_together(lh * 3.0);
             }
-            for (i, line) in values.iter().enumerate() {
-                self.text_at(MARGIN + key_w, top + lh * i as f32, line, Style::BODY);
+            for i in 0..n {
+                if self.y + lh > BOTTOM {
+                    self.page_break();
+                }
+                let top = self.y;
+                if let Some(line) = keys.get(i) {
+                    self.text_at(MARGIN, top, line, key_style);
+                }
+                if let Some(line) = values.get(i) {
+                    self.text_at(MARGIN + key_w, top, line, Style::BODY);
+                }
+                self.y = top + lh;
             }
-            self.y = top + lh * n as f32;
         }
         self.y += AFTER_BLOCK;
+    }
+
+    /// Height of one pair of [`Doc::key_values_aligned`] with `key_width`, in
+    /// millimetres (to keep a title with the pair that follows it).
+    #[must_use]
+    pub fn key_value_height(&self, key: &str, value: &str, key_width: f32) -> f32 {
+        let key_style = Style::BODY.toned(Tone::Muted);
+        let key_w = key_width.clamp(KEY_GAP, CONTENT_WIDTH * 0.6);
+        let keys = self.wrap(key, key_w - KEY_GAP, key_style).len();
+        let values = self.wrap(value, CONTENT_WIDTH - key_w, Style::BODY).len();
+        Style::BODY.line_height() * keys.max(values).max(1) as f32
     }
 
     /// Totals on the right half: labels left, amounts right-aligned on the right margin;
@@ -1216,5 +1254,27 @@ mod tests {
         assert!(pdf.starts_with(b"%PDF"));
         // The fonts are subset: far smaller than the 1.4 MB of the two whole faces.
         assert!(pdf.len() < 200_000, "{} bytes for {n} pages", pdf.len());
+    }
+
+    #[test]
+    fn a_value_taller_than_a_page_flows_onto_the_next_pages() {
+        let mut doc = Doc::new("Essai").unwrap();
+        doc.title("Essai");
+        let long = "Mesure de sécurité décrite en détail. ".repeat(600);
+        doc.key_values(&[("Court", "une ligne"), ("Mesures", long.as_str())]);
+        assert!(doc.page_count() >= 3, "{} pages", doc.page_count());
+        // Nothing is drawn below the bottom margin: every line found its page.
+        for page in &doc.pages {
+            for item in page {
+                if let Item::Text { y, .. } = item {
+                    assert!(*y <= BOTTOM, "text at {y} mm");
+                }
+            }
+        }
+        // A pair that fits on a page is still kept together.
+        let mut doc = Doc::new("Essai").unwrap();
+        doc.y = BOTTOM - Style::BODY.line_height() * 2.0;
+        doc.key_values(&[("Trois lignes", "un\ndeux\ntrois")]);
+        assert_eq!(doc.page_count(), 2);
     }
 }

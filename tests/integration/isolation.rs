@@ -91,6 +91,9 @@ const ID_KINDS: &[(&str, Id)] = &[
         "/api/m/{slug}/payroll/periods/{period}/findings/{id}/acknowledge",
         Id::PayrollFinding,
     ),
+    // GDPR's files: one activity's sheet (API and page).
+    ("/api/m/{slug}/gdpr/activities/{id}/pdf", Id::GdprActivity),
+    ("/m/{slug}/gdpr/activities/{id}/pdf", Id::GdprActivity),
     // The rest.
     ("/api/m/{slug}/hr/contracts/{id}/versions", Id::Contract),
     ("/api/m/{slug}/hr/employees/{id}", Id::Employee),

@@ -15,6 +15,7 @@ mod common;
 mod contract;
 mod defences;
 mod gdpr;
+mod gdpr_exports;
 mod hr;
 mod hr_import_bombs;
 mod hr_records;

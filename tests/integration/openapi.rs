@@ -417,6 +417,20 @@ async fn real_answers_match_the_schemas_the_document_declares() {
         let (_, v) = c.call(&server, "GET", &format!("/api/m/tilleuls/hr/register?date={today}"), bearer(&rh), None).await;
         assert!(v["lines"].as_array().unwrap().len() > 20);
 
+        // GDPR exports (the register's files; the other GDPR operations are called below).
+        {
+            let list: Value = api_get(&server, &dir, "/api/m/tilleuls/gdpr/activities").await.json();
+            let first = list[0]["id"].as_str().unwrap_or_else(|| panic!("no demo activity: {list}"));
+            for file in ["register.pdf", "register.xlsx", &format!("register.pdf?date={today}"), &format!("activities/{first}/pdf")] {
+                let (s, _) = c.call(&server, "GET", &format!("/api/m/tilleuls/gdpr/{file}"), bearer(&dir), None).await;
+                assert_eq!(s, 200, "{file}");
+            }
+            let (s, v) = c.call(&server, "GET", "/api/m/tilleuls/gdpr/register.xlsx?date=2025-02-30", bearer(&dir), None).await;
+            assert_eq!((s, v["errors"][0]["field"].as_str()), (422, Some("date")), "{v}");
+            let (s, _) = c.call(&server, "GET", "/api/m/tilleuls/gdpr/register.pdf", bearer(&rh), None).await;
+            assert_eq!(s, 403, "an HR officer does not export the GDPR register");
+        }
+
         // Billing: charges, previews, the close, approval, files, true-up, credit note.
         let (_, v) = c.call(&server, "GET", "/api/coop/billing/charges", bearer(&admin), None).await;
         assert!(!v.as_array().unwrap().is_empty());

@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 mod bodies;
 pub use bodies::*;
+pub mod exports;
 
 use crate::{
     activities::{self, ActivityInput},
@@ -42,6 +43,7 @@ const SLUG: &str = "Identifiant de l’adhérent";
         create_request, list_requests, one_request, extend_request, answer_request, request_state,
         create_processor, list_processors, log_time, create_dpia, list_dpias, sign_dpia,
         desk_items, create_template, update_template, deploy_template, register_json,
+        exports::register_pdf, exports::register_xlsx, exports::activity_pdf,
     ),
     tags((name = "gdpr", description = "RGPD : registre des traitements, violations, demandes de droits, sous-traitants, AIPD, bureau du DPO"))
 )]
@@ -85,7 +87,10 @@ pub fn routes() -> Vec<Routes> {
             .add("/time", post(log_time))
             .add("/dpias", get(list_dpias).post(create_dpia))
             .add("/dpias/{id}/sign/{which}", post(sign_dpia))
-            .add("/register.json", get(register_json)),
+            .add("/register.json", get(register_json))
+            .add("/register.pdf", get(exports::register_pdf))
+            .add("/register.xlsx", get(exports::register_xlsx))
+            .add("/activities/{id}/pdf", get(exports::activity_pdf)),
         Routes::new()
             .prefix("/api/coop/gdpr")
             .add("/desk", get(desk_items))

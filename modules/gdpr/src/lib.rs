@@ -10,6 +10,7 @@ pub mod breaches;
 pub mod codes;
 pub mod desk;
 pub mod dpias;
+pub mod exports;
 // Entities are the crate's own; outside it they exist only for the tests (feature
 // `testkit`). Inside, module code reaches them only through core's tenant handles.
 #[cfg(feature = "testkit")]
@@ -23,6 +24,7 @@ pub mod requests;
 pub mod rules;
 pub mod seed;
 pub mod templates;
+pub mod web_exports;
 
 use mutualis_core::{
     authz::Role::{Director, Dpo, HrOfficer, ItSupport, PayrollOfficer, Staff},
@@ -99,4 +101,7 @@ fn seed_demo<'a>(
 #[must_use]
 pub fn routes() -> Vec<loco_rs::controller::Routes> {
     api::routes()
+        .into_iter()
+        .chain([web_exports::routes()])
+        .collect()
 }
