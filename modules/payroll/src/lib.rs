@@ -3,6 +3,7 @@
 //! by themselves —, checked, validated by the member's director and exported to its
 //! payroll software; the payroll officer's board across the members served. The platform
 //! does not compute net pay.
+pub mod checks;
 pub mod domain;
 
 use mutualis_core::{
