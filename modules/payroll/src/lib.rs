@@ -5,6 +5,7 @@
 //! does not compute net pay.
 pub mod checks;
 pub mod domain;
+pub mod formats;
 
 use mutualis_core::{
     authz::Role::{Director, HrOfficer, PayrollOfficer},
