@@ -50,20 +50,33 @@ pub const FULL_TIME_WEEKLY_HOURS: Decimal = Decimal::from_parts(35, 0, 0, false,
 /// The leave types whose balance HR keeps (the others — sickness, maternity… — have none).
 pub const BALANCE_TYPES: [&str; 3] = ["CP", "RTT", "CT66"];
 
-/// Every rule code, in the order findings are listed within a severity.
-pub const RULES: [&str; 11] = [
-    "unknown",
-    "outside_period",
-    "outside_contract",
-    "cdd_ended",
-    "overlap",
-    "non_positive",
-    "part_time_extra",
-    "overtime_quota",
-    "negative_balance",
-    "sick_certificate",
-    "late",
+/// Every rule code with its French label (for the report's pages and filters), in the
+/// order findings are listed within a severity.
+pub const RULES: [(&str, &str); 11] = [
+    ("unknown", "Matricule ou code inconnu"),
+    ("outside_period", "Dates hors de la période"),
+    ("outside_contract", "Hors contrat"),
+    ("cdd_ended", "CDD terminé encore payé"),
+    ("overlap", "Absences qui se chevauchent"),
+    ("non_positive", "Valeur manquante, nulle ou négative"),
+    (
+        "part_time_extra",
+        "Heures complémentaires au-delà du dixième",
+    ),
+    (
+        "overtime_quota",
+        "Contingent d’heures supplémentaires dépassé",
+    ),
+    ("negative_balance", "Solde de congés négatif"),
+    ("sick_certificate", "Arrêt maladie sans avis d’arrêt reçu"),
+    ("late", "Saisie après la date limite"),
 ];
+
+/// The French label of a rule code.
+#[must_use]
+pub fn rule_label(rule: &str) -> Option<&'static str> {
+    RULES.iter().find(|(r, _)| *r == rule).map(|(_, l)| *l)
+}
 
 /// The findings of a period's lines: blocking first, then by matricule, rule and key.
 /// `cutoff` is the period's cut-off date, named by the `late` findings (the lines carry
@@ -118,7 +131,10 @@ struct Known<'a> {
 }
 
 fn rule_rank(rule: &str) -> usize {
-    RULES.iter().position(|r| *r == rule).unwrap_or(RULES.len())
+    RULES
+        .iter()
+        .position(|(r, _)| *r == rule)
+        .unwrap_or(RULES.len())
 }
 
 /// First and last day of a month.

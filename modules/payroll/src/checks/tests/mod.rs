@@ -291,6 +291,7 @@ fn every_rule_fires_on_its_crafted_case() {
             Warning,
         ),
     ];
+    let mut fired = std::collections::BTreeSet::new();
     for (case, findings, rule, severity) in cases {
         assert_eq!(
             rules(&findings),
@@ -303,7 +304,12 @@ fn every_rule_fires_on_its_crafted_case() {
             "{case}"
         );
         assert!(f.message.contains(&f.matricule), "{case}: {}", f.message);
+        fired.insert(rule);
     }
+    // Every rule has a crafted case and a label.
+    let all: std::collections::BTreeSet<&str> = RULES.iter().map(|(r, _)| *r).collect();
+    assert_eq!(fired, all);
+    assert_eq!(rule_label("cdd_ended"), Some("CDD terminé encore payé"));
 }
 
 #[test]
