@@ -20,6 +20,7 @@ const FILE_MAGIC: &[(&str, &[u8])] = &[
     ),
     ("application/xml", b"<?xml"),
     ("text/csv", b""),
+    ("text/plain", b""),
 ];
 
 /// Whether `media` is a file type the document may declare for a success.

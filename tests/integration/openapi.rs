@@ -617,10 +617,19 @@ async fn real_answers_match_the_schemas_the_document_declares() {
         let dir_v = kit.bearer(&kit.user("dir@vdl.test", Role::Director, Some(&vdl)).await);
         let next = month.next().next();
         let pv = |rest: &str| format!("/api/m/val-de-loire/payroll/periods/{next}{rest}");
+        let (s, v) = c.call(&server, "POST", &pv("/lines"), bearer(&dir_v), Some(json!({"matricule": "V0001", "code": "TR", "quantity": "12"}))).await;
+        assert_eq!(s, 201, "{v}");
         let (s, v) = c.call(&server, "POST", &pv("/submit"), bearer(&dir_v), None).await;
         assert_eq!((s, v["status"].as_str()), (200, Some("submitted")), "{v}");
         let (s, v) = c.call(&server, "POST", &pv("/validate"), bearer(&dir_v), None).await;
         assert_eq!((s, v["status"].as_str()), (200, Some("validated")), "{v}");
+        let (s, v) = c.call(&server, "POST", &pv("/export"), bearer(&dir_v), Some(json!({"profile": "123paie"}))).await;
+        assert_eq!((s, v["status"].as_str()), (200, Some("exported")), "{v}");
+        assert!(v["files"][0]["name"].as_str().unwrap().ends_with("123paie.txt"), "{v}");
+        for f in ["/export.csv", "/export.xlsx", "/export-123paie.txt", "/recap.pdf"] {
+            let (s, _) = c.call(&server, "GET", &pv(f), bearer(&dir_v), None).await;
+            assert_eq!(s, 200, "{f}");
+        }
         let (s, v) = c.call(&server, "POST", &pv("/reopen"), bearer(&dir_v), Some(json!({"reason": "Correction"}))).await;
         assert_eq!((s, v["status"].as_str()), (200, Some("reopened")), "{v}");
         let paie_user = kit.bearer(&mutualis_core::auth::find_user_by_email(&ctx.db, "paie@coop.example").await.unwrap().unwrap());

@@ -211,3 +211,11 @@ pub async fn balances<C: ConnectionTrait>(
     }
     Ok(out)
 }
+
+/// Whether the member observes Alsace-Moselle's two extra public holidays.
+///
+/// # Errors
+/// Database errors.
+pub async fn alsace_moselle<C: ConnectionTrait>(db: &C, tenant: Tenant) -> AppResult<bool> {
+    Ok(ledger::settings(db, tenant).await?.alsace_moselle)
+}

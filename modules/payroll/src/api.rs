@@ -42,7 +42,7 @@ pub const MAX_UPLOAD: usize = 25 * 1024 * 1024;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(period, list_lines, add_line, delete_line, upload, confirm, list_findings, acknowledge, submit, validate, reopen, board),
+    paths(period, list_lines, add_line, delete_line, upload, confirm, list_findings, acknowledge, submit, validate, reopen, export, file_csv, file_xlsx, file_123paie, file_recap, board),
     tags((name = "payroll", description = "Paie : éléments variables, contrôles, validation, exports, tableau des gestionnaires de paie"))
 )]
 struct PayrollApi;
@@ -71,7 +71,12 @@ pub fn routes() -> Vec<Routes> {
             .add("/{period}/findings/{id}/acknowledge", post(acknowledge))
             .add("/{period}/submit", post(submit))
             .add("/{period}/validate", post(validate))
-            .add("/{period}/reopen", post(reopen)),
+            .add("/{period}/reopen", post(reopen))
+            .add("/{period}/export", post(export))
+            .add("/{period}/export.csv", get(file_csv))
+            .add("/{period}/export.xlsx", get(file_xlsx))
+            .add("/{period}/export-123paie.txt", get(file_123paie))
+            .add("/{period}/recap.pdf", get(file_recap)),
         Routes::new().add("/api/coop/payroll/board", get(board)),
     ]
 }
@@ -439,4 +444,96 @@ async fn board(
     Ok(Json(
         board::rows(&ctx.db, scope.members(), month, paris_today()).await?,
     ))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+#[schema(as = PayrollExportRequest)]
+struct ExportBody {
+    /// `generic` or `123paie` (or a profile the cooperative stored).
+    profile: String,
+}
+
+/// The export's answer.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = PayrollExported)]
+pub struct ExportedBody {
+    pub status: String,
+    pub files: Vec<crate::exports::FileInfo>,
+}
+
+/// `POST …/periods/{YYYY-MM}/export` `{"profile":"generic"/"123paie"}` (director, payroll
+/// officer): the files, hashed and versioned; `payroll.payslips` counted once per employee.
+#[utoipa::path(post, operation_id = "payroll_export", path = "/api/m/{slug}/payroll/periods/{period}/export", tag = "payroll", security(("bearer" = [])), params(("slug" = String, Path, description = SLUG), ("period" = String, Path, description = PERIOD)), request_body = ExportBody, responses((status = 200, description = "Période exportée", body = ExportedBody), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable", body = ErrorBody), (status = 409, description = "La période n’est pas validée", body = ErrorBody), (status = 422, description = "Profil inconnu", body = ErrorBody)))]
+async fn export(
+    State(ctx): State<AppContext>,
+    Path((_slug, p)): Path<(String, String)>,
+    access: MemberAccess,
+    Json(body): Json<ExportBody>,
+) -> ApiResult<Json<ExportedBody>> {
+    let scope = access.authorize("payroll.export", "write").await?;
+    let month = month_of(&p)?;
+    let profile = if body.profile.trim().is_empty() {
+        "generic".to_string()
+    } else {
+        body.profile.trim().to_string()
+    };
+    let w = scope.write(&ctx.db).await?;
+    let files = crate::exports::export(&w, &scope.actor().label, month, &profile).await?;
+    w.commit().await?;
+    Ok(Json(ExportedBody {
+        status: periods::status::EXPORTED.to_string(),
+        files,
+    }))
+}
+
+async fn file(ctx: &AppContext, access: MemberAccess, p: &str, kind: &str) -> ApiResult<Response> {
+    let scope = access.authorize("payroll.export", "read").await?;
+    let month = month_of(p)?;
+    let f = crate::files::current(&ctx.db, scope.tenant(), month, kind).await?;
+    Ok(mutualis_core::web::page::download(
+        crate::exports::media_type(kind),
+        &f.name,
+        f.content,
+    ))
+}
+
+/// `GET …/periods/{YYYY-MM}/export.csv`: the generic layout (`;`, decimal comma, UTF-8).
+#[utoipa::path(get, operation_id = "payroll_file_csv", path = "/api/m/{slug}/payroll/periods/{period}/export.csv", tag = "payroll", security(("bearer" = [])), params(("slug" = String, Path, description = SLUG), ("period" = String, Path, description = PERIOD)), responses((status = 200, description = "Le fichier en vigueur", content_type = "text/csv"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Jamais exportée", body = ErrorBody)))]
+async fn file_csv(
+    State(ctx): State<AppContext>,
+    Path((_slug, p)): Path<(String, String)>,
+    access: MemberAccess,
+) -> ApiResult<Response> {
+    file(&ctx, access, &p, "csv").await
+}
+
+/// `GET …/periods/{YYYY-MM}/export.xlsx`
+#[utoipa::path(get, operation_id = "payroll_file_xlsx", path = "/api/m/{slug}/payroll/periods/{period}/export.xlsx", tag = "payroll", security(("bearer" = [])), params(("slug" = String, Path, description = SLUG), ("period" = String, Path, description = PERIOD)), responses((status = 200, description = "Le classeur en vigueur", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Jamais exportée", body = ErrorBody)))]
+async fn file_xlsx(
+    State(ctx): State<AppContext>,
+    Path((_slug, p)): Path<(String, String)>,
+    access: MemberAccess,
+) -> ApiResult<Response> {
+    file(&ctx, access, &p, "xlsx").await
+}
+
+/// `GET …/periods/{YYYY-MM}/export-123paie.txt` (tab-separated, CRLF, ASCII).
+#[utoipa::path(get, operation_id = "payroll_file_123paie", path = "/api/m/{slug}/payroll/periods/{period}/export-123paie.txt", tag = "payroll", security(("bearer" = [])), params(("slug" = String, Path, description = SLUG), ("period" = String, Path, description = PERIOD)), responses((status = 200, description = "Le fichier en vigueur", content_type = "text/plain"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Jamais exportée", body = ErrorBody)))]
+async fn file_123paie(
+    State(ctx): State<AppContext>,
+    Path((_slug, p)): Path<(String, String)>,
+    access: MemberAccess,
+) -> ApiResult<Response> {
+    file(&ctx, access, &p, "123paie").await
+}
+
+/// `GET …/periods/{YYYY-MM}/recap.pdf`: per establishment, for the director's signature.
+#[utoipa::path(get, operation_id = "payroll_file_recap", path = "/api/m/{slug}/payroll/periods/{period}/recap.pdf", tag = "payroll", security(("bearer" = [])), params(("slug" = String, Path, description = SLUG), ("period" = String, Path, description = PERIOD)), responses((status = 200, description = "Le récapitulatif en vigueur", content_type = "application/pdf"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Jamais exportée", body = ErrorBody)))]
+async fn file_recap(
+    State(ctx): State<AppContext>,
+    Path((_slug, p)): Path<(String, String)>,
+    access: MemberAccess,
+) -> ApiResult<Response> {
+    file(&ctx, access, &p, "recap").await
 }

@@ -8,6 +8,7 @@ pub mod audit_labels;
 pub mod board;
 pub mod checks;
 pub mod domain;
+pub mod exports;
 // Entities are the crate's own; outside it they exist only for the tests (feature
 // `testkit`). Inside, module code reaches them only through core's tenant handles.
 #[cfg(feature = "testkit")]
@@ -16,12 +17,13 @@ pub mod entities;
 pub(crate) mod entities;
 pub mod files;
 pub mod findings;
+pub mod formats;
 pub mod imports;
 pub mod lines;
-pub mod periods;
-pub mod transitions;
-
 pub mod meter;
+pub mod periods;
+pub mod seed;
+pub mod transitions;
 
 use mutualis_core::{
     authz::Role::{Director, HrOfficer, PayrollOfficer},
@@ -34,6 +36,7 @@ pub const MODULE: ModuleDef = ModuleDef::new("payroll", "Paie")
     .routes(routes)
     .meters(&meter::METERS)
     .audit_labels(audit_labels::LABELS)
+    .seed(seed_demo)
     .policies(&[
         // The director: everything of the member's payroll, and alone validates and
         // reopens a period.
@@ -57,6 +60,13 @@ pub const MODULE: ModuleDef = ModuleDef::new("payroll", "Paie")
         (PayrollOfficer, "payroll.settings", "*"),
         (PayrollOfficer, "payroll.board", "read"),
     ]);
+
+fn seed_demo<'a>(
+    ctx: &'a loco_rs::app::AppContext,
+    svc: &'a mutualis_core::scope::Services,
+) -> mutualis_core::module::BoxFut<'a, mutualis_core::AppResult<()>> {
+    Box::pin(async move { seed::demo(&ctx.db, svc).await })
+}
 
 /// Every route of the module.
 #[must_use]
