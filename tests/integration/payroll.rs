@@ -389,3 +389,89 @@ async fn a_payroll_officer_sees_only_the_members_it_serves() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn payslips_are_counted_once_across_export_reexport_and_reopen() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = alpha(&server, &kit).await;
+        let m = mutualis_core::member::find_by_slug(&ctx.db, "alpha").await.unwrap().unwrap();
+        let entry = chrono::NaiveDate::from_ymd_opt(2024, 1, 8).unwrap();
+        let second = mutualis_hr::testkit::hire(&ctx.db, m.id, "P002", "MARTIN", entry, None).await;
+        post_json(&server, &a.rh, &format!("/api/m/alpha/hr/employees/{second}/contracts"),
+            json!({"kind": "CDI", "start_date": "2024-01-08", "weekly_hours": "35", "agreement": "Autre", "position": "Cuisinier"})).await;
+        post_json(&server, &a.rh, &p(&a, "/lines"), json!({"matricule": "P001", "code": "TR", "quantity": "18"})).await;
+        let payslips = || async {
+            let usage: Value = api_get(&server, &a.dir, &format!("/api/m/alpha/usage?period={}", a.month)).await.json();
+            usage["meters"].as_array().unwrap().iter()
+                .find(|x| x["meter"] == "payroll.payslips").map_or(0.0, |x| x["quantity"].as_str().unwrap().parse::<f64>().unwrap())
+        };
+        let (s, _) = post_json(&server, &a.dir, &p(&a, "/export"), json!({"profile": "generic"})).await;
+        assert_eq!(s, 409, "not validated yet");
+        post_json(&server, &a.rh, &p(&a, "/submit"), json!({})).await;
+        post_json(&server, &a.dir, &p(&a, "/validate"), json!({})).await;
+        let (s, v) = post_json(&server, &a.paie, &p(&a, "/export"), json!({"profile": "generic"})).await;
+        assert_eq!((s, v["status"].as_str()), (200, Some("exported")), "{v}");
+        assert_eq!(v["files"][0]["version"], 1);
+        assert_eq!(payslips().await, 1.0, "one employee exported");
+        // Re-exported: new versions of the files, nothing more billed.
+        let (_, v) = post_json(&server, &a.paie, &p(&a, "/export"), json!({"profile": "123paie"})).await;
+        assert_eq!(v["files"][0]["version"], 2, "{v}");
+        assert_eq!(payslips().await, 1.0);
+        let csv = api_get(&server, &a.paie, &p(&a, "/export.csv")).await;
+        assert!(csv.text().starts_with("societe;etab_nic;matricule;contrat;periode;code;libelle;date_debut;date_fin;unite;quantite;taux;montant;premier_arret;ref"), "{}", csv.text());
+        assert!(csv.text().contains(";P001;") && csv.text().contains(";TR;"));
+        // Reopened, a second employee added, exported again: only the new one counts.
+        post_json(&server, &a.dir, &p(&a, "/reopen"), json!({"reason": "Titres-restaurant oubliés"})).await;
+        post_json(&server, &a.rh, &p(&a, "/lines"), json!({"matricule": "P002", "code": "TR", "quantity": "15"})).await;
+        post_json(&server, &a.rh, &p(&a, "/submit"), json!({})).await;
+        post_json(&server, &a.dir, &p(&a, "/validate"), json!({})).await;
+        post_json(&server, &a.paie, &p(&a, "/export"), json!({"profile": "generic"})).await;
+        assert_eq!(payslips().await, 2.0);
+        // The earlier files are kept.
+        let member = mutualis_core::tenant::Tenant::for_task(m.id, "test");
+        let history = mutualis_payroll::files::history(&ctx.db, member, a.month).await.unwrap();
+        assert_eq!(history.iter().filter(|f| f.kind == "csv").count(), 3);
+        assert_eq!(history.iter().filter(|f| f.kind == "csv" && f.current).count(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_checks_block_the_submission_until_resolved_or_acknowledged() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = alpha(&server, &kit).await;
+        let first = a.month.first_day();
+        // A bonus at zero (blocking) and a sick leave without its certificate (warning).
+        let (_, v) = post_json(&server, &a.rh, &p(&a, "/lines"), json!({"matricule": "P001", "code": "PRIME_EXCEP", "amount": "0"})).await;
+        let zero = v["id"].as_str().unwrap().to_string();
+        post_json(&server, &a.rh, &p(&a, "/lines"), json!({"matricule": "P001", "code": "MAL", "first_stop": true,
+            "start_date": (first + chrono::Duration::days(1)).to_string(), "end_date": (first + chrono::Duration::days(2)).to_string()})).await;
+        let f: Value = api_get(&server, &a.rh, &p(&a, "/findings")).await.json();
+        let rules: Vec<(&str, &str)> = f.as_array().unwrap().iter().map(|x| (x["rule"].as_str().unwrap(), x["severity"].as_str().unwrap())).collect();
+        assert!(rules.contains(&("non_positive", "blocking")), "{f}");
+        assert!(rules.contains(&("sick_certificate", "warning")), "{f}");
+        let (s, v) = post_json(&server, &a.rh, &p(&a, "/submit"), json!({})).await;
+        assert_eq!(s, 422, "{v}");
+        assert_eq!(v["errors"].as_array().unwrap().len(), 2, "both stand in the way: {v}");
+        // A blocking finding cannot be acknowledged; a warning needs a comment.
+        let id_of = |rule: &str| f.as_array().unwrap().iter().find(|x| x["rule"] == rule).unwrap()["id"].as_str().unwrap().to_string();
+        let (s, _) = post_json(&server, &a.rh, &p(&a, &format!("/findings/{}/acknowledge", id_of("non_positive"))), json!({"comment": "OK"})).await;
+        assert_eq!(s, 422);
+        let (s, _) = post_json(&server, &a.rh, &p(&a, &format!("/findings/{}/acknowledge", id_of("sick_certificate"))), json!({"comment": ""})).await;
+        assert_eq!(s, 422);
+        let (s, v) = post_json(&server, &a.rh, &p(&a, &format!("/findings/{}/acknowledge", id_of("sick_certificate"))), json!({"comment": "Certificat reçu par courrier"})).await;
+        assert_eq!((s, v["acknowledged"].as_bool()), (200, Some(true)), "{v}");
+        // The bad line removed, the period goes.
+        let r = server.delete(&p(&a, &format!("/lines/{zero}"))).add_header("authorization", a.rh.as_str()).await;
+        assert_eq!(r.status_code(), 204);
+        let (s, v) = post_json(&server, &a.rh, &p(&a, "/submit"), json!({})).await;
+        assert_eq!((s, v["status"].as_str()), (200, Some("submitted")), "{v}");
+        // A clean month: nothing found.
+        let next = a.month.next().next();
+        let f: Value = api_get(&server, &a.rh, &format!("/api/m/alpha/payroll/periods/{next}/findings")).await.json();
+        assert_eq!(f, json!([]));
+    })
+    .await;
+}
