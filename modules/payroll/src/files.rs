@@ -178,3 +178,51 @@ pub async fn history<C: ConnectionTrait>(
         .all(db)
         .await?)
 }
+
+/// At boot: the built-in profiles (generic, 123Paie) stored in the cooperative's table
+/// when missing, so every profile is data the cooperative can read and add to; a stored
+/// profile that no longer reads stops the boot, naming it.
+///
+/// # Errors
+/// Database errors; an invalid stored profile.
+pub async fn ensure_profiles<C: ConnectionTrait>(db: &C) -> AppResult<()> {
+    let coop = mutualis_core::tenant::Coop::for_task("payroll profiles at boot");
+    let stored = profiles(db).await?;
+    for p in &stored {
+        crate::formats::ExportProfile::from_json(&p.config).map_err(|m| {
+            AppError::Unexpected(anyhow::anyhow!(
+                "profil d’export « {} » invalide : {m}",
+                p.code
+            ))
+        })?;
+    }
+    for (code, name, json) in [
+        (
+            "generic",
+            "Format générique (CSV ; virgule décimale)",
+            crate::formats::GENERIC_JSON,
+        ),
+        (
+            "123paie",
+            "123Paie (tabulations, CRLF, ASCII)",
+            crate::formats::PAIE123_JSON,
+        ),
+    ] {
+        if stored.iter().any(|p| p.code == code) {
+            continue;
+        }
+        payroll_profiles::Entity::insert_coop(
+            coop,
+            payroll_profiles::ActiveModel {
+                code: Set(code.to_string()),
+                name: Set(name.to_string()),
+                config: Set(json.to_string()),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            },
+            db,
+        )
+        .await?;
+    }
+    Ok(())
+}

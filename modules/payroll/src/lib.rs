@@ -37,6 +37,7 @@ pub const MODULE: ModuleDef = ModuleDef::new("payroll", "Paie")
     .meters(&meter::METERS)
     .audit_labels(audit_labels::LABELS)
     .seed(seed_demo)
+    .boot(boot)
     .policies(&[
         // The director: everything of the member's payroll, and alone validates and
         // reopens a period.
@@ -60,6 +61,12 @@ pub const MODULE: ModuleDef = ModuleDef::new("payroll", "Paie")
         (PayrollOfficer, "payroll.settings", "*"),
         (PayrollOfficer, "payroll.board", "read"),
     ]);
+
+fn boot(
+    ctx: &loco_rs::app::AppContext,
+) -> mutualis_core::module::BoxFut<'_, mutualis_core::AppResult<()>> {
+    Box::pin(async move { files::ensure_profiles(&ctx.db).await })
+}
 
 fn seed_demo<'a>(
     ctx: &'a loco_rs::app::AppContext,
