@@ -1,8 +1,8 @@
 //! The demo cooperative, seeded on the development environment when the database is
 //! empty (never in production): five members, their establishments and subscriptions,
-//! the demo accounts and some usage.
-use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
-use rust_decimal::Decimal;
+//! the demo accounts (each module's seed adds its own data: IT support's interventions
+//! give the usage the demo bills).
+use chrono::NaiveDate;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::{
@@ -12,9 +12,7 @@ use crate::{
     entities::members,
     error::AppResult,
     member::{self, MemberInput},
-    metering::{self, NewEvent},
     team,
-    time::{Month, paris_today},
 };
 
 /// The password of every demo account.
@@ -231,65 +229,7 @@ pub async fn demo(db: &sea_orm::DatabaseConnection, authz: &Authz) -> AppResult<
             team::grant(db, authz, &actor, u.id, *role, slug.and_then(id_of)).await?;
         }
     }
-    // Usage: support hours and tickets over the previous and current months.
-    let this = Month::of(Utc::now());
-    let today = paris_today();
-    let prev = Month::of(Utc::now() - Duration::days(i64::from(today.day()) + 1));
-    let mut events = Vec::new();
-    for (k, (slug, member_id)) in ids.iter().enumerate() {
-        for (mi, month) in [prev, this].into_iter().enumerate() {
-            let days = if month == this {
-                today.day().max(1)
-            } else {
-                28
-            };
-            let n = 3 + (k * 2 + mi) % 5;
-            for i in 0..n {
-                let day = 1 + u32::try_from(i * 5).unwrap_or(0) % days;
-                let at = Utc
-                    .with_ymd_and_hms(
-                        month.year,
-                        month.month,
-                        day,
-                        9 + u32::try_from(i % 8).unwrap_or(0),
-                        15,
-                        0,
-                    )
-                    .single()
-                    .unwrap_or_else(Utc::now);
-                let hours = Decimal::new(i64::try_from(5 + (i * 7 + k) % 20).unwrap_or(5) * 25, 2);
-                let key = format!("demo:{slug}:{month}:{i}");
-                events.push(NewEvent {
-                    member_id: *member_id,
-                    meter: "it.support_hours".to_string(),
-                    quantity_micros: metering::to_micros(hours).unwrap_or(0),
-                    occurred_at: at,
-                    idempotency_key: format!("{key}:h"),
-                    source: "démo".to_string(),
-                    unique_value: None,
-                    reason: None,
-                    properties: serde_json::json!({"ticket": format!("T-{}-{i}", k + 1)}),
-                });
-                events.push(NewEvent {
-                    member_id: *member_id,
-                    meter: "it.tickets".to_string(),
-                    quantity_micros: 1_000_000,
-                    occurred_at: at,
-                    idempotency_key: format!("{key}:t"),
-                    source: "démo".to_string(),
-                    unique_value: None,
-                    reason: None,
-                    properties: serde_json::json!({"ticket": format!("T-{}-{i}", k + 1)}),
-                });
-            }
-        }
-    }
-    metering::insert_events(db, &events).await?;
-    tracing::info!(
-        members = MEMBERS.len(),
-        events = events.len(),
-        "demo cooperative seeded"
-    );
+    tracing::info!(members = MEMBERS.len(), "demo cooperative seeded");
     Ok(true)
 }
 

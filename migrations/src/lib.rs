@@ -14,6 +14,7 @@ mod m20261126_000007_hr_position_skills;
 mod m20261203_000001_it_catalogue;
 mod m20261207_000001_gdpr;
 mod m20261207_000002_payroll;
+mod m20261207_000003_it;
 
 /// Runs every migration in order.
 #[derive(Debug)]
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_it_catalogue::Migration),
             Box::new(m20261207_000001_gdpr::Migration),
             Box::new(m20261207_000002_payroll::Migration),
+            Box::new(m20261207_000003_it::Migration),
         ]
     }
 }

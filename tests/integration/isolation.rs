@@ -39,6 +39,7 @@ pub(crate) enum Id {
     PayrollLine,
     PayrollImport,
     PayrollFinding,
+    ItIntervention,
 }
 
 /// The policy table: every route with an `{id}`, and the kind of id it takes.
@@ -94,6 +95,8 @@ const ID_KINDS: &[(&str, Id)] = &[
     // GDPR's files: one activity's sheet (API and page).
     ("/api/m/{slug}/gdpr/activities/{id}/pdf", Id::GdprActivity),
     ("/m/{slug}/gdpr/activities/{id}/pdf", Id::GdprActivity),
+    // IT support's API.
+    ("/api/m/{slug}/it/interventions/{id}", Id::ItIntervention),
     // The rest.
     ("/api/m/{slug}/hr/contracts/{id}/versions", Id::Contract),
     ("/api/m/{slug}/hr/employees/{id}", Id::Employee),
@@ -234,6 +237,8 @@ pub(crate) fn is_served_route(t: &str) -> bool {
         "/api/coop/gdpr",
         "/coop/payroll",
         "/api/coop/payroll",
+        "/coop/it",
+        "/api/coop/it",
     ]
     .iter()
     .any(|p| t.starts_with(p))
@@ -380,6 +385,14 @@ pub(crate) async fn alpha_data(server: &axum_test::TestServer, kit: &TestKit<'_>
     let payroll_finding = findings[0]["id"]
         .as_str()
         .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_string);
+    let it_intervention = mutualis_it::entities::it_interventions::Entity::find()
+        .filter(mutualis_it::entities::it_interventions::Column::MemberId.eq(m.id))
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .expect("the demo has interventions for tilleuls")
+        .id
+        .to_string();
     let template = mutualis_gdpr::templates::list(&ctx.db).await.unwrap()[0]
         .row
         .id
@@ -443,6 +456,7 @@ pub(crate) async fn alpha_data(server: &axum_test::TestServer, kit: &TestKit<'_>
             (Id::PayrollLine, payroll_line),
             (Id::PayrollImport, payroll_import),
             (Id::PayrollFinding, payroll_finding),
+            (Id::ItIntervention, it_intervention),
         ],
         period,
         invoice_file: format!("{number}.pdf"),

@@ -21,6 +21,7 @@ mod hr_import_bombs;
 mod hr_records;
 mod hr_skills;
 mod isolation;
+mod it;
 mod limits;
 mod members;
 mod metering;

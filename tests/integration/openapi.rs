@@ -636,6 +636,24 @@ async fn real_answers_match_the_schemas_the_document_declares() {
         let (_, v) = c.call(&server, "GET", "/api/coop/payroll/board", bearer(&paie_user), None).await;
         assert!(v.as_array().unwrap().len() >= 2, "{v}");
 
+        // IT support: record, list, edit, remove; the desk.
+        let it = kit.bearer(&kit.user("it@tilleuls.test", Role::ItSupport, Some(&m)).await);
+        let iv = json!({"date": today.to_string(), "minutes": "40", "ticket": "HD-900", "category": "comptes", "remote": true, "description": "Compte créé"});
+        let (s, v) = c.call(&server, "POST", "/api/m/tilleuls/it/interventions", bearer(&it), Some(iv.clone())).await;
+        assert_eq!(s, 201, "{v}");
+        let iid = v["id"].as_str().unwrap().to_string();
+        let (_, v) = c.call(&server, "GET", "/api/m/tilleuls/it/interventions", bearer(&dir), None).await;
+        // Billed: the journal plus what an outside tool posted (1.5 h above).
+        assert!(v["billed_hours"].as_str().unwrap().parse::<f64>().unwrap() >= v["hours"].as_str().unwrap().parse::<f64>().unwrap(), "{v}");
+        let mut longer = iv.clone();
+        longer["minutes"] = json!("75");
+        let (_, v) = c.call(&server, "PUT", &format!("/api/m/tilleuls/it/interventions/{iid}"), bearer(&it), Some(longer)).await;
+        assert_eq!(v["minutes"], 75);
+        let (s, _) = c.call(&server, "DELETE", &format!("/api/m/tilleuls/it/interventions/{iid}"), bearer(&it), None).await;
+        assert_eq!(s, 204);
+        let (_, v) = c.call(&server, "GET", "/api/coop/it/desk", bearer(&it), None).await;
+        assert_eq!(v[0]["member"], "tilleuls");
+
         let missing: Vec<_> = c.operations().difference(&c.covered).cloned().collect();
         assert!(
             missing.is_empty(),

@@ -5,6 +5,11 @@ fn value(object: &str, key: &str, raw: &str) -> Option<String> {
     let text = match (object, key) {
         (_, "code") => crate::lines::code_label(raw).to_string(),
         (_, "was") => crate::periods::status_label(raw).to_lowercase(),
+        (_, "profile") => match raw {
+            "generic" => "générique (CSV)".to_string(),
+            "123paie" => "123Paie".to_string(),
+            other => other.to_string(),
+        },
         ("payroll_import_map", "field") => crate::imports::FIELDS
             .iter()
             .find(|(f, _, _)| *f == raw)

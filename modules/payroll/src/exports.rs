@@ -185,8 +185,7 @@ pub async fn export(
         &month.to_string(),
         "create",
         serde_json::json!({"period": month.to_string(), "profile": profile_code,
-                           "files": out.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
-                           "employees": exported.len()}),
+                           "files": out.len(), "employees": exported.len()}),
     )
     .await?;
     Ok(out)
