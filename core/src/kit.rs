@@ -67,6 +67,15 @@ pub fn coop_nav(modules: &[&ModuleDef]) -> Vec<NavEntry> {
         .collect()
 }
 
+/// The navigation entries of the modules for the people serving members.
+#[must_use]
+pub fn served_nav(modules: &[&ModuleDef]) -> Vec<NavEntry> {
+    modules
+        .iter()
+        .flat_map(|m| m.served_nav.iter().cloned())
+        .collect()
+}
+
 /// The catalogue codes (the `modules` table).
 ///
 /// # Errors
@@ -93,7 +102,7 @@ pub async fn boot(ctx: &AppContext, modules: &'static [&'static ModuleDef]) -> A
     let codes = catalogue_codes(ctx).await?;
     module::check_catalogue(modules, &codes)
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e)))?;
-    crate::init_services(ctx, meters(modules), coop_nav(modules)).await?;
+    crate::init_services(ctx, meters(modules), coop_nav(modules), served_nav(modules)).await?;
     for m in modules {
         if let Some(boot) = m.boot {
             boot(ctx).await.map_err(|e| {

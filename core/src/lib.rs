@@ -46,6 +46,7 @@ pub async fn init_services(
     ctx: &AppContext,
     meters: impl IntoIterator<Item = metering::Meter>,
     coop_nav: Vec<scope::NavEntry>,
+    served_nav: Vec<scope::NavEntry>,
 ) -> AppResult<()> {
     let authz = authz::Authz::init(&ctx.db).await?;
     let filled = metering::backfill_periods(&ctx.db).await?;
@@ -66,6 +67,7 @@ pub async fn init_services(
         jwt_ttl_seconds: jwt.expiration,
         secure_cookies: ctx.environment == loco_rs::environment::Environment::Production,
         coop_nav,
+        served_nav,
     };
     ctx.shared_store.insert(Arc::new(services));
     Ok(())

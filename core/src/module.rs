@@ -56,6 +56,11 @@ pub struct ModuleDef {
     pub member_nav: &'static [MemberNav],
     /// Entries in the cooperative's navigation.
     pub coop_nav: &'static [NavEntry],
+    /// Entries for the people who serve members (a shared DPO, a payroll officer): a
+    /// cooperative-level page shown to a user allowed `act` on `obj` in at least one
+    /// member subscribing to the module (`core::served`), with or without a
+    /// cooperative role.
+    pub served_nav: &'static [NavEntry],
     /// The meters it records (each with `module == code`).
     pub meters: &'static [Meter],
     /// What each role may do in the module.
@@ -104,6 +109,7 @@ impl ModuleDef {
             routes: no_routes,
             member_nav: &[],
             coop_nav: &[],
+            served_nav: &[],
             meters: &[],
             policies: &[],
             boot: None,
@@ -144,6 +150,12 @@ impl ModuleDef {
     #[must_use]
     pub const fn coop_nav(mut self, nav: &'static [NavEntry]) -> Self {
         self.coop_nav = nav;
+        self
+    }
+
+    #[must_use]
+    pub const fn served_nav(mut self, nav: &'static [NavEntry]) -> Self {
+        self.served_nav = nav;
         self
     }
 

@@ -39,6 +39,8 @@ pub struct Services {
     pub secure_cookies: bool,
     /// Cooperative pages that modules add to the navigation.
     pub coop_nav: Vec<NavEntry>,
+    /// Pages across the members a user serves (`ModuleDef::served_nav`).
+    pub served_nav: Vec<NavEntry>,
 }
 
 /// A navigation entry a module contributes: shown when the user may `act` on `obj`.

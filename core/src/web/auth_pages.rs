@@ -11,7 +11,7 @@ use loco_rs::{
     mailer::Mailer,
 };
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::{
     auth::{self, BAD_CREDENTIALS},
@@ -469,7 +469,13 @@ pub async fn home(
             open.push(m);
         }
     }
+    let served: Vec<Value> = crate::web::page::served_entries(&ctx, uid)
+        .await?
+        .into_iter()
+        .map(|(label, href)| json!({"label": label, "href": href}))
+        .collect();
     if coop_href.is_none()
+        && served.is_empty()
         && open.len() == 1
         && let Some(m) = open.first()
     {
@@ -493,6 +499,6 @@ pub async fn home(
         &ViewEngine(v),
         &jar,
         "home.html",
-        json!({"cards": cards, "coop_href": coop_href, "coop_roles": coop.join(", "), "name": id.user.name}),
+        json!({"cards": cards, "coop_href": coop_href, "coop_roles": coop.join(", "), "served": served, "name": id.user.name}),
     )
 }

@@ -127,6 +127,35 @@ async fn coop_nav(ctx: &AppContext, uid: i64, path: &str) -> AppResult<Vec<NavIt
     Ok(coop)
 }
 
+/// The pages across the members this user serves (`ModuleDef::served_nav`): each shown
+/// when casbin allows its object in at least one member subscribing to its module.
+async fn served_nav(ctx: &AppContext, uid: i64, path: &str) -> AppResult<Vec<NavItem>> {
+    let svc = services(ctx)?;
+    let mut out = Vec::new();
+    for n in &svc.served_nav {
+        if !crate::served::members_where(&ctx.db, &svc, uid, n.obj, n.act)
+            .await?
+            .is_empty()
+        {
+            out.push(item(n.label, n.href.to_string(), path));
+        }
+    }
+    Ok(out)
+}
+
+/// The pages across the members this user serves, as `(label, href)` (the home page's
+/// cards).
+///
+/// # Errors
+/// Database or casbin errors.
+pub async fn served_entries(ctx: &AppContext, uid: i64) -> AppResult<Vec<(String, String)>> {
+    Ok(served_nav(ctx, uid, "")
+        .await?
+        .into_iter()
+        .map(|i| (i.label, i.href))
+        .collect())
+}
+
 /// The first cooperative page this user may open (the home page's « Coopérative » card),
 /// or none.
 ///
@@ -173,10 +202,21 @@ impl Page {
             page.current_member = json!({"slug": m.slug, "name": m.name});
         }
         let coop = coop_nav(ctx, id.user.id, path).await?;
+        let served: Vec<NavItem> = served_nav(ctx, id.user.id, path)
+            .await?
+            .into_iter()
+            .filter(|s| !coop.iter().any(|c| c.href == s.href))
+            .collect();
         if !coop.is_empty() {
             page.nav.push(NavSection {
                 title: "Coopérative".to_string(),
                 items: coop,
+            });
+        }
+        if !served.is_empty() {
+            page.nav.push(NavSection {
+                title: "Adhérents suivis".to_string(),
+                items: served,
             });
         }
         Ok(page)

@@ -244,7 +244,40 @@ pub async fn employees_by_matricule<C: ConnectionTrait>(
         .collect())
 }
 
-/// Stores a validated line in `period` (open), marked late past the cut-off.
+fn row_of(
+    tenant: Tenant,
+    by: &str,
+    period: &payroll_periods::Model,
+    v: &ValidLine,
+    source: Source,
+    reference: Option<String>,
+    late: bool,
+) -> payroll_lines::ActiveModel {
+    payroll_lines::ActiveModel {
+        member_id: Set(tenant.member_id()),
+        id: Set(new_id()),
+        period: Set(period.period.clone()),
+        concerns: Set(v.concerns.to_string()),
+        employee_id: Set(v.employee_id),
+        matricule: Set(v.matricule.clone()),
+        code: Set(v.code.clone()),
+        quantity_micros: Set(micros(v.quantity)),
+        rate: Set(v.rate.map(|r| r.normalize().to_string())),
+        amount_cents: Set(v.amount.map(cents)),
+        start_date: Set(v.start),
+        end_date: Set(v.end),
+        first_stop: Set(v.first_stop),
+        certificate: Set(v.certificate),
+        source: Set(source.code().to_string()),
+        source_ref: Set(reference),
+        late: Set(late),
+        comment: Set(v.comment.clone()),
+        created_by: Set(by.to_string()),
+        created_at: Set(Utc::now()),
+    }
+}
+
+/// Stores a validated line in `period` (open).
 ///
 /// # Errors
 /// Database errors.
@@ -257,33 +290,31 @@ pub async fn insert(
     reference: Option<String>,
     late: bool,
 ) -> AppResult<payroll_lines::Model> {
-    Ok(payroll_lines::Entity::insert_in(
-        w.tenant(),
-        payroll_lines::ActiveModel {
-            member_id: Set(w.tenant().member_id()),
-            id: Set(new_id()),
-            period: Set(period.period.clone()),
-            concerns: Set(v.concerns.to_string()),
-            employee_id: Set(v.employee_id),
-            matricule: Set(v.matricule.clone()),
-            code: Set(v.code.clone()),
-            quantity_micros: Set(micros(v.quantity)),
-            rate: Set(v.rate.map(|r| r.normalize().to_string())),
-            amount_cents: Set(v.amount.map(cents)),
-            start_date: Set(v.start),
-            end_date: Set(v.end),
-            first_stop: Set(v.first_stop),
-            certificate: Set(v.certificate),
-            source: Set(source.code().to_string()),
-            source_ref: Set(reference),
-            late: Set(late),
-            comment: Set(v.comment.clone()),
-            created_by: Set(by.to_string()),
-            created_at: Set(Utc::now()),
-        },
-        w.txn(),
-    )
-    .await?)
+    let row = row_of(w.tenant(), by, period, v, source, reference, late);
+    Ok(payroll_lines::Entity::insert_in(w.tenant(), row, w.txn()).await?)
+}
+
+/// Stores many validated lines at once (an import's confirmation), 500 rows a statement.
+///
+/// # Errors
+/// Database errors.
+pub async fn insert_many(
+    w: &Write<'_>,
+    by: &str,
+    period: &payroll_periods::Model,
+    lines: &[ValidLine],
+    source: Source,
+    reference: Option<String>,
+    late: bool,
+) -> AppResult<()> {
+    for chunk in lines.chunks(500) {
+        let rows: Vec<payroll_lines::ActiveModel> = chunk
+            .iter()
+            .map(|v| row_of(w.tenant(), by, period, v, source, reference.clone(), late))
+            .collect();
+        payroll_lines::Entity::insert_many_in(w.tenant(), rows, w.txn()).await?;
+    }
+    Ok(())
 }
 
 /// Adds a typed line to an open period (409 when locked), audited.
