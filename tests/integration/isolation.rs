@@ -95,6 +95,28 @@ const ID_KINDS: &[(&str, Id)] = &[
     // GDPR's files: one activity's sheet (API and page).
     ("/api/m/{slug}/gdpr/activities/{id}/pdf", Id::GdprActivity),
     ("/m/{slug}/gdpr/activities/{id}/pdf", Id::GdprActivity),
+    // GDPR's pages.
+    ("/m/{slug}/gdpr/activities/{id}", Id::GdprActivity),
+    ("/m/{slug}/gdpr/activities/{id}/edit", Id::GdprActivity),
+    ("/m/{slug}/gdpr/activities/{id}/complete", Id::GdprActivity),
+    ("/m/{slug}/gdpr/activities/{id}/check", Id::GdprActivity),
+    ("/m/{slug}/gdpr/activities/{id}/archive", Id::GdprActivity),
+    (
+        "/m/{slug}/gdpr/activities/{id}/template-update/accept",
+        Id::GdprActivity,
+    ),
+    (
+        "/m/{slug}/gdpr/activities/{id}/template-update/reject",
+        Id::GdprActivity,
+    ),
+    ("/m/{slug}/gdpr/breaches/{id}", Id::GdprBreach),
+    ("/m/{slug}/gdpr/breaches/{id}/notification", Id::GdprBreach),
+    ("/m/{slug}/gdpr/requests/{id}", Id::GdprRequest),
+    ("/m/{slug}/gdpr/requests/{id}/extend", Id::GdprRequest),
+    ("/m/{slug}/gdpr/requests/{id}/answer", Id::GdprRequest),
+    ("/m/{slug}/gdpr/dpias/{id}/sign/{which}", Id::GdprDpia),
+    ("/coop/gdpr/templates/{id}", Id::GdprTemplate),
+    ("/coop/gdpr/templates/{id}/deploy", Id::GdprTemplate),
     // IT support's API.
     ("/api/m/{slug}/it/interventions/{id}", Id::ItIntervention),
     // The rest.

@@ -196,3 +196,32 @@ mod tests {
         assert!(!known(&ART9_CONDITIONS, "9.2.k"));
     }
 }
+
+/// The French name of each field of an activity (a template update's difference names
+/// them so).
+pub const FIELDS: [Code; 24] = [
+    ("name", "Nom du traitement"),
+    ("purposes", "Finalités"),
+    ("role", "Rôle de l’organisme"),
+    ("controller", "Responsable de traitement et contact"),
+    ("service", "Service en charge"),
+    ("legal_bases", "Bases légales (art. 6)"),
+    ("art9_condition", "Condition de l’article 9.2"),
+    ("nir_basis", "Base légale du NIR"),
+    ("data_categories", "Catégories de données"),
+    ("person_categories", "Catégories de personnes"),
+    ("persons_estimate", "Nombre de personnes"),
+    ("recipients", "Destinataires"),
+    ("transfers", "Transferts hors de l’Union européenne"),
+    ("retention", "Durées de conservation"),
+    ("security_measures", "Mesures de sécurité"),
+    ("software", "Logiciel"),
+    ("hosting", "Hébergement"),
+    ("hds_host", "Hébergeur certifié données de santé (HDS)"),
+    ("dpia_criteria", "Critères d’AIPD du CEPD"),
+    ("dpia_override", "AIPD : décision contraire aux critères"),
+    ("dpia_override_reason", "AIPD : motif de la décision"),
+    ("finess", "Établissement (FINESS)"),
+    ("notes", "Notes"),
+    ("status", "Statut"),
+];

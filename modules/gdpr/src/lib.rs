@@ -24,11 +24,13 @@ pub mod requests;
 pub mod rules;
 pub mod seed;
 pub mod templates;
+pub mod web;
 pub mod web_exports;
 
 use mutualis_core::{
     authz::Role::{Director, Dpo, HrOfficer, ItSupport, PayrollOfficer, Staff},
     module::{MemberNav, ModuleDef},
+    scope::NavEntry,
 };
 
 /// The GDPR module, as the app lists it.
@@ -48,6 +50,20 @@ pub const MODULE: ModuleDef = ModuleDef::new("gdpr", "RGPD")
             path: "gdpr/breaches/new",
             obj: "gdpr.breach_report",
             act: "create",
+        },
+    ])
+    .served_nav(&[
+        NavEntry {
+            label: "Bureau du DPO",
+            href: "/coop/gdpr",
+            obj: "gdpr.desk",
+            act: "read",
+        },
+        NavEntry {
+            label: "Modèles de traitements",
+            href: "/coop/gdpr/templates",
+            obj: "gdpr.templates",
+            act: "write",
         },
     ])
     .meters(&meter::METERS)
@@ -102,6 +118,6 @@ fn seed_demo<'a>(
 pub fn routes() -> Vec<loco_rs::controller::Routes> {
     api::routes()
         .into_iter()
-        .chain([web_exports::routes()])
+        .chain([web::routes(), web_exports::routes()])
         .collect()
 }
