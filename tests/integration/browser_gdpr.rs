@@ -17,7 +17,24 @@ async fn the_dpo_answers_the_late_request_from_the_desk() {
     let browser = Browser::start().await;
     let c = &browser.client;
 
-    login(c, &base, "dpo@coop.example").await;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "input[name=email]", "dpo@coop.example").await;
+    fill(
+        c,
+        "input[name=password]",
+        mutualis_core::seed::DEMO_PASSWORD,
+    )
+    .await;
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("form[action='/logout']"))
+        .await
+        .unwrap();
     // The home page offers the desk to this DPO, who holds no cooperative role.
     c.find(Locator::LinkText("Bureau du DPO"))
         .await
@@ -61,7 +78,7 @@ async fn the_dpo_answers_the_late_request_from_the_desk() {
         .await
         .unwrap();
     c.wait()
-        .for_element(Locator::Css("form[action$='/answer']"))
+        .for_element(Locator::Css("form[action*='/answer']"))
         .await
         .unwrap();
     let title = h1(c).await;
@@ -76,7 +93,7 @@ async fn the_dpo_answers_the_late_request_from_the_desk() {
     )
     .await;
     fill(c, "input[name=channel]", "remise en main propre").await;
-    c.find(Locator::Css("form[action$='/answer'] button[type=submit]"))
+    c.find(Locator::Css("form[action*='/answer'] button[type=submit]"))
         .await
         .unwrap()
         .click()

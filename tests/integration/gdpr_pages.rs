@@ -112,8 +112,9 @@ async fn any_user_declares_a_breach_and_the_dpo_decides_on_its_page() {
         assert!(list.contains("72 h dépassées"), "{list}");
         let href = list
             .split("href=\"/m/alpha/gdpr/breaches/")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .find(|id| *id != "new")
             .unwrap()
             .to_string();
         let page = text(&web_get(&server, &dpo, &format!("/m/alpha/gdpr/breaches/{href}")).await);

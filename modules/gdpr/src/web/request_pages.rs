@@ -173,7 +173,14 @@ async fn request_view(
     let data = json!({
         "r": {
             "id": r.id, "title": codes::request_title(&r.kind), "applicant": r.applicant,
-            "contact": r.applicant_contact, "representative": r.representative,
+            "contact": r.applicant_contact,
+            "representative": r.representative.as_deref().map(|x| match x {
+                "tuteur" => "tuteur",
+                "curateur" => "curateur",
+                "parent" => "parent",
+                "other" => "autre représentant",
+                other => other,
+            }),
             "identity_verified": r.identity_verified, "medical": r.medical_file,
             "older": r.file_older_than_5_years,
             "received": fr_date(r.received_on), "due": due_day(r.due_on), "clock": clock,
