@@ -431,6 +431,9 @@ pub struct Doc {
     pages: Vec<Vec<Item>>,
     /// Top of the free space on the current page, in millimetres from the top edge.
     y: f32,
+    /// The date written in the file's metadata (now, unless fixed: a document that
+    /// must regenerate byte for byte).
+    date: Option<printpdf::OffsetDateTime>,
 }
 
 /// A table row wrapped in its columns.
@@ -481,7 +484,24 @@ impl Doc {
             fonts: fonts()?,
             pages: vec![Vec::new()],
             y: MARGIN,
+            date: None,
         })
+    }
+
+    /// Writes the PDF with `at` as its date and identifiers derived from its content:
+    /// the same document gives the same bytes, every time (printpdf draws the trailer's
+    /// `/ID` at random; it is replaced, same length, by a hash of the file).
+    ///
+    /// # Errors
+    /// As [`Doc::finish`].
+    pub fn finish_reproducible(
+        mut self,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<u8>, DocError> {
+        self.date = printpdf::OffsetDateTime::from_unix_timestamp(at.timestamp()).ok();
+        let mut bytes = self.finish()?;
+        stable_ids(&mut bytes);
+        Ok(bytes)
     }
 
     /// Text set on the left of every page's footer (the page number is on the right).
@@ -943,13 +963,29 @@ impl Doc {
         let mut pdf = PdfDocument::new(&self.title);
         pdf.metadata.info.creator = "Mutualis".to_string();
         pdf.metadata.info.producer = "Mutualis (printpdf)".to_string();
-        let now = printpdf::OffsetDateTime::now_utc();
+        let now = self.date.unwrap_or_else(printpdf::OffsetDateTime::now_utc);
         pdf.metadata.info.creation_date = now;
         pdf.metadata.info.modification_date = now;
         pdf.metadata.info.metadata_date = now;
         let [used_regular, used_bold] = &used;
-        let regular = pdf.add_font(&cached_subset(&fonts.regular, false, used_regular));
-        let bold = pdf.add_font(&cached_subset(&fonts.bold, true, used_bold));
+        // Named, not drawn at random as `add_font` does: the same document, the same
+        // bytes (the name is the subset's `/BaseFont`).
+        let mut add = |name: &str, font: printpdf::ParsedFont| {
+            let id = printpdf::FontId(name.to_string());
+            pdf.resources
+                .fonts
+                .map
+                .insert(id.clone(), printpdf::PdfFont::new(font));
+            id
+        };
+        let regular = add(
+            "MUTUALIS+DejaVuSans",
+            cached_subset(&fonts.regular, false, used_regular),
+        );
+        let bold = add(
+            "MUTUALIS+DejaVuSans-Bold",
+            cached_subset(&fonts.bold, true, used_bold),
+        );
         let pages: Vec<PdfPage> = self
             .pages
             .iter()
@@ -1141,6 +1177,39 @@ fn render(item: &Item, regular: &printpdf::FontId, bold: &printpdf::FontId, ops:
                 },
             ]);
         }
+    }
+}
+
+/// Replaces the two random 32-character strings of the trailer's `/ID` array by a hash
+/// of the rest of the file (the same length: the cross-reference offsets stay right).
+fn stable_ids(bytes: &mut [u8]) {
+    use sha2::{Digest, Sha256};
+    let Some(at) = bytes.windows(3).rposition(|w| w == b"/ID") else {
+        return;
+    };
+    // The two literal strings after `/ID`: `(…32…)`.
+    let mut spans = Vec::new();
+    let mut i = at + 3;
+    while spans.len() < 2 && i < bytes.len() {
+        if bytes[i] == b'(' {
+            let end = i + 33;
+            if end < bytes.len() && bytes[end] == b')' {
+                spans.push(i + 1..end);
+                i = end;
+            }
+        }
+        i += 1;
+    }
+    if spans.len() != 2 {
+        return;
+    }
+    for span in &spans {
+        bytes[span.clone()].fill(b'0');
+    }
+    let digest = Sha256::digest(&*bytes);
+    let hex: String = digest.iter().map(|b| format!("{b:02X}")).collect();
+    for span in spans {
+        bytes[span].copy_from_slice(&hex.as_bytes()[..32]);
     }
 }
 

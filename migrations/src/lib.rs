@@ -15,6 +15,7 @@ mod m20261203_000001_it_catalogue;
 mod m20261207_000001_gdpr;
 mod m20261207_000002_payroll;
 mod m20261207_000003_it;
+mod m20261207_000004_legal;
 
 /// Runs every migration in order.
 #[derive(Debug)]
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_gdpr::Migration),
             Box::new(m20261207_000002_payroll::Migration),
             Box::new(m20261207_000003_it::Migration),
+            Box::new(m20261207_000004_legal::Migration),
         ]
     }
 }

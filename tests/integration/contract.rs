@@ -18,6 +18,10 @@ const FILE_MAGIC: &[(&str, &[u8])] = &[
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         b"PK\x03\x04",
     ),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        b"PK\x03\x04",
+    ),
     ("application/xml", b"<?xml"),
     ("text/csv", b""),
     ("text/plain", b""),

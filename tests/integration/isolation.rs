@@ -40,6 +40,7 @@ pub(crate) enum Id {
     PayrollImport,
     PayrollFinding,
     ItIntervention,
+    LegalDocument,
 }
 
 /// The policy table: every route with an `{id}`, and the kind of id it takes.
@@ -119,6 +120,9 @@ const ID_KINDS: &[(&str, Id)] = &[
     ("/coop/gdpr/templates/{id}/deploy", Id::GdprTemplate),
     // IT support's API.
     ("/api/m/{slug}/it/interventions/{id}", Id::ItIntervention),
+    // Legal documents' files (`{id}.pdf`).
+    ("/api/m/{slug}/legal/documents/{id}", Id::LegalDocument),
+    ("/m/{slug}/legal/documents/{id}", Id::LegalDocument),
     // The rest.
     ("/api/m/{slug}/hr/contracts/{id}/versions", Id::Contract),
     ("/api/m/{slug}/hr/employees/{id}", Id::Employee),
@@ -407,6 +411,13 @@ pub(crate) async fn alpha_data(server: &axum_test::TestServer, kit: &TestKit<'_>
     let payroll_finding = findings[0]["id"]
         .as_str()
         .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_string);
+    let legal_document = mutualis_legal::entities::legal_documents::Entity::find()
+        .filter(mutualis_legal::entities::legal_documents::Column::MemberId.eq(m.id))
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .expect("the demo has a legal document for tilleuls")
+        .id;
     let it_intervention = mutualis_it::entities::it_interventions::Entity::find()
         .filter(mutualis_it::entities::it_interventions::Column::MemberId.eq(m.id))
         .one(&ctx.db)
@@ -479,6 +490,7 @@ pub(crate) async fn alpha_data(server: &axum_test::TestServer, kit: &TestKit<'_>
             (Id::PayrollImport, payroll_import),
             (Id::PayrollFinding, payroll_finding),
             (Id::ItIntervention, it_intervention),
+            (Id::LegalDocument, format!("{legal_document}.pdf")),
         ],
         period,
         invoice_file: format!("{number}.pdf"),

@@ -24,6 +24,7 @@ mod hr_records;
 mod hr_skills;
 mod isolation;
 mod it;
+mod legal;
 mod limits;
 mod members;
 mod metering;

@@ -654,6 +654,27 @@ async fn real_answers_match_the_schemas_the_document_declares() {
         let (_, v) = c.call(&server, "GET", "/api/coop/it/desk", bearer(&it), None).await;
         assert_eq!(v[0]["member"], "tilleuls");
 
+        // Legal: the jurist's library (create, edit, publish, diff), a member's templates,
+        // a document generated, the history and a file.
+        let src = mutualis_legal::seed::LIBRARY[1].1;
+        let (s, v) = c.call(&server, "POST", "/api/coop/legal/templates", bearer(&admin), Some(json!({"slug": "cdi-test", "source": src}))).await;
+        assert_eq!(s, 201, "{v}");
+        let (s, _) = c.call(&server, "POST", "/api/coop/legal/templates/cdi-test/publish", bearer(&admin), Some(json!({"changelog": "Première version"}))).await;
+        assert_eq!(s, 200);
+        let (s, v) = c.call(&server, "PUT", "/api/coop/legal/templates/cdi-test", bearer(&admin), Some(json!({"source": src.replace("## Rémunération", "## Salaire")}))).await;
+        assert_eq!((s, v["version"].as_i64()), (200, Some(2)), "{v}");
+        let (_, v) = c.call(&server, "GET", "/api/coop/legal/templates/cdi-test/diff?from=1&to=2", bearer(&dir), None).await;
+        assert!(!v["changes"].as_array().unwrap().is_empty(), "{v}");
+        let (_, v) = c.call(&server, "GET", "/api/m/tilleuls/legal/templates", bearer(&dir), None).await;
+        assert!(v.as_array().unwrap().iter().any(|t| t["slug"] == "cdi-test"), "{v}");
+        let (s, v) = c.call(&server, "POST", "/api/m/tilleuls/legal/templates/cdd-remplacement/documents", bearer(&dir), Some(json!({"values": mutualis_legal::seed::cdd_values()}))).await;
+        assert_eq!(s, 201, "{v}");
+        let doc = v["id"].as_str().unwrap().to_string();
+        let (_, v) = c.call(&server, "GET", "/api/m/tilleuls/legal/documents", bearer(&dir), None).await;
+        assert_eq!(v[0]["id"], doc.as_str());
+        let (s, _) = c.call(&server, "GET", &format!("/api/m/tilleuls/legal/documents/{doc}.pdf"), bearer(&dir), None).await;
+        assert_eq!(s, 200);
+
         let missing: Vec<_> = c.operations().difference(&c.covered).cloned().collect();
         assert!(
             missing.is_empty(),
