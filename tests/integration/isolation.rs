@@ -97,6 +97,10 @@ const ID_KINDS: &[(&str, Id)] = &[
     ("/m/{slug}/gdpr/activities/{id}/pdf", Id::GdprActivity),
     // IT support's API.
     ("/api/m/{slug}/it/interventions/{id}", Id::ItIntervention),
+    // IT support's pages.
+    ("/m/{slug}/it/interventions/{id}", Id::ItIntervention),
+    ("/m/{slug}/it/interventions/{id}/resolve", Id::ItIntervention),
+    ("/m/{slug}/it/interventions/{id}/delete", Id::ItIntervention),
     // The rest.
     ("/api/m/{slug}/hr/contracts/{id}/versions", Id::Contract),
     ("/api/m/{slug}/hr/employees/{id}", Id::Employee),
