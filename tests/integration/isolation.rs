@@ -99,7 +99,10 @@ const ID_KINDS: &[(&str, Id)] = &[
     ("/api/m/{slug}/it/interventions/{id}", Id::ItIntervention),
     // IT support's pages.
     ("/m/{slug}/it/interventions/{id}", Id::ItIntervention),
-    ("/m/{slug}/it/interventions/{id}/resolve", Id::ItIntervention),
+    (
+        "/m/{slug}/it/interventions/{id}/resolve",
+        Id::ItIntervention,
+    ),
     ("/m/{slug}/it/interventions/{id}/delete", Id::ItIntervention),
     // The rest.
     ("/api/m/{slug}/hr/contracts/{id}/versions", Id::Contract),

@@ -22,6 +22,7 @@ mod hr_records;
 mod hr_skills;
 mod isolation;
 mod it;
+mod it_pages;
 mod limits;
 mod members;
 mod metering;
