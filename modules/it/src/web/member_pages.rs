@@ -60,6 +60,7 @@ pub async fn member_home(
             "rows": rows.iter().map(|r| row_view(r, &closed)).collect::<Vec<_>>(),
             "open": rows.iter().filter(|r| r.status != "resolved").count(),
             "total": fr_hours(total), "billed": fr_hours(billed),
+            "meter_label": crate::SUPPORT_HOURS.label,
             "outside": (outside != Decimal::ZERO).then(|| fr_hours(outside)),
             "contact": contact,
             "can_write": scope.can("it.interventions", "write").await?,
