@@ -255,7 +255,7 @@ async fn the_recap_pdf_the_contact_and_the_desk_of_the_members_served_only() {
         let text = pdf_pages(r.as_bytes(), "it-recap").join("\n");
         assert!(text.contains("Support informatique"), "{text}");
         assert!(text.contains("Messagerie de Zoé configurée") && text.contains("Ticket HD-42"), "{text}");
-        assert!(text.contains("Heures retenues pour la facturation") && text.contains("0,75 h"), "{text}");
+        assert!(text.contains("Heures retenues") && text.contains("0,75 h"), "{text}");
         assert!(!text.contains("Bêta"), "{text}");
 
         // The contact: errors next to the field, then recorded.
@@ -306,7 +306,7 @@ async fn the_administration_sets_the_rounding_and_the_board_reads_it() {
             .await;
         let page = web_get(&server, &board, "/coop/it/settings").await.text();
         assert!(
-            page.contains("15 min — durées arrondies au quart d’heure supérieur")
+            page.contains("Durées arrondies au quart d’heure supérieur (15 min)")
                 && !page.contains("Changer l’arrondi"),
             "{page}"
         );

@@ -317,10 +317,7 @@ pub fn recap_pdf(
             "Total des interventions",
             format!("{} h", fr_decimal(total(rows))),
         ),
-        (
-            "Heures retenues pour la facturation",
-            format!("{} h", fr_decimal(billed)),
-        ),
+        ("Heures retenues", format!("{} h", fr_decimal(billed))),
     ]);
     doc.finish().map_err(err)
 }
