@@ -23,7 +23,15 @@ async fn every_role_sees_what_it_may_and_nothing_else() {
         let a = kit
             .member(
                 "alpha",
-                &["billing", "hr", "payroll", "gdpr", "legal", "practices"],
+                &[
+                    "billing",
+                    "hr",
+                    "payroll",
+                    "gdpr",
+                    "legal",
+                    "practices",
+                    "it",
+                ],
             )
             .await;
         let roles = [
@@ -35,7 +43,7 @@ async fn every_role_sees_what_it_may_and_nothing_else() {
             Role::PayrollOfficer,
         ];
         // Expected status per member route, in the order of `roles`.
-        let table: [(&str, [u16; 6]); 11] = [
+        let table: [(&str, [u16; 6]); 14] = [
             ("/m/alpha", [200, 200, 200, 200, 200, 200]),
             ("/m/alpha/hr", [200, 200, 403, 403, 403, 403]),
             ("/m/alpha/payroll", [200, 200, 403, 403, 403, 200]),
@@ -46,6 +54,9 @@ async fn every_role_sees_what_it_may_and_nothing_else() {
             ("/m/alpha/usage", [200, 403, 403, 403, 200, 403]),
             ("/m/alpha/users", [200, 403, 403, 403, 200, 403]),
             ("/m/alpha/audit", [200, 403, 403, 403, 403, 403]),
+            ("/m/alpha/it", [200, 403, 403, 403, 200, 403]),
+            ("/m/alpha/it/interventions", [403, 403, 403, 403, 200, 403]),
+            ("/coop/it", [403, 403, 403, 403, 200, 403]),
             ("/coop/members", [403, 403, 403, 403, 403, 403]),
         ];
         for (i, role) in roles.iter().enumerate() {
@@ -60,7 +71,7 @@ async fn every_role_sees_what_it_may_and_nothing_else() {
         // Cooperative roles.
         let board = kit.user("ca@coop.test", Role::Board, None).await;
         let admin = kit.user("admin@coop.test", Role::CoopAdmin, None).await;
-        let coop_table: [(&str, [u16; 2]); 11] = [
+        let coop_table: [(&str, [u16; 2]); 15] = [
             ("/coop", [200, 200]),
             ("/coop/members", [200, 200]),
             ("/coop/members/alpha", [200, 200]),
@@ -70,6 +81,11 @@ async fn every_role_sees_what_it_may_and_nothing_else() {
             ("/coop/audit", [403, 200]),
             ("/m/alpha/usage", [200, 200]),
             ("/m/alpha/billing", [200, 200]),
+            ("/m/alpha/it", [200, 200]),
+            ("/coop/it/settings", [200, 200]),
+            // The IT desk and forms are the IT staff's.
+            ("/coop/it", [403, 403]),
+            ("/m/alpha/it/interventions", [403, 403]),
             // No personal records for the cooperative's roles.
             ("/m/alpha/hr", [403, 403]),
             ("/m/alpha/gdpr", [403, 403]),

@@ -123,6 +123,13 @@ const ID_KINDS: &[(&str, Id)] = &[
     // Legal documents' files (`{id}.pdf`).
     ("/api/m/{slug}/legal/documents/{id}", Id::LegalDocument),
     ("/m/{slug}/legal/documents/{id}", Id::LegalDocument),
+    // IT support's pages.
+    ("/m/{slug}/it/interventions/{id}", Id::ItIntervention),
+    (
+        "/m/{slug}/it/interventions/{id}/resolve",
+        Id::ItIntervention,
+    ),
+    ("/m/{slug}/it/interventions/{id}/delete", Id::ItIntervention),
     // The rest.
     ("/api/m/{slug}/hr/contracts/{id}/versions", Id::Contract),
     ("/api/m/{slug}/hr/employees/{id}", Id::Employee),

@@ -15,6 +15,7 @@ pub const LABELS: AuditLabels = AuditLabels {
     objects: &[
         ("it_intervention", "Intervention informatique"),
         ("it_contact", "Contact informatique de l’adhérent"),
+        ("it_settings", "Réglages du support informatique"),
     ],
     actions: &[],
     keys: &[
@@ -23,6 +24,8 @@ pub const LABELS: AuditLabels = AuditLabels {
         ("was", "Durée précédente (minutes)"),
         ("category", "Catégorie"),
         ("ticket", "Ticket"),
+        ("rounding_minutes", "Arrondi des durées (minutes)"),
+        ("rounding_was", "Arrondi précédent (minutes)"),
     ],
     value,
     tasks: &[],

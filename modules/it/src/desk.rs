@@ -95,6 +95,46 @@ pub async fn rows<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// An open intervention of a member served, for the desk.
+#[derive(Debug, Clone)]
+pub struct OpenItem {
+    pub member_slug: String,
+    pub member_name: String,
+    pub row: it_interventions::Model,
+}
+
+/// The interventions still open across the members served, the oldest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn open_across<C: ConnectionTrait>(
+    db: &C,
+    served: &[Served],
+) -> AppResult<Vec<OpenItem>> {
+    let mut out = Vec::new();
+    for s in served {
+        for row in it_interventions::Entity::find_in(s.tenant())
+            .all(db)
+            .await?
+        {
+            if row.status == "open" {
+                out.push(OpenItem {
+                    member_slug: s.member.slug.clone(),
+                    member_name: s.member.name.clone(),
+                    row,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        a.row
+            .day
+            .cmp(&b.row.day)
+            .then(a.member_name.cmp(&b.member_name))
+    });
+    Ok(out)
+}
+
 /// The desk as CSV (`;`, decimal comma, UTF-8).
 #[must_use]
 pub fn csv(rows: &[DeskRow], month: Month) -> Vec<u8> {
@@ -277,10 +317,7 @@ pub fn recap_pdf(
             "Total des interventions",
             format!("{} h", fr_decimal(total(rows))),
         ),
-        (
-            "Heures retenues pour la facturation",
-            format!("{} h", fr_decimal(billed)),
-        ),
+        ("Heures retenues", format!("{} h", fr_decimal(billed))),
     ]);
     doc.finish().map_err(err)
 }

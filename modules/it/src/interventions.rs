@@ -119,6 +119,33 @@ pub async fn set_rounding<C: ConnectionTrait>(
     Ok(m)
 }
 
+/// Sets the rounding step and records it in the audit log, in one transaction.
+///
+/// # Errors
+/// 422 outside 1–60; database errors.
+pub async fn save_rounding(
+    db: &sea_orm::DatabaseConnection,
+    coop: mutualis_core::tenant::Coop,
+    actor: &mutualis_core::audit::Actor,
+    minutes: &str,
+) -> AppResult<i32> {
+    let txn = mutualis_core::db::begin_write(db).await?;
+    let before = rounding(&txn).await?;
+    let m = set_rounding(&txn, coop, minutes).await?;
+    mutualis_core::audit::record(
+        &txn,
+        actor,
+        None,
+        "it_settings",
+        "rounding",
+        "update",
+        serde_json::json!({"rounding_minutes": m, "rounding_was": before}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
 /// `minutes` rounded up to the step.
 #[must_use]
 pub fn round_up(minutes: i64, step: i32) -> i64 {
@@ -474,4 +501,42 @@ pub async fn delete(w: &Write<'_>, id: Uuid) -> AppResult<()> {
     )
     .await?;
     Ok(())
+}
+
+/// The input that reproduces `row` (an edit form prefilled).
+#[must_use]
+pub fn input_of(row: &it_interventions::Model) -> InterventionInput {
+    InterventionInput {
+        date: row.day.to_string(),
+        minutes: row.minutes.to_string(),
+        ticket: row.ticket.clone().unwrap_or_default(),
+        category: row.category.clone(),
+        remote: row.remote,
+        description: row.description.clone(),
+        contact: row.contact.clone().unwrap_or_default(),
+        status: row.status.clone(),
+    }
+}
+
+/// Marks an intervention resolved (an edit changing nothing else).
+///
+/// # Errors
+/// 409 for a resolved intervention of a closed period; 404; database errors.
+pub async fn resolve(w: &Write<'_>, id: Uuid) -> AppResult<it_interventions::Model> {
+    let old = get(w.txn(), w.tenant(), id).await?;
+    let input = InterventionInput {
+        status: "resolved".to_string(),
+        ..input_of(&old)
+    };
+    update(w, id, &input).await
+}
+
+/// Whether `row` no longer changes (resolved, in a closed billing period).
+#[must_use]
+pub fn frozen(row: &it_interventions::Model, closed: &[Month]) -> bool {
+    row.status == "resolved"
+        && closed.contains(&Month {
+            year: row.day.year(),
+            month: row.day.month(),
+        })
 }

@@ -13,11 +13,13 @@ pub mod entities;
 pub(crate) mod entities;
 pub mod interventions;
 pub mod seed;
+pub mod web;
 
 use mutualis_core::{
     authz::Role::{Board, CoopAdmin, Director, ItSupport},
     metering::{Aggregation, Meter},
-    module::ModuleDef,
+    module::{MemberNav, ModuleDef},
+    scope::NavEntry,
 };
 
 /// `it.support_hours`: the hours of the interventions (sum; compensations on edits).
@@ -49,6 +51,24 @@ pub const METERS: [Meter; 2] = [
 pub const MODULE: ModuleDef = ModuleDef::new("it", "Support informatique")
     .api_doc(api::api_doc)
     .routes(routes)
+    .member_nav(&[MemberNav {
+        label: "Support informatique",
+        path: "it",
+        obj: "it.home",
+        act: "read",
+    }])
+    .served_nav(&[NavEntry {
+        label: "Support informatique",
+        href: "/coop/it",
+        obj: "it.desk",
+        act: "read",
+    }])
+    .coop_nav(&[NavEntry {
+        label: "Support informatique",
+        href: "/coop/it/settings",
+        obj: "it.settings",
+        act: "read",
+    }])
     .meters(&METERS)
     .policies(&[
         // The member's director reads its interventions and recap.
@@ -76,5 +96,5 @@ fn seed_demo<'a>(
 /// Every route of the module.
 #[must_use]
 pub fn routes() -> Vec<loco_rs::controller::Routes> {
-    vec![api::routes()]
+    vec![api::routes(), web::routes()]
 }
