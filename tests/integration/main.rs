@@ -29,6 +29,7 @@ mod modules;
 mod navigation;
 mod openapi;
 mod payroll;
+mod payroll_pages;
 mod tenant;
 mod third_party;
 mod trial;
