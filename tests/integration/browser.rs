@@ -11,19 +11,19 @@ use tokio::{net::TcpListener, sync::Mutex};
 use crate::common::*;
 
 /// One browser at a time: two Chromiums on two cores only slow each other down.
-static BROWSER: Mutex<()> = Mutex::const_new(());
+pub(crate) static BROWSER: Mutex<()> = Mutex::const_new(());
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-struct Browser {
-    client: Client,
+pub(crate) struct Browser {
+    pub(crate) client: Client,
     driver: Child,
     _profile: std::path::PathBuf,
 }
 
 impl Browser {
-    async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         assert!(
             std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists(),
             "browser tests need Debian's chromium and chromium-driver: \
@@ -78,7 +78,7 @@ impl Browser {
         panic!("chromedriver did not answer: {last:?}");
     }
 
-    async fn stop(self) {
+    pub(crate) async fn stop(self) {
         let _ = self.client.clone().close().await;
     }
 }
@@ -93,7 +93,7 @@ impl Drop for Browser {
 }
 
 /// Serves the app on a real socket; returns its base URL.
-async fn serve(router: axum::Router) -> String {
+pub(crate) async fn serve(router: axum::Router) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -107,7 +107,7 @@ async fn serve(router: axum::Router) -> String {
     format!("http://{addr}")
 }
 
-async fn fill(c: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(c: &Client, css: &str, text: &str) {
     let el = c
         .find(Locator::Css(css))
         .await
@@ -134,7 +134,7 @@ async fn login(c: &Client, base: &str, email: &str) {
 }
 
 /// Waits until the browser shows `path` (navigation after a click is asynchronous).
-async fn wait_path(c: &Client, path: &str) {
+pub(crate) async fn wait_path(c: &Client, path: &str) {
     for _ in 0..100 {
         if c.current_url()
             .await
@@ -149,7 +149,7 @@ async fn wait_path(c: &Client, path: &str) {
     panic!("the browser never reached {path}");
 }
 
-async fn h1(c: &Client) -> String {
+pub(crate) async fn h1(c: &Client) -> String {
     c.find(Locator::Css("main h1"))
         .await
         .unwrap()

@@ -11,6 +11,7 @@ mod billing;
 mod billing_cii;
 mod billing_pdf;
 mod browser;
+mod browser_payroll;
 mod common;
 mod contract;
 mod defences;
