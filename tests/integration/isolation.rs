@@ -93,6 +93,31 @@ const ID_KINDS: &[(&str, Id)] = &[
         "/api/m/{slug}/payroll/periods/{period}/findings/{id}/acknowledge",
         Id::PayrollFinding,
     ),
+    // Payroll's pages.
+    (
+        "/m/{slug}/payroll/periods/{period}/findings/{id}/acknowledge",
+        Id::PayrollFinding,
+    ),
+    (
+        "/m/{slug}/payroll/periods/{period}/employees/{id}",
+        Id::Employee,
+    ),
+    (
+        "/m/{slug}/payroll/periods/{period}/employees/{id}/lines",
+        Id::Employee,
+    ),
+    (
+        "/m/{slug}/payroll/periods/{period}/lines/{id}/delete",
+        Id::PayrollLine,
+    ),
+    (
+        "/m/{slug}/payroll/periods/{period}/imports/{id}",
+        Id::PayrollImport,
+    ),
+    (
+        "/m/{slug}/payroll/periods/{period}/imports/{id}/confirm",
+        Id::PayrollImport,
+    ),
     // GDPR's files: one activity's sheet (API and page).
     ("/api/m/{slug}/gdpr/activities/{id}/pdf", Id::GdprActivity),
     ("/m/{slug}/gdpr/activities/{id}/pdf", Id::GdprActivity),

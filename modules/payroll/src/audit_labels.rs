@@ -56,6 +56,7 @@ pub const LABELS: AuditLabels = AuditLabels {
         ("comment", "Commentaire"),
         ("cutoff_day", "Jour de clôture"),
         ("profile", "Profil d’export"),
+        ("provider_code", "Code du logiciel de paie"),
         ("title", "Titre de colonne"),
         ("field", "Champ"),
         ("files", "Fichiers"),

@@ -24,16 +24,30 @@ pub mod meter;
 pub mod periods;
 pub mod seed;
 pub mod transitions;
+pub mod web;
 
 use mutualis_core::{
     authz::Role::{Director, HrOfficer, PayrollOfficer},
-    module::ModuleDef,
+    module::{MemberNav, ModuleDef},
+    scope::NavEntry,
 };
 
 /// The payroll module, as the app lists it.
 pub const MODULE: ModuleDef = ModuleDef::new("payroll", "Paie")
     .api_doc(api::api_doc)
     .routes(routes)
+    .member_nav(&[MemberNav {
+        label: "Paie",
+        path: "payroll",
+        obj: "payroll.home",
+        act: "read",
+    }])
+    .served_nav(&[NavEntry {
+        label: "Tableau de paie",
+        href: "/coop/payroll",
+        obj: "payroll.board",
+        act: "read",
+    }])
     .meters(&meter::METERS)
     .audit_labels(audit_labels::LABELS)
     .seed(seed_demo)
@@ -78,5 +92,7 @@ fn seed_demo<'a>(
 /// Every route of the module.
 #[must_use]
 pub fn routes() -> Vec<loco_rs::controller::Routes> {
-    api::routes()
+    let mut all = api::routes();
+    all.push(web::routes());
+    all
 }
