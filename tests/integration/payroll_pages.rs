@@ -191,6 +191,30 @@ async fn the_grid_totals_and_a_bad_code_is_refused_next_to_its_field() {
         assert!(html.contains("id=\"champ-code-erreur\""), "{html}");
         assert!(html.contains("value=\"à garder\""), "{html}");
         assert_eq!(lines(&server, &a).await.len(), before);
+        // A correction of the previous month, entered on this one: tagged on the period
+        // page with the month it concerns.
+        let prev = a.month.prev().to_string();
+        let r = add(
+            &server,
+            &a,
+            &[
+                ("code", "HS25"),
+                ("quantity", "2"),
+                ("concerns", &prev),
+                ("comment", "Oubli du mois dernier"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status_code(), 303, "{}", r.text());
+        let html = web_get(&server, &a.paie, &page(&a, "")).await.text();
+        let tag = format!(
+            "Rectificatif de {}",
+            mutualis_core::web::views::month_label(a.month.prev())
+        );
+        assert!(
+            html.contains(&tag) && html.contains("Oubli du mois dernier"),
+            "{html}"
+        );
         // An unknown establishment is not found.
         let r = web_get(&server, &a.paie, &page(&a, "/grid?establishment=99999")).await;
         assert_eq!(r.status_code(), 404);

@@ -3,8 +3,9 @@
 #[allow(clippy::wildcard_imports)]
 use super::*;
 
-/// How many earlier periods the landing lists.
-const RECENT: usize = 12;
+/// How many earlier periods the landing lists (half a year: each is checked again to
+/// count its findings; older ones are a « Mois précédent » away).
+const RECENT: usize = 6;
 
 /// `GET /m/{slug}/payroll`: the current period and the recent ones.
 pub async fn home(
