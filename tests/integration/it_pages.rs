@@ -360,3 +360,63 @@ async fn the_administration_sets_the_rounding_and_the_board_reads_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn resolving_after_the_step_changed_keeps_the_duration() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &["it"]).await;
+        let it_user = kit.user("it@coop.test", Role::ItSupport, Some(&a)).await;
+        let it = kit.web(&it_user).await;
+        let api = kit.bearer(&it_user);
+        let admin = kit
+            .web(&kit.user("admin@coop.test", Role::CoopAdmin, None).await)
+            .await;
+        post_ok(
+            &server,
+            &it,
+            "/m/alpha/it/interventions",
+            &form(&today(), "45", "Imprimante"),
+        )
+        .await;
+        post_ok(
+            &server,
+            &admin,
+            "/coop/it/settings",
+            &[("rounding_minutes", "60")],
+        )
+        .await;
+        let v: Value = api_get(&server, &api, "/api/m/alpha/it/interventions")
+            .await
+            .json();
+        let id = v["interventions"][0]["id"].as_str().unwrap().to_string();
+        post_ok(
+            &server,
+            &it,
+            &format!("/m/alpha/it/interventions/{id}/resolve"),
+            &[],
+        )
+        .await;
+        let v: Value = api_get(&server, &api, "/api/m/alpha/it/interventions")
+            .await
+            .json();
+        assert_eq!(
+            (
+                v["interventions"][0]["minutes"].as_i64(),
+                v["billed_hours"].as_str()
+            ),
+            (Some(45), Some("0.75")),
+            "{v}"
+        );
+        // A changed duration is rounded to the new step.
+        let d = today();
+        let mut f = form(&d, "50", "Imprimante");
+        f[7] = ("status", "resolved");
+        post_ok(&server, &it, &format!("/m/alpha/it/interventions/{id}"), &f).await;
+        assert_eq!(
+            billed(&server, &api, Month::of(chrono::Utc::now())).await,
+            "1"
+        );
+    })
+    .await;
+}

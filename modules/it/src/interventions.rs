@@ -415,9 +415,13 @@ pub async fn update(
 ) -> AppResult<it_interventions::Model> {
     let old = get(w.txn(), w.tenant(), id).await?;
     refuse_if_frozen(w.txn(), &old).await?;
-    let v = input
+    let mut v = input
         .validate(rounding(w.txn()).await?)
         .map_err(AppError::Validation)?;
+    // A duration left as it was is not rounded again (the step may have changed since).
+    if input.minutes.trim().parse::<i64>() == Ok(old.minutes) {
+        v.minutes = old.minutes;
+    }
     let version = old.version + 1;
     let key = |what: &str| format!("{id}:v{version}:{what}");
     if v.day == old.day {
@@ -539,4 +543,61 @@ pub fn frozen(row: &it_interventions::Model, closed: &[Month]) -> bool {
             year: row.day.year(),
             month: row.day.month(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(day: &str, status: &str, minutes: i64) -> it_interventions::Model {
+        let now = Utc::now();
+        it_interventions::Model {
+            member_id: 1,
+            id: Uuid::nil(),
+            day: day.parse().unwrap(),
+            minutes,
+            ticket: Some("HD-1".into()),
+            category: "reseau".into(),
+            remote: false,
+            description: "Box remplacée".into(),
+            contact: None,
+            status: status.into(),
+            resolved_at: None,
+            version: 1,
+            created_by: "test".into(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn durations_are_rounded_up_to_the_step() {
+        assert_eq!(round_up(50, 15), 60);
+        assert_eq!(round_up(60, 15), 60);
+        assert_eq!(round_up(1, 15), 15);
+        assert_eq!(round_up(20, 1), 20);
+        assert_eq!(round_up(20, 0), 20, "a step of 0 reads as 1");
+        assert_eq!(hours(45), Decimal::new(75, 2));
+        assert_eq!(hours(20), Decimal::new(333_333, 6));
+    }
+
+    #[test]
+    fn only_a_resolved_intervention_of_a_closed_month_is_frozen() {
+        let closed = [Month {
+            year: 2026,
+            month: 10,
+        }];
+        assert!(frozen(&row("2026-10-12", "resolved", 60), &closed));
+        assert!(!frozen(&row("2026-10-12", "open", 60), &closed));
+        assert!(!frozen(&row("2026-11-02", "resolved", 60), &closed));
+    }
+
+    #[test]
+    fn an_intervention_reproduced_as_input_validates_to_itself() {
+        let r = row("2026-10-12", "resolved", 45);
+        let v = input_of(&r).validate(15).unwrap();
+        assert_eq!((v.day, v.minutes, v.resolved), (r.day, 45, true));
+        assert_eq!(v.ticket.as_deref(), Some("HD-1"));
+        assert!(!v.remote);
+    }
 }

@@ -135,3 +135,19 @@ fn status_badge(status: &str) -> (&'static str, &'static str) {
         ("En cours", "warn")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_in_french() {
+        assert_eq!(fr_minutes(45), "45 min");
+        assert_eq!(fr_minutes(60), "1 h");
+        assert_eq!(fr_minutes(75), "1 h 15");
+        assert_eq!(fr_minutes(605), "10 h 05");
+        assert_eq!(fr_hours(hours(75)), "1,25 h");
+        assert_eq!(step_label(15), "au quart d’heure supérieur (15 min)");
+        assert_eq!(step_label(10), "aux 10 minutes supérieures");
+    }
+}
