@@ -181,22 +181,6 @@ pub fn known<const N: usize>(list: &[Code; N], code: &str) -> bool {
     list.iter().any(|(c, _)| *c == code)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_code_has_a_label_and_unknown_codes_do_not() {
-        assert_eq!(
-            label(&DPIA_CRITERIA, "large_scale"),
-            "Traitement à grande échelle"
-        );
-        assert_eq!(label(&LEGAL_BASES, "nope"), "—");
-        assert!(known(&ART9_CONDITIONS, "9.2.h"));
-        assert!(!known(&ART9_CONDITIONS, "9.2.k"));
-    }
-}
-
 /// The French name of each field of an activity (a template update's difference names
 /// them so).
 pub const FIELDS: [Code; 24] = [
@@ -225,3 +209,20 @@ pub const FIELDS: [Code; 24] = [
     ("notes", "Notes"),
     ("status", "Statut"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_label_and_unknown_codes_do_not() {
+        assert_eq!(
+            label(&DPIA_CRITERIA, "large_scale"),
+            "Traitement à grande échelle"
+        );
+        assert_eq!(label(&LEGAL_BASES, "nope"), "—");
+        assert!(known(&ART9_CONDITIONS, "9.2.h"));
+        assert!(!known(&ART9_CONDITIONS, "9.2.k"));
+    }
+}
+

@@ -78,10 +78,8 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
                     items.push(std::mem::take(&mut spans));
                 }
             }
-            Event::End(TagEnd::Paragraph) => {
-                if list.is_none() && !spans.is_empty() {
-                    out.push(Block::Paragraph(std::mem::take(&mut spans)));
-                }
+            Event::End(TagEnd::Paragraph) if list.is_none() && !spans.is_empty() => {
+                out.push(Block::Paragraph(std::mem::take(&mut spans)));
             }
             Event::Start(Tag::Table(_)) => table = Some(Vec::new()),
             Event::End(TagEnd::Table) => {
