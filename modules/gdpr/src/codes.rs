@@ -225,4 +225,3 @@ mod tests {
         assert!(!known(&ART9_CONDITIONS, "9.2.k"));
     }
 }
-
