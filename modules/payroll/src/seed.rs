@@ -89,7 +89,22 @@ pub async fn demo(db: &DatabaseConnection, svc: &Services) -> AppResult<()> {
             .await?
             .map_or_else(|| Actor::system("démo"), |u| Actor::user(u.id, &u.email));
         let employees = lines::employees_by_matricule(db, tenant).await?;
-        let matricules: Vec<String> = employees.keys().cloned().collect();
+        let contracts = mutualis_hr::facts::all_contracts(db, tenant).await?;
+        // The employees under contract the whole month: a real history pays no one
+        // outside a contract (the current month's one blocking finding is typed below).
+        let in_force = |month: Month| -> Vec<String> {
+            let (first, last) = (month.first_day(), month.next().first_day() - Duration::days(1));
+            employees
+                .values()
+                .filter(|e| e.exit_date.is_none_or(|x| x >= last))
+                .filter(|e| {
+                    contracts.iter().any(|c| {
+                        c.employee_id == e.id && c.start <= first && c.end.is_none_or(|end| end >= last)
+                    })
+                })
+                .map(|e| e.matricule.clone())
+                .collect()
+        };
         // History: entered on time, submitted, validated (exported once the files exist).
         let mut month = current;
         for _ in 0..HISTORY_MONTHS {
@@ -98,7 +113,7 @@ pub async fn demo(db: &DatabaseConnection, svc: &Services) -> AppResult<()> {
         for _ in 0..HISTORY_MONTHS {
             let w = Write::begin(db, tenant, officer.clone(), &svc.meters).await?;
             let period = periods::get_or_create(&w, month).await?;
-            for li in month_lines(&matricules, month, k) {
+            for li in month_lines(&in_force(month), month, k) {
                 let v = lines::validate(&li, month, &employees)
                     .map_err(mutualis_core::AppError::Validation)?;
                 lines::insert(&w, &officer.label, &period, &v, Source::Entry, None, false).await?;
@@ -115,6 +130,7 @@ pub async fn demo(db: &DatabaseConnection, svc: &Services) -> AppResult<()> {
         // The current month: open, with lines, warnings and one blocking finding.
         let w = Write::begin(db, tenant, officer.clone(), &svc.meters).await?;
         let period = periods::get_or_create(&w, current).await?;
+        let matricules = in_force(current);
         let mut todo = month_lines(&matricules, current, k);
         if let Some(m) = matricules.get(1) {
             // A sick leave typed without its certificate (a warning).
