@@ -139,3 +139,44 @@ async fn templates_are_versioned_and_members_fill_them_into_reproducible_files()
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_hr_employee_fills_salarie_and_contrat_and_a_member_without_hr_is_told() {
+    run(|server, ctx| async move {
+        mutualis_core::kit::seed(&ctx, mutualis::app::MODULES).await.unwrap();
+        let kit = TestKit::new(&ctx);
+        let tilleuls = mutualis_core::member::find_by_slug(&ctx.db, "tilleuls").await.unwrap().unwrap();
+        let horizon = mutualis_core::member::find_by_slug(&ctx.db, "horizon").await.unwrap().unwrap();
+        let jurist = kit.bearer(&kit.user("juriste@coop.test", Role::CoopAdmin, None).await);
+        let dir = kit.bearer(&kit.user("dir@tilleuls.test", Role::Director, Some(&tilleuls)).await);
+        let dir_h = kit.bearer(&kit.user("dir@horizon.test", Role::Director, Some(&horizon)).await);
+        let src = "---\ntitle: Attestation\ncategory: Contrats de travail\n---\n# Attestation\n\n{{ membre.nom }} atteste que {{ salarie.nom_complet }} (matricule {{ salarie.matricule }}), né(e) le {{ salarie.date_naissance }}, est employé(e) depuis le {{ salarie.date_entree }} en {{ contrat.type }} comme {{ contrat.emploi }}, {{ contrat.heures_hebdomadaires }} h par semaine.\n";
+        let (s, v) = send(&server, "POST", &jurist, "/api/coop/legal/templates", json!({"slug": "attestation-rh", "source": src})).await;
+        assert_eq!(s, 201, "{v}");
+        let (s, _) = send(&server, "POST", &jurist, "/api/coop/legal/templates/attestation-rh/publish", json!({"changelog": "Première version"})).await;
+        assert_eq!(s, 200);
+
+        let staff: Value = api_get(&server, &dir, "/api/m/tilleuls/hr/employees").await.json();
+        let e = &staff.as_array().unwrap()[0];
+        let id = e["id"].as_str().unwrap();
+        let record: Value = api_get(&server, &dir, &format!("/api/m/tilleuls/hr/employees/{id}")).await.json();
+        let (s, v) = send(&server, "POST", &dir, "/api/m/tilleuls/legal/templates/attestation-rh/documents", json!({"values": {}, "employee_id": id})).await;
+        assert_eq!(s, 201, "{v}");
+        let doc = v["id"].as_str().unwrap();
+        let pdf = api_get(&server, &dir, &format!("/api/m/tilleuls/legal/documents/{doc}.pdf")).await.as_bytes().to_vec();
+        let text = pdf_pages(&pdf, "attestation-rh").join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+        let full = format!("{} {}", record["first_name"].as_str().unwrap(), record["last_name"].as_str().unwrap());
+        assert!(text.contains(&format!("atteste que {full} (matricule {})", record["matricule"].as_str().unwrap())), "{text}");
+        assert!(text.contains(" h par semaine") && !text.contains("en comme"), "{text}");
+
+        // Another member's employee, a malformed id, a member without HR: refused on the field.
+        let (s, v) = send(&server, "POST", &dir, "/api/m/tilleuls/legal/templates/attestation-rh/documents", json!({"values": {}, "employee_id": uuid::Uuid::now_v7().to_string()})).await;
+        assert_eq!((s, v["errors"][0]["field"].as_str()), (422, Some("employee_id")), "{v}");
+        let (s, v) = send(&server, "POST", &dir, "/api/m/tilleuls/legal/templates/attestation-rh/documents", json!({"values": {}, "employee_id": "pas-un-id"})).await;
+        assert_eq!((s, v["errors"][0]["field"].as_str()), (422, Some("employee_id")), "{v}");
+        let (s, v) = send(&server, "POST", &dir_h, "/api/m/horizon/legal/templates/attestation-rh/documents", json!({"values": {}, "employee_id": id})).await;
+        assert_eq!((s, v["errors"][0]["field"].as_str()), (422, Some("employee_id")), "{v}");
+        assert!(v["errors"][0]["message"].as_str().unwrap().contains("pas abonné aux RH"), "{v}");
+    })
+    .await;
+}

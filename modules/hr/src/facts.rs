@@ -219,3 +219,76 @@ pub async fn balances<C: ConnectionTrait>(
 pub async fn alsace_moselle<C: ConnectionTrait>(db: &C, tenant: Tenant) -> AppResult<bool> {
     Ok(ledger::settings(db, tenant).await?.alsace_moselle)
 }
+
+/// One employee as documents name them (the legal module's `salarie.*` and
+/// `contrat.*`): identity and the terms of the latest contract version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForDocuments {
+    pub matricule: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: NaiveDate,
+    pub nationality: String,
+    pub entry_date: NaiveDate,
+    /// The employee's latest contract, as its last version states it.
+    pub contract: Option<ContractTerms>,
+}
+
+/// A contract's terms as a document quotes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractTerms {
+    pub kind: String,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    pub cdd_reason: Option<String>,
+    pub weekly_hours: String,
+    pub position: String,
+    pub agreement: String,
+    pub coefficient: Option<i32>,
+}
+
+/// The employee `id` of the member, for a document; `None` when it is not the member's.
+///
+/// # Errors
+/// Database errors.
+pub async fn for_documents<C: ConnectionTrait>(
+    db: &C,
+    tenant: Tenant,
+    id: Uuid,
+) -> AppResult<Option<ForDocuments>> {
+    let Some(e) = hr_employees::Entity::find_in(tenant)
+        .filter(hr_employees::Column::Id.eq(id))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let contract = contracts::by_employee_for(db, tenant)
+        .await?
+        .into_iter()
+        .find(|(emp, _)| *emp == id)
+        .and_then(|(_, cs)| {
+            cs.into_iter()
+                .filter_map(|c| Some((c.span()?, c.latest()?.clone())))
+                .max_by_key(|((start, _), _)| *start)
+        })
+        .map(|((start, end), v)| ContractTerms {
+            kind: v.kind,
+            start,
+            end,
+            cdd_reason: v.cdd_reason,
+            weekly_hours: v.weekly_hours,
+            position: v.position,
+            agreement: v.agreement,
+            coefficient: v.coefficient,
+        });
+    Ok(Some(ForDocuments {
+        matricule: e.matricule,
+        first_name: e.first_name,
+        last_name: e.last_name,
+        birth_date: e.birth_date,
+        nationality: e.nationality,
+        entry_date: e.entry_date,
+        contract,
+    }))
+}

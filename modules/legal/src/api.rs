@@ -270,7 +270,8 @@ pub struct GenerateBody {
     /// Each variable's value, as a string (a yes/no may be a boolean).
     #[schema(value_type = Object)]
     pub values: BTreeMap<String, Value>,
-    /// An HR employee, when the template reads `salarie.*` (not yet used).
+    /// An HR employee's id (the member subscribes to HR): the template's `salarie.*` and
+    /// `contrat.*` (identity, the latest contract's terms).
     #[schema(value_type = Option<String>)]
     pub employee_id: Option<Value>,
 }
@@ -292,6 +293,7 @@ async fn generate(
     Json(body): Json<GenerateBody>,
 ) -> ApiResult<Created<GeneratedBody>> {
     let scope = access.authorize("legal.documents", "write").await?;
+    let employee = employee_of(&scope, body.employee_id.as_ref())?;
     let w = scope.write(&ctx.db).await?;
     let d = library::generate(
         &w,
@@ -299,6 +301,7 @@ async fn generate(
         scope.member(),
         &template,
         &body.values,
+        employee,
     )
     .await?;
     w.commit().await?;
@@ -373,6 +376,35 @@ async fn document_file(
     let (id, pdf) = parse_file(&file).ok_or(AppError::NotFound)?;
     let (ty, name, bytes) = library::file(&ctx.db, scope.tenant(), scope.member(), id, pdf).await?;
     Ok(download(ty, &name, bytes))
+}
+
+/// The employee a document is for: an HR employee's id, only when the member
+/// subscribes to HR.
+///
+/// # Errors
+/// 422 on `employee_id`.
+pub fn employee_of(
+    scope: &mutualis_core::scope::Scope,
+    raw: Option<&Value>,
+) -> Result<Option<Uuid>, AppError> {
+    let text = match raw {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(other) => other.to_string(),
+    };
+    if !scope.access().active_modules().iter().any(|m| m == "hr") {
+        return Err(AppError::field(
+            "employee_id",
+            "L’adhérent n’est pas abonné aux RH : indiquez le salarié dans les champs du modèle.",
+        ));
+    }
+    text.parse().map(Some).map_err(|_| {
+        AppError::field(
+            "employee_id",
+            "Ce salarié n’est pas un salarié de l’adhérent.",
+        )
+    })
 }
 
 /// `{uuid}.pdf` / `{uuid}.docx`.

@@ -408,6 +408,52 @@ pub fn member_fields(m: &members::Model) -> BTreeMap<String, String> {
     .collect()
 }
 
+/// An HR employee as templates read it (`salarie.*`, `contrat.*`).
+#[must_use]
+pub fn employee_fields(
+    e: &mutualis_hr::facts::ForDocuments,
+) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    use mutualis_core::time::fr_date;
+    let map = |pairs: Vec<(&str, String)>| {
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect::<BTreeMap<_, _>>()
+    };
+    let salarie = map(vec![
+        ("nom", e.last_name.clone()),
+        ("prenom", e.first_name.clone()),
+        ("nom_complet", format!("{} {}", e.first_name, e.last_name)),
+        ("matricule", e.matricule.clone()),
+        ("date_naissance", fr_date(e.birth_date)),
+        ("nationalite", e.nationality.clone()),
+        ("date_entree", fr_date(e.entry_date)),
+        (
+            "emploi",
+            e.contract
+                .as_ref()
+                .map(|c| c.position.clone())
+                .unwrap_or_default(),
+        ),
+    ]);
+    let contrat = e.contract.as_ref().map_or_else(BTreeMap::new, |c| {
+        map(vec![
+            ("type", c.kind.clone()),
+            ("debut", fr_date(c.start)),
+            ("fin", c.end.map(fr_date).unwrap_or_default()),
+            ("motif", c.cdd_reason.clone().unwrap_or_default()),
+            ("heures_hebdomadaires", c.weekly_hours.replace('.', ",")),
+            ("emploi", c.position.clone()),
+            ("convention", c.agreement.clone()),
+            (
+                "coefficient",
+                c.coefficient.map(|x| x.to_string()).unwrap_or_default(),
+            ),
+        ])
+    });
+    (salarie, contrat)
+}
+
 /// Generates a document from the template's published version: the values checked, the
 /// body rendered once (to refuse now what could not render later), the version and
 /// values kept, `legal.documents_generated` counted — in the write's transaction.
@@ -420,6 +466,7 @@ pub async fn generate(
     member: &members::Model,
     slug: &str,
     input: &BTreeMap<String, Value>,
+    employee: Option<Uuid>,
 ) -> AppResult<legal_documents::Model> {
     let t = template(w.txn(), slug).await?;
     let v = version(
@@ -430,10 +477,25 @@ pub async fn generate(
     .await?;
     let s = parsed(&v.source)?;
     let shown = values::check(&s.variables, input).map_err(AppError::Validation)?;
+    let (salarie, contrat) = match employee {
+        None => (BTreeMap::new(), BTreeMap::new()),
+        Some(id) => {
+            let e = mutualis_hr::facts::for_documents(w.txn(), w.tenant(), id)
+                .await?
+                .ok_or_else(|| {
+                    AppError::field(
+                        "employee_id",
+                        "Ce salarié n’est pas un salarié de l’adhérent.",
+                    )
+                })?;
+            employee_fields(&e)
+        }
+    };
     let ctx = Context {
         values: shown,
         membre: member_fields(member),
-        ..Context::default()
+        salarie,
+        contrat,
     };
     source::render(&s, &ctx).map_err(|e| {
         AppError::Validation(vec![FieldError::new(

@@ -93,6 +93,7 @@ pub async fn demo(db: &DatabaseConnection, svc: &Services) -> AppResult<()> {
         &m,
         "cdd-remplacement",
         &cdd_values(),
+        None,
     )
     .await?;
     w.commit().await

@@ -181,6 +181,16 @@ async fn fill_view(
         .into_iter()
         .find(|(t, _)| t.template.slug == slug)
         .ok_or(AppError::NotFound)?;
+    let employees: Vec<Value> = if scope.access().active_modules().iter().any(|x| x == "hr") {
+        mutualis_hr::facts::employees(&ctx.db, scope.tenant())
+            .await?
+            .into_iter()
+            .filter(|e| e.exit_date.is_none())
+            .map(|e| json!({"value": e.id.to_string(), "label": format!("{} ({})", e.name, e.matricule)}))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let m = scope.member();
     let base = format!("/m/{}/legal", m.slug);
     Page::for_scope(ctx, scope, &format!("{} — {}", s.title, m.name), &format!("{base}/templates/{slug}"))
@@ -196,6 +206,7 @@ async fn fill_view(
                 "member": {"name": m.name, "slug": m.slug}, "title": s.title, "slug": slug,
                 "version": t.version.version, "references": s.references, "changelog": t.version.changelog,
                 "fields": fields(&s, typed), "errors": errors, "preview": shown,
+                "employees": employees, "employee": typed.get("employee_id").cloned().unwrap_or_default(),
                 "action": format!("{base}/templates/{slug}"),
                 "can_fill": scope.can("legal.documents", "write").await?,
             }),
@@ -246,8 +257,27 @@ pub async fn fill_post(
     let mut typed = form.value.fields.clone();
     typed.remove("csrf");
     let wants_preview = typed.remove("action").as_deref() == Some("preview");
+    let employee_raw = typed.get("employee_id").cloned().map(Value::String);
+    let employee = match crate::api::employee_of(&scope, employee_raw.as_ref()) {
+        Ok(e) => e,
+        Err(AppError::Validation(errs)) => {
+            return fill_view(
+                &ctx,
+                (&v, &jar),
+                &scope,
+                &template,
+                &typed,
+                errors_map(errs),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     let input: BTreeMap<String, Value> = typed
         .iter()
+        .filter(|(k, _)| k.as_str() != "employee_id")
         .map(|(k, v)| (k.clone(), Value::String(v.clone())))
         .collect();
     if wants_preview {
@@ -258,12 +288,20 @@ pub async fn fill_post(
             .ok_or(AppError::NotFound)?;
         return match values::check(&s.variables, &input) {
             Ok(shown) => {
+                let (salarie, contrat) = match employee {
+                    Some(id) => mutualis_hr::facts::for_documents(&ctx.db, scope.tenant(), id)
+                        .await?
+                        .map(|e| library::employee_fields(&e))
+                        .unwrap_or_default(),
+                    None => Default::default(),
+                };
                 let md = source::render(
                     &s,
                     &Context {
                         values: shown,
                         membre: library::member_fields(scope.member()),
-                        ..Context::default()
+                        salarie,
+                        contrat,
                     },
                 )
                 .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e)))?;
@@ -297,8 +335,15 @@ pub async fn fill_post(
     }
     let result = async {
         let w = scope.write(&ctx.db).await?;
-        let d =
-            library::generate(&w, &scope.actor().label, scope.member(), &template, &input).await?;
+        let d = library::generate(
+            &w,
+            &scope.actor().label,
+            scope.member(),
+            &template,
+            &input,
+            employee,
+        )
+        .await?;
         w.commit().await?;
         Ok(d)
     }

@@ -93,13 +93,18 @@ pub async fn demo(db: &DatabaseConnection, svc: &Services) -> AppResult<()> {
         // The employees under contract the whole month: a real history pays no one
         // outside a contract (the current month's one blocking finding is typed below).
         let in_force = |month: Month| -> Vec<String> {
-            let (first, last) = (month.first_day(), month.next().first_day() - Duration::days(1));
+            let (first, last) = (
+                month.first_day(),
+                month.next().first_day() - Duration::days(1),
+            );
             employees
                 .values()
                 .filter(|e| e.exit_date.is_none_or(|x| x >= last))
                 .filter(|e| {
                     contracts.iter().any(|c| {
-                        c.employee_id == e.id && c.start <= first && c.end.is_none_or(|end| end >= last)
+                        c.employee_id == e.id
+                            && c.start <= first
+                            && c.end.is_none_or(|end| end >= last)
                     })
                 })
                 .map(|e| e.matricule.clone())
