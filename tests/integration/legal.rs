@@ -127,8 +127,15 @@ async fn templates_are_versioned_and_members_fill_them_into_reproducible_files()
         // An edit of a published version makes version 2; version 1 never changes.
         let (s, v) = send(&server, "PUT", &jurist, "/api/coop/legal/templates/attestation", json!({"source": source("\n## Confidentialité\n\nLe salarié est tenu à la discrétion.\n").replace("Salaire : {{ salaire }}.", "Salaire brut : {{ salaire }}.")})).await;
         assert_eq!((s, v["version"].as_i64()), (200, Some(2)), "{v}");
+        let mails = || ctx.mailer.as_ref().unwrap().deliveries();
+        let before = mails().count;
         let (s, _) = send(&server, "POST", &jurist, "/api/coop/legal/templates/attestation/publish", json!({"changelog": "Clause de confidentialité"})).await;
         assert_eq!(s, 200);
+        // Alpha's director is told by e-mail (staff do not read documents; beta used nothing).
+        let d = mails();
+        assert_eq!(d.count - before, 1);
+        let body = d.messages.join("\n").replace("=\r\n", "");
+        assert!(body.contains("dir@alpha.test") && body.contains("Clause de confidentialit"), "{body}");
         let again = api_get(&server, &director, &format!("/api/m/alpha/legal/documents/{id}.pdf")).await.as_bytes().to_vec();
         assert_eq!(bytes, again, "a document keeps its version");
         let d: Value = api_get(&server, &director, "/api/coop/legal/templates/attestation/diff?from=1&to=2").await.json();

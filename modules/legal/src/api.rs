@@ -160,6 +160,18 @@ async fn publish(
         &body.changelog,
     )
     .await?;
+    crate::notify::new_version(
+        &ctx,
+        services(&ctx)?.as_ref(),
+        &v.told,
+        (
+            &v.template.slug,
+            &v.template.title,
+            v.version.version,
+            body.changelog.trim(),
+        ),
+    )
+    .await?;
     Ok(Json(VersionState {
         slug: v.template.slug,
         version: v.version.version,

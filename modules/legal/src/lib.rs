@@ -14,6 +14,7 @@ pub mod entities;
 pub(crate) mod entities;
 pub mod files;
 pub mod library;
+pub mod notify;
 pub mod seed;
 pub mod source;
 pub mod values;

@@ -37,6 +37,8 @@ pub mod status {
 pub struct Versioned {
     pub template: legal_templates::Model,
     pub version: legal_template_versions::Model,
+    /// The members told of this version (its publication only).
+    pub told: Vec<i64>,
 }
 
 fn check_slug(slug: &str) -> AppResult<String> {
@@ -131,6 +133,7 @@ pub async fn published<C: ConnectionTrait>(db: &C) -> AppResult<Vec<(Versioned, 
                 Versioned {
                     template: t,
                     version: row,
+                    told: Vec::new(),
                 },
                 s,
             ));
@@ -208,6 +211,7 @@ pub async fn create<
     Ok(Versioned {
         template: t,
         version: v,
+        told: Vec::new(),
     })
 }
 
@@ -273,6 +277,7 @@ pub async fn edit<
     Ok(Versioned {
         template: t,
         version: v,
+        told: Vec::new(),
     })
 }
 
@@ -357,6 +362,7 @@ pub async fn publish<
     if !notices.is_empty() {
         legal_notices::Entity::insert_many_across(coop, notices, &txn).await?;
     }
+    let told_members: Vec<i64> = told.keys().copied().collect();
     audit::record(
         &txn,
         actor,
@@ -371,6 +377,7 @@ pub async fn publish<
     Ok(Versioned {
         template: t,
         version: v,
+        told: told_members,
     })
 }
 

@@ -654,6 +654,20 @@ pub async fn coop_publish(
         &form.value.changelog,
     )
     .await;
+    if let Ok(v) = &result {
+        crate::notify::new_version(
+            &ctx,
+            mutualis_core::scope::services(&ctx)?.as_ref(),
+            &v.told,
+            (
+                &v.template.slug,
+                &v.template.title,
+                v.version.version,
+                form.value.changelog.trim(),
+            ),
+        )
+        .await?;
+    }
     let none = DiffQuery::default();
     form_reply(
         result,
