@@ -641,6 +641,61 @@ impl Doc {
         self.y += AFTER_BLOCK * 0.6;
     }
 
+    /// A body paragraph of runs, each regular or bold (`(text, bold)`), wrapped at spaces
+    /// across the runs: a word in bold inside a sentence stays in its line.
+    pub fn paragraph_runs(&mut self, runs: &[(&str, bool)]) {
+        self.runs_at(MARGIN, CONTENT_WIDTH, runs);
+        self.y += AFTER_BLOCK * 0.6;
+    }
+
+    /// Runs wrapped in `width` from `x`, line by line (a page break where needed).
+    fn runs_at(&mut self, x: f32, width: f32, runs: &[(&str, bool)]) {
+        let style = |bold: bool| if bold { Style::STRONG } else { Style::BODY };
+        // Words with their trailing space, each with its weight.
+        let pieces: Vec<(String, bool)> = runs
+            .iter()
+            .flat_map(|(text, bold)| {
+                text.split_inclusive(' ')
+                    .map(move |w| (w.to_string(), *bold))
+            })
+            .collect();
+        let mut lines: Vec<Vec<(String, bool)>> = vec![Vec::new()];
+        let mut used = 0.0;
+        for (piece, bold) in pieces {
+            let w = self.width(piece.trim_end(), style(bold));
+            let line = lines.last().map_or(0, Vec::len);
+            if line > 0 && used + w > width {
+                lines.push(Vec::new());
+                used = 0.0;
+                if piece.trim().is_empty() {
+                    continue;
+                }
+            }
+            used += self.width(&piece, style(bold));
+            if let Some(l) = lines.last_mut() {
+                match l.last_mut() {
+                    Some((text, b)) if *b == bold => text.push_str(&piece),
+                    _ => l.push((piece, bold)),
+                }
+            }
+        }
+        let lines: Vec<_> = lines.into_iter().filter(|l| !l.is_empty()).collect();
+        let lh = Style::BODY.line_height();
+        self.keep_together(lh * lines.len().min(2) as f32);
+        for line in lines {
+            if self.y + lh > BOTTOM {
+                self.page_break();
+            }
+            let top = self.y;
+            let mut at = x;
+            for (text, bold) in &line {
+                self.text_at(at, top, text.trim_end(), style(*bold));
+                at += self.width(text, style(*bold));
+            }
+            self.y += lh;
+        }
+    }
+
     /// A thin horizontal rule across the text width.
     pub fn rule(&mut self) {
         self.space(1.0);

@@ -4,7 +4,7 @@
 //! docx-rs the member edits in a word processor. Both are reproducible: the same document
 //! gives the same bytes.
 use chrono::{DateTime, Utc};
-use mutualis_core::documents::{Column, Doc, Row, Style, Table};
+use mutualis_core::documents::{Column, Doc, Row, Table};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// A run of text with its emphasis.
@@ -142,21 +142,20 @@ pub fn pdf(
             Block::Heading(1, t) => doc.title(t),
             Block::Heading(_, t) => doc.heading(t),
             Block::Paragraph(spans) => {
-                let strong = spans.iter().all(|s| s.bold);
-                if strong {
-                    doc.paragraph_styled(&plain(spans), Style::STRONG);
-                } else {
-                    doc.paragraph(&plain(spans));
-                }
+                let runs: Vec<(&str, bool)> =
+                    spans.iter().map(|s| (s.text.as_str(), s.bold)).collect();
+                doc.paragraph_runs(&runs);
             }
             Block::List(ordered, items) => {
                 for (i, item) in items.iter().enumerate() {
                     let mark = if *ordered {
-                        format!("{}.", i + 1)
+                        format!("{}. ", i + 1)
                     } else {
-                        "•".to_string()
+                        "• ".to_string()
                     };
-                    doc.paragraph(&format!("{mark} {}", plain(item)));
+                    let mut runs: Vec<(&str, bool)> = vec![(mark.as_str(), false)];
+                    runs.extend(item.iter().map(|s| (s.text.as_str(), s.bold)));
+                    doc.paragraph_runs(&runs);
                 }
             }
             Block::Table(rows) => {
