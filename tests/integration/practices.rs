@@ -267,7 +267,7 @@ async fn the_demo_sheets_are_published_and_found() {
             .unwrap();
         let dir = kit.bearer(&kit.user("dir@cedres.test", Role::Director, Some(&m)).await);
         let (_, v) = found(&server, &dir, "q=").await;
-        assert!(v["total"].as_u64().unwrap() >= 12, "{v:#}");
+        assert!(v["total"].as_u64().unwrap() >= 40, "{v:#}");
         let (_, v) = found(&server, &dir, "q=benevole").await;
         let titles: Vec<&str> = v["hits"]
             .as_array()
@@ -283,6 +283,68 @@ async fn the_demo_sheets_are_published_and_found() {
         assert_eq!(
             v[0],
             json!({"code": "systemes_information", "label": "Systèmes d’information"})
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_director_searches_without_accents_filters_by_theme_and_opens_a_sheet() {
+    run(|server, ctx| async move {
+        mutualis_core::kit::seed(&ctx, mutualis::app::MODULES)
+            .await
+            .unwrap();
+        let kit = TestKit::new(&ctx);
+        let m = mutualis_core::member::find_by_slug(&ctx.db, "horizon")
+            .await
+            .unwrap()
+            .unwrap();
+        let user = kit.user("dir@horizon.test", Role::Director, Some(&m)).await;
+        let web = kit.web(&user).await;
+        let r = web_get(&server, &web, "/m/horizon/practices?q=benevoles").await;
+        assert_eq!(r.status_code(), 200);
+        let page = r.text();
+        assert!(page.contains("Accueillir les bénévoles en EHPAD"), "{page}");
+        assert!(page.contains("<b>bénévoles</b>"), "{page}");
+        // Filtered by theme: the sheets of that theme only, the filter shown.
+        let r = web_get(&server, &web, "/m/horizon/practices?q=&theme=formation").await;
+        let page = r.text();
+        assert!(page.contains("Thème : Formation"), "{page}");
+        assert!(
+            page.contains("Former les aides-soignants à la prévention des chutes"),
+            "{page}"
+        );
+        assert!(
+            !page.contains("Recruter des encadrants techniques d’insertion"),
+            "{page}"
+        );
+        // Nothing found: the empty state says what to do.
+        let page = web_get(&server, &web, "/m/horizon/practices?q=zzzzqqq")
+            .await
+            .text();
+        assert!(page.contains("Aucune fiche ne correspond"), "{page}");
+        // The sheet: its HTML, its member.
+        let bearer = kit.bearer(&user);
+        let (_, v) = found(&server, &bearer, "q=%22cahier%20de%20liaison%22").await;
+        let id = v["hits"][0]["id"].as_str().unwrap().to_string();
+        let r = web_get(&server, &web, &format!("/m/horizon/practices/sheets/{id}")).await;
+        assert_eq!(r.status_code(), 200);
+        let page = r.text();
+        assert!(
+            page.contains("Le cahier de liaison numérique")
+                && page.contains("Association Les Tilleuls"),
+            "{page}"
+        );
+        assert!(page.contains("<li>Trois champs obligatoires"), "{page}");
+        assert_eq!(
+            web_get(
+                &server,
+                &web,
+                "/m/horizon/practices/sheets/00000000-0000-7000-8000-000000000000"
+            )
+            .await
+            .status_code(),
+            404
         );
     })
     .await;

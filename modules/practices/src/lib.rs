@@ -13,16 +13,23 @@ pub mod markdown;
 pub mod search;
 pub mod seed;
 pub mod sheets;
+pub mod web;
 
 use mutualis_core::{
     authz::Role::{CoopAdmin, Director, Dpo, HrOfficer, Staff},
-    module::ModuleDef,
+    module::{MemberNav, ModuleDef},
 };
 
 /// The practice exchange module, as the app lists it.
 pub const MODULE: ModuleDef = ModuleDef::new("practices", "Échange de pratiques")
     .api_doc(api::api_doc)
     .routes(routes)
+    .member_nav(&[MemberNav {
+        label: "Échange de pratiques",
+        path: "practices",
+        obj: "practices.sheets",
+        act: "read",
+    }])
     .audit_labels(audit_labels::LABELS)
     .boot(boot)
     .seed(seed_demo)
@@ -57,5 +64,5 @@ fn seed_demo<'a>(
 /// Every route of the module.
 #[must_use]
 pub fn routes() -> Vec<loco_rs::controller::Routes> {
-    api::routes()
+    api::routes().into_iter().chain([web::routes()]).collect()
 }
