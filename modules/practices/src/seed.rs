@@ -429,7 +429,7 @@ pub async fn demo(ctx: &loco_rs::app::AppContext, svc: &Services) -> AppResult<(
                 status: Set(status::PUBLISHED.to_string()),
                 version: Set(1),
                 author_id: Set(0),
-                author_name: Set(format!("Direction — {}", m.name)),
+                author_name: Set("Équipe de direction".to_string()),
                 moderator_comment: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),

@@ -134,10 +134,18 @@ pub async fn search_page(
             })
             .collect()
     };
+    let names: std::collections::HashMap<String, String> = mutualis_core::member::list(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|m| (m.slug, m.name))
+        .collect();
     let hits: Vec<Value> = found
         .hits
         .iter()
-        .map(|h| json!({"title": h.title, "href": format!("{base}/sheets/{}", h.id), "snippet": h.snippet, "member": h.member}))
+        .map(|h| {
+            let member = names.get(&h.member).cloned().unwrap_or_else(|| h.member.clone());
+            json!({"title": h.title, "href": format!("{base}/sheets/{}", h.id), "snippet": h.snippet, "member": member})
+        })
         .collect();
     let mut active = Vec::new();
     if !theme.is_empty() {
