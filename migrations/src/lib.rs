@@ -16,6 +16,7 @@ mod m20261207_000001_gdpr;
 mod m20261207_000002_payroll;
 mod m20261207_000003_it;
 mod m20261207_000004_legal;
+mod m20261207_000005_practices;
 
 /// Runs every migration in order.
 #[derive(Debug)]
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000002_payroll::Migration),
             Box::new(m20261207_000003_it::Migration),
             Box::new(m20261207_000004_legal::Migration),
+            Box::new(m20261207_000005_practices::Migration),
         ]
     }
 }

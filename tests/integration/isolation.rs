@@ -41,10 +41,21 @@ pub(crate) enum Id {
     PayrollFinding,
     ItIntervention,
     LegalDocument,
+    /// A practice sheet: its routes are outside `/m/{slug}` (every subscribed member
+    /// reads published sheets), so they are in [`PUBLIC`]; `tests/integration/practices.rs`
+    /// shows who sees which sheet.
+    PracticeSheet,
 }
 
 /// The policy table: every route with an `{id}`, and the kind of id it takes.
 const ID_KINDS: &[(&str, Id)] = &[
+    // The practice exchange's sheets (outside `/m/{slug}`).
+    ("/api/practices/sheets/{id}", Id::PracticeSheet),
+    ("/m/{slug}/practices/sheets/{id}", Id::PracticeSheet),
+    ("/api/practices/sheets/{id}/submit", Id::PracticeSheet),
+    ("/api/practices/sheets/{id}/publish", Id::PracticeSheet),
+    ("/api/practices/sheets/{id}/return", Id::PracticeSheet),
+    ("/api/practices/sheets/{id}/archive", Id::PracticeSheet),
     // GDPR's API.
     ("/api/m/{slug}/gdpr/activities/{id}", Id::GdprActivity),
     (
@@ -236,6 +247,17 @@ const PUBLIC: &[&str] = &[
     "/api/usage/events",
     "/api/openapi.json",
     "/api/docs",
+    // The practice exchange: every subscribed member's users read published sheets;
+    // each handler asks what its user may see (`practices::sheets::reader`), shown by
+    // tests/integration/practices.rs.
+    "/api/practices/sheets",
+    "/api/practices/sheets/{id}",
+    "/api/practices/sheets/{id}/submit",
+    "/api/practices/sheets/{id}/publish",
+    "/api/practices/sheets/{id}/return",
+    "/api/practices/sheets/{id}/archive",
+    "/api/practices/themes",
+    "/api/practices/search",
 ];
 
 /// The member roles a user of another member may hold.
@@ -458,6 +480,17 @@ pub(crate) async fn alpha_data(server: &axum_test::TestServer, kit: &TestKit<'_>
         .expect("the demo has interventions for tilleuls")
         .id
         .to_string();
+    let practice_sheet = {
+        use mutualis_practices::entities::practices_sheets as ps;
+        ps::Entity::find()
+            .filter(ps::Column::MemberId.eq(m.id))
+            .one(&ctx.db)
+            .await
+            .unwrap()
+            .expect("the demo has practice sheets for tilleuls")
+            .id
+            .to_string()
+    };
     let template = mutualis_gdpr::templates::list(&ctx.db).await.unwrap()[0]
         .row
         .id
@@ -523,6 +556,7 @@ pub(crate) async fn alpha_data(server: &axum_test::TestServer, kit: &TestKit<'_>
             (Id::PayrollFinding, payroll_finding),
             (Id::ItIntervention, it_intervention),
             (Id::LegalDocument, format!("{legal_document}.pdf")),
+            (Id::PracticeSheet, practice_sheet),
         ],
         period,
         invoice_file: format!("{number}.pdf"),

@@ -36,6 +36,7 @@ mod navigation;
 mod openapi;
 mod payroll;
 mod payroll_pages;
+mod practices;
 mod tenant;
 mod third_party;
 mod trial;

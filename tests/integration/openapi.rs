@@ -675,6 +675,31 @@ async fn real_answers_match_the_schemas_the_document_declares() {
         let (s, _) = c.call(&server, "GET", &format!("/api/m/tilleuls/legal/documents/{doc}.pdf"), bearer(&dir), None).await;
         assert_eq!(s, 200);
 
+        // Practices: a sheet written, edited, submitted, sent back, published, archived;
+        // the themes and the search.
+        let body = json!({"member": "tilleuls", "title": "Accueil des stagiaires", "summary": "Un livret et un tuteur.",
+                          "body": "Le **tuteur** accueille le stagiaire.", "themes": ["formation"], "tags": ["stage"], "establishment_types": ["EHPAD"]});
+        let (s, v) = c.call(&server, "POST", "/api/practices/sheets", bearer(&dir), Some(body.clone())).await;
+        assert_eq!((s, v["status"].as_str()), (201, Some("draft")), "{v}");
+        let sheet = format!("/api/practices/sheets/{}", v["id"].as_str().unwrap());
+        let (s, v) = c.call(&server, "PUT", &sheet, bearer(&dir), Some(body)).await;
+        assert_eq!((s, v["version"].as_i64()), (200, Some(2)), "{v}");
+        let (_, v) = c.call(&server, "POST", &format!("{sheet}/submit"), bearer(&dir), Some(json!({}))).await;
+        assert_eq!(v["status"], "submitted");
+        let (_, v) = c.call(&server, "POST", &format!("{sheet}/return"), bearer(&admin), Some(json!({"comment": "Précisez la durée."}))).await;
+        assert_eq!(v["status"], "returned");
+        c.call(&server, "POST", &format!("{sheet}/submit"), bearer(&dir), Some(json!({}))).await;
+        let (_, v) = c.call(&server, "POST", &format!("{sheet}/publish"), bearer(&admin), Some(json!({"comment": "Merci"}))).await;
+        assert_eq!(v["status"], "published");
+        let (_, v) = c.call(&server, "GET", &sheet, bearer(&rh), None).await;
+        assert!(v["body_html"].as_str().unwrap().contains("<strong>tuteur</strong>"), "{v}");
+        let (_, v) = c.call(&server, "GET", "/api/practices/search?q=stagiaire&theme=formation", bearer(&rh), None).await;
+        assert_eq!(v["total"], 1, "{v}");
+        let (_, v) = c.call(&server, "POST", &format!("{sheet}/archive"), bearer(&admin), Some(json!({}))).await;
+        assert_eq!(v["status"], "archived");
+        let (_, v) = c.call(&server, "GET", "/api/practices/themes", bearer(&rh), None).await;
+        assert_eq!(v.as_array().unwrap().len(), 5, "{v}");
+
         let missing: Vec<_> = c.operations().difference(&c.covered).cloned().collect();
         assert!(
             missing.is_empty(),

@@ -1,15 +1,68 @@
-//! Practice exchange between members. The module is in the catalogue and members
-//! subscribe to it; until its pages exist, a member sees its landing page.
+//! Practice exchange between members: practice sheets written by a member's users,
+//! moderated by the cooperative, found with a French full-text search (tantivy).
+pub mod api;
+pub mod audit_labels;
+// Entities are the crate's own; outside it they exist only for the tests (feature
+// `testkit`). Inside, module code reaches them only through core's tenant handles.
+#[cfg(feature = "testkit")]
+pub mod entities;
+#[cfg(not(feature = "testkit"))]
+pub(crate) mod entities;
+pub mod index;
+pub mod markdown;
+pub mod search;
+pub mod seed;
+pub mod sheets;
+pub mod web;
+
 use mutualis_core::{
     authz::Role::{CoopAdmin, Director, Dpo, HrOfficer, Staff},
-    module::ModuleDef,
+    module::{MemberNav, ModuleDef},
 };
 
 /// The practice exchange module, as the app lists it.
-pub const MODULE: ModuleDef = ModuleDef::new("practices", "Échange de pratiques").policies(&[
-    (Director, "practices.*", "*"),
-    (HrOfficer, "practices.*", "read"),
-    (Staff, "practices.*", "read"),
-    (Dpo, "practices.*", "read"),
-    (CoopAdmin, "practices.*", "*"),
-]);
+pub const MODULE: ModuleDef = ModuleDef::new("practices", "Échange de pratiques")
+    .api_doc(api::api_doc)
+    .routes(routes)
+    .member_nav(&[MemberNav {
+        label: "Échange de pratiques",
+        path: "practices",
+        obj: "practices.sheets",
+        act: "read",
+    }])
+    .audit_labels(audit_labels::LABELS)
+    .boot(boot)
+    .seed(seed_demo)
+    .tasks(|| vec![Box::new(index::Reindex)])
+    .policies(&[
+        (Director, "practices.*", "*"),
+        // Every member role that reads the exchange also writes sheets (its author edits
+        // and submits them).
+        (HrOfficer, "practices.*", "read"),
+        (HrOfficer, "practices.sheets", "write"),
+        (Staff, "practices.*", "read"),
+        (Staff, "practices.sheets", "write"),
+        (Dpo, "practices.*", "read"),
+        (Dpo, "practices.sheets", "write"),
+        // The cooperative moderates (`practices.moderation`, in its own domain).
+        (CoopAdmin, "practices.*", "*"),
+    ]);
+
+fn boot(
+    ctx: &loco_rs::app::AppContext,
+) -> mutualis_core::module::BoxFut<'_, mutualis_core::AppResult<()>> {
+    Box::pin(index::open(ctx))
+}
+
+fn seed_demo<'a>(
+    ctx: &'a loco_rs::app::AppContext,
+    svc: &'a mutualis_core::scope::Services,
+) -> mutualis_core::module::BoxFut<'a, mutualis_core::AppResult<()>> {
+    Box::pin(async move { seed::demo(ctx, svc).await })
+}
+
+/// Every route of the module.
+#[must_use]
+pub fn routes() -> Vec<loco_rs::controller::Routes> {
+    api::routes().into_iter().chain([web::routes()]).collect()
+}

@@ -1,0 +1,26 @@
+//! How the practice exchange's audit rows read in French.
+use mutualis_core::audit::labels::AuditLabels;
+
+fn value(_object: &str, _key: &str, _raw: &str) -> Option<String> {
+    None
+}
+
+/// The module's object types, actions and detail keys.
+pub const LABELS: AuditLabels = AuditLabels {
+    objects: &[("practices_sheet", "Fiche pratique")],
+    actions: &[
+        ("practices_sheet", "create", "Création"),
+        ("practices_sheet", "edit", "Modification"),
+        ("practices_sheet", "submit", "Soumission"),
+        ("practices_sheet", "publish", "Publication"),
+        ("practices_sheet", "return", "Renvoi à l’auteur"),
+        ("practices_sheet", "archive", "Archivage"),
+    ],
+    keys: &[
+        ("title", "Titre"),
+        ("version", "Version"),
+        ("comment", "Commentaire"),
+    ],
+    value,
+    tasks: &[],
+};

@@ -1,0 +1,7 @@
+//! The practice exchange's tables.
+pub mod practices_sheet_versions;
+pub mod practices_sheets;
+pub mod practices_themes;
+
+mutualis_core::member_owned!(practices_sheets, practices_sheet_versions);
+mutualis_core::coop_owned!(practices_themes);

@@ -1,0 +1,518 @@
+//! The exchange's full-text search (tantivy): a French analyzer (lower case, accents
+//! folded, elisions and a few stop words dropped, Snowball stemmer), typo tolerance on
+//! words of six letters or more (distance 1, on the unstemmed words), phrases in quotes,
+//! filters, facet counts and highlighted snippets. Every sheet is indexed with its status
+//! and member; each query carries the reader's visibility, so a search never returns a
+//! sheet its reader may not open.
+use std::{
+    collections::BTreeMap,
+    path::Path,
+    sync::{Arc, Mutex},
+};
+
+use mutualis_core::error::{AppError, AppResult};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, TantivyDocument, Term,
+    collector::{Count, DocSetCollector, TopDocs},
+    query::{
+        AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+    },
+    schema::{
+        Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+    },
+    snippet::SnippetGenerator,
+    tokenizer::{
+        AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+        StopWordFilter, TextAnalyzer,
+    },
+};
+
+use crate::sheets::status;
+
+/// Hits per page.
+pub const PAGE_SIZE: usize = 20;
+
+/// Elided articles and pronouns (« l’ », « d’ », « qu’ »…) and the commonest French
+/// function words, dropped at indexing and query time (accents already folded).
+const STOP: &[&str] = &[
+    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "le",
+    "la", "les", "un", "une", "des", "de", "du", "et", "ou", "a", "au", "aux", "en", "pour", "par",
+    "sur", "dans", "avec", "ce", "ces", "se", "sa", "son", "ses", "leur", "leurs", "qui", "que",
+    "est", "sont", "nos", "notre", "vos", "votre",
+];
+
+fn french() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(
+            STOP.iter().map(|s| (*s).to_string()),
+        ))
+        .filter(Stemmer::new(Language::French))
+        .build()
+}
+
+/// The same without stemming: the words as typed, for typo tolerance.
+fn folded() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(
+            STOP.iter().map(|s| (*s).to_string()),
+        ))
+        .build()
+}
+
+fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    positioned(analyzer, text)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
+}
+
+/// The tokens with their positions (a dropped stop word leaves its gap, so a phrase
+/// « cahier de liaison » matches the text « cahier de liaison », not « cahier liaison »).
+fn positioned(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut ts = analyzer.token_stream(text);
+    while ts.advance() {
+        out.push((ts.token().position, ts.token().text.clone()));
+    }
+    out
+}
+
+/// A sheet as the index holds it.
+#[derive(Debug, Clone)]
+pub struct IndexedSheet {
+    pub id: String,
+    pub member: String,
+    pub status: String,
+    pub title: String,
+    pub summary: String,
+    /// Plain text of the body.
+    pub body: String,
+    pub themes: Vec<String>,
+    pub tags: Vec<String>,
+    pub establishment_types: Vec<String>,
+}
+
+/// What a reader may see: published sheets (any reader), the drafts, submitted and
+/// returned sheets of the members they belong to, and — moderators — the submitted,
+/// returned and archived sheets of every member.
+#[derive(Debug, Clone, Default)]
+pub struct Reader {
+    pub members: Vec<String>,
+    pub moderator: bool,
+}
+
+/// A search: words (phrases in quotes) and filters.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub q: String,
+    pub theme: Option<String>,
+    pub tag: Option<String>,
+    pub establishment_type: Option<String>,
+    pub member: Option<String>,
+    /// From 1.
+    pub page: usize,
+}
+
+/// One hit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    /// HTML: the text escaped, the matched words in `<b>`.
+    pub snippet: String,
+    pub member: String,
+    pub score: f32,
+}
+
+/// The answer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Found {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub themes: BTreeMap<String, u64>,
+    pub tags: BTreeMap<String, u64>,
+    pub establishment_types: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    id: Field,
+    member: Field,
+    status: Field,
+    title: Field,
+    text: Field,
+    words: Field,
+    themes: Field,
+    tags: Field,
+    types: Field,
+}
+
+/// The index, its reader and its one writer.
+pub struct SearchIndex {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    f: Fields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SearchIndex")
+    }
+}
+
+fn err(e: impl std::fmt::Display) -> AppError {
+    AppError::Unexpected(anyhow::anyhow!("search index: {e}"))
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let fr = |stored: bool, tokenizer: &str| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored { o | STORED } else { o }
+    };
+    let f = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        member: b.add_text_field("member", STRING | STORED),
+        status: b.add_text_field("status", STRING),
+        title: b.add_text_field("title", fr(true, "fr")),
+        text: b.add_text_field("text", fr(true, "fr")),
+        words: b.add_text_field("words", fr(false, "fr_folded")),
+        themes: b.add_text_field("themes", STRING | STORED),
+        tags: b.add_text_field("tags", STRING | STORED),
+        types: b.add_text_field("types", STRING | STORED),
+    };
+    (b.build(), f)
+}
+
+impl SearchIndex {
+    /// An index in memory (tests).
+    ///
+    /// # Errors
+    /// tantivy errors.
+    pub fn in_ram() -> AppResult<Self> {
+        let (schema, f) = schema();
+        Self::with(Index::create_in_ram(schema), f)
+    }
+
+    /// The index in `dir` (created when missing).
+    ///
+    /// # Errors
+    /// tantivy or file-system errors.
+    pub fn in_dir(dir: &Path) -> AppResult<Self> {
+        std::fs::create_dir_all(dir).map_err(err)?;
+        let (schema, f) = schema();
+        let d = tantivy::directory::MmapDirectory::open(dir).map_err(err)?;
+        let index = Index::open_or_create(d, schema).map_err(err)?;
+        Self::with(index, f)
+    }
+
+    fn with(index: Index, f: Fields) -> AppResult<Self> {
+        index.tokenizers().register("fr", french());
+        index.tokenizers().register("fr_folded", folded());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(err)?;
+        let writer = index.writer_with_num_threads(1, 20_000_000).map_err(err)?;
+        Ok(Self {
+            reader,
+            writer: Mutex::new(writer),
+            f,
+        })
+    }
+
+    fn document(&self, s: &IndexedSheet) -> TantivyDocument {
+        let f = self.f;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.id, &s.id);
+        d.add_text(f.member, &s.member);
+        d.add_text(f.status, &s.status);
+        d.add_text(f.title, &s.title);
+        let text = format!("{} {}", s.summary, s.body);
+        d.add_text(f.words, format!("{} {text}", s.title));
+        d.add_text(f.text, text);
+        for t in &s.themes {
+            d.add_text(f.themes, t);
+        }
+        for t in &s.tags {
+            d.add_text(f.tags, t);
+        }
+        for t in &s.establishment_types {
+            d.add_text(f.types, t);
+        }
+        d
+    }
+
+    fn commit(&self, w: &mut IndexWriter) -> AppResult<()> {
+        w.commit().map_err(err)?;
+        self.reader.reload().map_err(err)
+    }
+
+    /// Puts a sheet as it is now (after its change was committed).
+    ///
+    /// # Errors
+    /// tantivy errors.
+    pub fn upsert(&self, s: &IndexedSheet) -> AppResult<()> {
+        let mut w = self.writer.lock().map_err(err)?;
+        w.delete_term(Term::from_field_text(self.f.id, &s.id));
+        w.add_document(self.document(s)).map_err(err)?;
+        self.commit(&mut w)
+    }
+
+    /// Rebuilds the whole index from `sheets` (`cargo loco task reindex`, boot).
+    ///
+    /// # Errors
+    /// tantivy errors.
+    pub fn rebuild(&self, sheets: &[IndexedSheet]) -> AppResult<()> {
+        let mut w = self.writer.lock().map_err(err)?;
+        w.delete_all_documents().map_err(err)?;
+        for s in sheets {
+            w.add_document(self.document(s)).map_err(err)?;
+        }
+        self.commit(&mut w)
+    }
+
+    fn term(&self, field: Field, value: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    fn any_of(&self, field: Field, values: &[&str]) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            values
+                .iter()
+                .map(|v| (Occur::Should, self.term(field, v)))
+                .collect(),
+        ))
+    }
+
+    /// What the reader may see, as a query.
+    fn visible(&self, r: &Reader) -> Box<dyn Query> {
+        let f = self.f;
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !r.members.is_empty() || r.moderator {
+            should.push((Occur::Should, self.term(f.status, status::PUBLISHED)));
+        }
+        if !r.members.is_empty() {
+            let mine: Vec<&str> = r.members.iter().map(String::as_str).collect();
+            should.push((
+                Occur::Should,
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, self.any_of(f.member, &mine)),
+                    (
+                        Occur::Must,
+                        self.any_of(
+                            f.status,
+                            &[status::DRAFT, status::SUBMITTED, status::RETURNED],
+                        ),
+                    ),
+                ])),
+            ));
+        }
+        if r.moderator {
+            should.push((
+                Occur::Should,
+                self.any_of(
+                    f.status,
+                    &[status::SUBMITTED, status::RETURNED, status::ARCHIVED],
+                ),
+            ));
+        }
+        // No clause: nothing is visible (an empty BooleanQuery of Should matches nothing).
+        Box::new(BooleanQuery::new(should))
+    }
+
+    /// The words of the query: one clause per word (any of its forms), each required;
+    /// phrases in quotes.
+    fn words(&self, q: &str) -> Option<Box<dyn Query>> {
+        let f = self.f;
+        let (mut fr, mut fold) = (french(), folded());
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (i, part) in q.split('"').enumerate() {
+            if i % 2 == 1 {
+                // A phrase.
+                let stems = positioned(&mut fr, part);
+                let q: Box<dyn Query> = match stems.len() {
+                    0 => continue,
+                    1 => self.stem(&stems[0].1),
+                    _ => {
+                        let first = stems[0].0;
+                        let on = |field| -> Box<dyn Query> {
+                            Box::new(PhraseQuery::new_with_offset(
+                                stems
+                                    .iter()
+                                    .map(|(p, s)| (p - first, Term::from_field_text(field, s)))
+                                    .collect(),
+                            ))
+                        };
+                        Box::new(BooleanQuery::new(vec![
+                            (Occur::Should, Box::new(BoostQuery::new(on(f.title), 2.0))),
+                            (Occur::Should, on(f.text)),
+                        ]))
+                    }
+                };
+                must.push((Occur::Must, q));
+                continue;
+            }
+            for word in part.split_whitespace() {
+                let stems = tokens(&mut fr, word);
+                let raw = tokens(&mut fold, word);
+                let mut any: Vec<(Occur, Box<dyn Query>)> = stems
+                    .iter()
+                    .map(|s| (Occur::Should, self.stem(s)))
+                    .collect();
+                for w in &raw {
+                    if w.chars().count() >= 6 {
+                        any.push((
+                            Occur::Should,
+                            Box::new(BoostQuery::new(
+                                Box::new(FuzzyTermQuery::new(
+                                    Term::from_field_text(f.words, w),
+                                    1,
+                                    true,
+                                )),
+                                0.5,
+                            )),
+                        ));
+                    }
+                }
+                if !any.is_empty() {
+                    must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+                }
+            }
+        }
+        (!must.is_empty()).then(|| Box::new(BooleanQuery::new(must)) as Box<dyn Query>)
+    }
+
+    fn stem(&self, s: &str) -> Box<dyn Query> {
+        let f = self.f;
+        let t = |field| {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, s),
+                IndexRecordOption::WithFreqs,
+            )) as Box<dyn Query>
+        };
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Should, Box::new(BoostQuery::new(t(f.title), 2.0))),
+            (Occur::Should, t(f.text)),
+        ]))
+    }
+
+    /// Searches as `reader`.
+    ///
+    /// # Errors
+    /// tantivy errors.
+    pub fn search(&self, reader: &Reader, s: &Search) -> AppResult<Found> {
+        let f = self.f;
+        let words = self.words(&s.q);
+        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.visible(reader))];
+        match &words {
+            Some(w) => must.push((Occur::Must, w.box_clone())),
+            None => must.push((Occur::Must, Box::new(AllQuery))),
+        }
+        for (field, v) in [
+            (f.themes, &s.theme),
+            (f.tags, &s.tag),
+            (f.types, &s.establishment_type),
+            (f.member, &s.member),
+        ] {
+            if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                must.push((Occur::Must, self.term(field, v)));
+            }
+        }
+        let query = BooleanQuery::new(must);
+        let searcher = self.reader.searcher();
+        let page = s.page.max(1);
+        let (top, total, all): (Vec<(Score, DocAddress)>, usize, _) = searcher
+            .search(
+                &query,
+                &(
+                    TopDocs::with_limit(PAGE_SIZE).and_offset((page - 1) * PAGE_SIZE),
+                    Count,
+                    DocSetCollector,
+                ),
+            )
+            .map_err(err)?;
+        let snippets = match &words {
+            Some(w) => {
+                let mut g = SnippetGenerator::create(&searcher, &**w, f.text).map_err(err)?;
+                g.set_max_num_chars(220);
+                Some(g)
+            }
+            None => None,
+        };
+        let text = |d: &TantivyDocument, field| {
+            d.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let mut hits = Vec::new();
+        for (score, addr) in top {
+            let d: TantivyDocument = searcher.doc(addr).map_err(err)?;
+            let snippet = match &snippets {
+                Some(g) => {
+                    let h = g.snippet_from_doc(&d).to_html();
+                    if h.is_empty() {
+                        head(&text(&d, f.text))
+                    } else {
+                        h
+                    }
+                }
+                None => head(&text(&d, f.text)),
+            };
+            hits.push(Hit {
+                id: text(&d, f.id),
+                title: text(&d, f.title),
+                snippet,
+                member: text(&d, f.member),
+                score,
+            });
+        }
+        let mut found = Found {
+            total,
+            hits,
+            ..Found::default()
+        };
+        for addr in all {
+            let d: TantivyDocument = searcher.doc(addr).map_err(err)?;
+            for (field, counts) in [
+                (f.themes, &mut found.themes),
+                (f.tags, &mut found.tags),
+                (f.types, &mut found.establishment_types),
+            ] {
+                for v in d.get_all(field).filter_map(|v| v.as_str()) {
+                    *counts.entry(v.to_string()).or_default() += 1;
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The first words of a text, escaped (a snippet when nothing matched in it).
+fn head(text: &str) -> String {
+    let mut out: String = text.chars().take(220).collect();
+    if text.chars().count() > 220 {
+        out.push('…');
+    }
+    out.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The shared index of the running app.
+pub type Shared = Arc<SearchIndex>;
