@@ -580,3 +580,21 @@ where
     follow(index, &sheet);
     Ok(sheet)
 }
+
+/// The sheets awaiting moderation, every member's, oldest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn submitted<C: ConnectionTrait>(db: &C, coop: Coop) -> AppResult<Vec<Sheet>> {
+    let rows = practices_sheets::Entity::find_across(coop)
+        .filter(practices_sheets::Column::Status.eq(status::SUBMITTED))
+        .order_by_asc(practices_sheets::Column::UpdatedAt)
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let slug = slug_of(db, r.member_id).await?;
+        out.push(Sheet::of(r, slug));
+    }
+    Ok(out)
+}
