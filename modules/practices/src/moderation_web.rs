@@ -73,7 +73,7 @@ async fn view(
                 .map(|(_, c)| c.to_string())
                 .unwrap_or_default();
             json!({
-                "id": id, "title": s.row.title, "summary": s.row.summary, "body_html": s.body_html,
+                "id": id, "title": s.row.title, "summary": s.row.summary, "body_html": s.page_html,
                 "member": names.get(&s.member).cloned().unwrap_or(s.member),
                 "author": s.row.author_name, "at": fr_datetime(s.row.updated_at), "version": s.row.version,
                 "themes": s.themes.iter().map(|c| themes.iter().find(|t| &t.code == c).map_or_else(|| c.clone(), |t| t.label.clone())).collect::<Vec<_>>(),

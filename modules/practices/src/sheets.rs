@@ -219,6 +219,8 @@ pub struct Sheet {
     pub tags: Vec<String>,
     pub establishment_types: Vec<String>,
     pub body_html: String,
+    /// The same for the platform's pages (no link to another host).
+    pub page_html: String,
 }
 
 impl Sheet {
@@ -228,6 +230,7 @@ impl Sheet {
             tags: list(&row.tags),
             establishment_types: list(&row.establishment_types),
             body_html: markdown::render(&row.body),
+            page_html: markdown::render_page(&row.body),
             member,
             row,
         }
