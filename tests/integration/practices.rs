@@ -349,3 +349,85 @@ async fn a_director_searches_without_accents_filters_by_theme_and_opens_a_sheet(
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_moderator_sends_back_then_publishes_a_submitted_sheet_from_the_page() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &["practices"]).await;
+        let dir_user = kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
+        let dir = kit.bearer(&dir_user);
+        let admin = kit.user("admin@coop.test", Role::CoopAdmin, None).await;
+        let web = kit.web(&admin).await;
+        let page = web_get(&server, &web, "/coop/practices").await.text();
+        assert!(page.contains("Aucune fiche en attente"), "{page}");
+        let (_, v) = send(
+            &server,
+            "POST",
+            &dir,
+            "/api/practices/sheets",
+            sheet(
+                "alpha",
+                "Le tutorat des apprentis",
+                "Un **tuteur** par apprenti.",
+                &["formation"],
+                &[],
+                &["IME"],
+            ),
+        )
+        .await;
+        let id = v["id"].as_str().unwrap().to_string();
+        send(
+            &server,
+            "POST",
+            &dir,
+            &format!("/api/practices/sheets/{id}/submit"),
+            json!({}),
+        )
+        .await;
+        let page = web_get(&server, &web, "/coop/practices").await.text();
+        assert!(
+            page.contains("Le tutorat des apprentis") && page.contains("<strong>tuteur</strong>"),
+            "{page}"
+        );
+        // Sent back without a comment: refused beside the field, the page kept.
+        let r = web_post(
+            &server,
+            &web,
+            &format!("/coop/practices/sheets/{id}/return"),
+            &[("comment", "")],
+        )
+        .await;
+        assert_eq!(r.status_code(), 422);
+        assert!(
+            r.text()
+                .contains("Dites à l’auteur ce qu’il faut reprendre."),
+            "{}",
+            r.text()
+        );
+        let r = web_post(
+            &server,
+            &web,
+            &format!("/coop/practices/sheets/{id}/publish"),
+            &[("comment", "Très clair, merci.")],
+        )
+        .await;
+        assert_eq!(r.status_code(), 303, "{}", r.text());
+        let page = follow(&server, &web, &r).await.text();
+        assert!(
+            page.contains("Fiche « Le tutorat des apprentis » publiée"),
+            "{page}"
+        );
+        let (_, v) = get(&server, &dir, &format!("/api/practices/sheets/{id}")).await;
+        assert_eq!(v["status"], "published");
+        // A member's director does not moderate.
+        let dir_web = kit.web(&dir_user).await;
+        assert_eq!(
+            web_get(&server, &dir_web, "/coop/practices")
+                .await
+                .status_code(),
+            403
+        );
+    })
+    .await;
+}

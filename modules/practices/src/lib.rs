@@ -10,6 +10,7 @@ pub mod entities;
 pub(crate) mod entities;
 pub mod index;
 pub mod markdown;
+pub mod moderation_web;
 pub mod search;
 pub mod seed;
 pub mod sheets;
@@ -18,6 +19,7 @@ pub mod web;
 use mutualis_core::{
     authz::Role::{CoopAdmin, Director, Dpo, HrOfficer, Staff},
     module::{MemberNav, ModuleDef},
+    scope::NavEntry,
 };
 
 /// The practice exchange module, as the app lists it.
@@ -29,6 +31,12 @@ pub const MODULE: ModuleDef = ModuleDef::new("practices", "Échange de pratiques
         path: "practices",
         obj: "practices.sheets",
         act: "read",
+    }])
+    .coop_nav(&[NavEntry {
+        label: "Modération des fiches",
+        href: "/coop/practices",
+        obj: "practices.moderation",
+        act: "write",
     }])
     .audit_labels(audit_labels::LABELS)
     .boot(boot)
@@ -64,5 +72,8 @@ fn seed_demo<'a>(
 /// Every route of the module.
 #[must_use]
 pub fn routes() -> Vec<loco_rs::controller::Routes> {
-    api::routes().into_iter().chain([web::routes()]).collect()
+    api::routes()
+        .into_iter()
+        .chain([web::routes(), moderation_web::routes()])
+        .collect()
 }

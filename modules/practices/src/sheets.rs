@@ -219,6 +219,8 @@ pub struct Sheet {
     pub tags: Vec<String>,
     pub establishment_types: Vec<String>,
     pub body_html: String,
+    /// The same for the platform's pages (no link to another host).
+    pub page_html: String,
 }
 
 impl Sheet {
@@ -228,6 +230,7 @@ impl Sheet {
             tags: list(&row.tags),
             establishment_types: list(&row.establishment_types),
             body_html: markdown::render(&row.body),
+            page_html: markdown::render_page(&row.body),
             member,
             row,
         }
@@ -579,4 +582,22 @@ where
     let sheet = Sheet::of(row, sheet.member);
     follow(index, &sheet);
     Ok(sheet)
+}
+
+/// The sheets awaiting moderation, every member's, oldest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn submitted<C: ConnectionTrait>(db: &C, coop: Coop) -> AppResult<Vec<Sheet>> {
+    let rows = practices_sheets::Entity::find_across(coop)
+        .filter(practices_sheets::Column::Status.eq(status::SUBMITTED))
+        .order_by_asc(practices_sheets::Column::UpdatedAt)
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let slug = slug_of(db, r.member_id).await?;
+        out.push(Sheet::of(r, slug));
+    }
+    Ok(out)
 }

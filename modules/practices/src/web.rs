@@ -222,7 +222,7 @@ pub async fn sheet_page(
             &jar,
             "practices/sheet.html",
             json!({
-                "base": base, "title": s.row.title, "summary": s.row.summary, "body_html": s.body_html,
+                "base": base, "title": s.row.title, "summary": s.row.summary, "body_html": s.page_html,
                 "status": badge(&s.row.status), "member": member.name, "author": s.row.author_name,
                 "version": s.row.version, "themes": theme_labels,
                 "tags": s.tags.iter().map(|t| json!({"label": t, "href": format!("{base}?tag={}", mutualis_core::web::error::encode_component(t))})).collect::<Vec<_>>(),
