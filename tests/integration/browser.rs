@@ -117,9 +117,19 @@ pub(crate) async fn fill(c: &Client, css: &str, text: &str) {
 }
 
 pub(crate) async fn login(c: &Client, base: &str, email: &str) {
+    login_with(c, base, email, mutualis_core::testkit::PASSWORD).await;
+}
+
+/// Signs in a demo account (the demo's password), leaving any earlier session.
+pub(crate) async fn login_demo(c: &Client, base: &str, email: &str) {
+    c.delete_all_cookies().await.ok();
+    login_with(c, base, email, mutualis_core::seed::DEMO_PASSWORD).await;
+}
+
+async fn login_with(c: &Client, base: &str, email: &str, password: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     fill(c, "input[name=email]", email).await;
-    fill(c, "input[name=password]", mutualis_core::testkit::PASSWORD).await;
+    fill(c, "input[name=password]", password).await;
     c.find(Locator::Css("form button[type=submit]"))
         .await
         .unwrap()

@@ -17,24 +17,7 @@ async fn the_dpo_answers_the_late_request_from_the_desk() {
     let browser = Browser::start().await;
     let c = &browser.client;
 
-    c.goto(&format!("{base}/login")).await.unwrap();
-    fill(c, "input[name=email]", "dpo@coop.example").await;
-    fill(
-        c,
-        "input[name=password]",
-        mutualis_core::seed::DEMO_PASSWORD,
-    )
-    .await;
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("form[action='/logout']"))
-        .await
-        .unwrap();
+    login_demo(c, &base, "dpo@coop.example").await;
     // The home page offers the desk to this DPO, who holds no cooperative role.
     c.find(Locator::LinkText("Bureau du DPO"))
         .await

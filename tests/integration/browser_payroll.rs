@@ -11,28 +11,6 @@ use serde_json::{Value, json};
 
 use crate::{browser::*, common::*};
 
-async fn login_demo(c: &Client, base: &str, email: &str) {
-    c.delete_all_cookies().await.ok();
-    c.goto(&format!("{base}/login")).await.unwrap();
-    fill(c, "input[name=email]", email).await;
-    fill(
-        c,
-        "input[name=password]",
-        mutualis_core::seed::DEMO_PASSWORD,
-    )
-    .await;
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("form[action='/logout']"))
-        .await
-        .unwrap();
-}
-
 /// The flash message shown after an action.
 async fn flash(c: &Client) -> String {
     for _ in 0..100 {

@@ -131,13 +131,38 @@ async fn coop_nav(ctx: &AppContext, uid: i64, path: &str) -> AppResult<Vec<NavIt
 /// when casbin allows its object in at least one member subscribing to its module.
 async fn served_nav(ctx: &AppContext, uid: i64, path: &str) -> AppResult<Vec<NavItem>> {
     let svc = services(ctx)?;
+    if svc.served_nav.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Rendered with every page: the user's members and their modules are read once, each
+    // entry then decided by casbin (in memory) — not `served::members_where` per entry.
+    let mut ids: Vec<i64> = svc
+        .authz
+        .grants_of(uid)
+        .await
+        .into_iter()
+        .filter_map(|g| g.member_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let today = crate::time::paris_today();
+    let mut modules = Vec::with_capacity(ids.len());
+    for id in &ids {
+        modules.push(crate::member::active_modules(&ctx.db, *id, today).await?);
+    }
     let mut out = Vec::new();
     for n in &svc.served_nav {
-        if !crate::served::members_where(&ctx.db, &svc, uid, n.obj, n.act)
-            .await?
-            .is_empty()
-        {
-            out.push(item(n.label, n.href.to_string(), path));
+        let module = n.obj.split('.').next().unwrap_or_default();
+        for (id, subscribed) in ids.iter().zip(&modules) {
+            if subscribed.iter().any(|m| m == module)
+                && svc
+                    .authz
+                    .allowed(uid, &crate::authz::member_domain(*id), n.obj, n.act)
+                    .await?
+            {
+                out.push(item(n.label, n.href.to_string(), path));
+                break;
+            }
         }
     }
     Ok(out)

@@ -92,16 +92,18 @@ async fn templates_view(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let all = templates::list(&ctx.db).await?;
+    // The copies in force, read once per member served (not once per template).
+    let mut copies_of: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    for s in scope.members() {
+        for a in activities::list(&ctx.db, s.tenant()).await? {
+            if let Some(t) = a.template_id.filter(|_| a.status != "archived") {
+                *copies_of.entry(t).or_default() += 1;
+            }
+        }
+    }
     let mut rows = Vec::new();
     for t in &all {
-        let mut copies = 0;
-        for s in scope.members() {
-            copies += activities::list(&ctx.db, s.tenant())
-                .await?
-                .iter()
-                .filter(|a| a.template_id == Some(t.row.id) && a.status != "archived")
-                .count();
-        }
+        let copies = copies_of.get(&t.row.id).copied().unwrap_or(0);
         rows.push(json!({
             "href": format!("/coop/gdpr/templates/{}", t.row.id), "name": t.row.name,
             "version": t.row.current_version, "updated": fr_datetime(t.row.updated_at),
