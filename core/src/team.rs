@@ -172,3 +172,37 @@ pub async fn add_member_user<C: ConnectionTrait + TransactionTrait>(
     grant(db, authz, actor, user.id, role, Some(member_id)).await?;
     Ok((user, role))
 }
+
+/// The name of the member's director as documents print it: the active account holding
+/// the director's role in the member (the lowest account id when there are several),
+/// `None` when there is none.
+///
+/// # Errors
+/// Database errors.
+pub async fn director_name<C: ConnectionTrait>(
+    db: &C,
+    authz: &Authz,
+    member_id: i64,
+) -> AppResult<Option<String>> {
+    let mut ids: Vec<i64> = authz
+        .all_grants()
+        .await
+        .into_iter()
+        .filter(|g| g.member_id == Some(member_id) && g.role == Role::Director)
+        .map(|g| g.user_id)
+        .collect();
+    ids.sort_unstable();
+    for id in ids {
+        if let Some(u) = auth::find_user(db, id).await?
+            && u.disabled_at.is_none()
+        {
+            let name = u.name.trim();
+            return Ok(Some(if name.is_empty() {
+                u.email.clone()
+            } else {
+                name.to_string()
+            }));
+        }
+    }
+    Ok(None)
+}

@@ -157,7 +157,7 @@ async fn an_hr_employee_fills_salarie_and_contrat_and_a_member_without_hr_is_tol
         let jurist = kit.bearer(&kit.user("juriste@coop.test", Role::CoopAdmin, None).await);
         let dir = kit.bearer(&kit.user("dir@tilleuls.test", Role::Director, Some(&tilleuls)).await);
         let dir_h = kit.bearer(&kit.user("dir@horizon.test", Role::Director, Some(&horizon)).await);
-        let src = "---\ntitle: Attestation\ncategory: Contrats de travail\n---\n# Attestation\n\n{{ membre.nom }} atteste que {{ salarie.nom_complet }} (matricule {{ salarie.matricule }}), né(e) le {{ salarie.date_naissance }}, est employé(e) depuis le {{ salarie.date_entree }} en {{ contrat.type }} comme {{ contrat.emploi }}, {{ contrat.heures_hebdomadaires }} h par semaine.\n";
+        let src = "---\ntitle: Attestation\ncategory: Contrats de travail\n---\n# Attestation\n\n{{ membre.nom }} atteste que {{ salarie.nom_complet }} (matricule {{ salarie.matricule }}), né(e) le {{ salarie.date_naissance }}, est employé(e) depuis le {{ salarie.date_entree }} en {{ contrat.type }} comme {{ contrat.emploi }}, {{ contrat.heures_hebdomadaires }} h par semaine.\n\nPour l’employeur, {{ membre.directeur }}.\n";
         let (s, v) = send(&server, "POST", &jurist, "/api/coop/legal/templates", json!({"slug": "attestation-rh", "source": src})).await;
         assert_eq!(s, 201, "{v}");
         let (s, _) = send(&server, "POST", &jurist, "/api/coop/legal/templates/attestation-rh/publish", json!({"changelog": "Première version"})).await;
@@ -175,6 +175,8 @@ async fn an_hr_employee_fills_salarie_and_contrat_and_a_member_without_hr_is_tol
         let full = format!("{} {}", record["first_name"].as_str().unwrap(), record["last_name"].as_str().unwrap());
         assert!(text.contains(&format!("atteste que {full} (matricule {})", record["matricule"].as_str().unwrap())), "{text}");
         assert!(text.contains(" h par semaine") && !text.contains("en comme"), "{text}");
+        // `membre.directeur`: the member's director (the demo's first one), not a blank.
+        assert!(text.contains("Pour l’employeur, Claude Girard."), "{text}");
 
         // Another member's employee, a malformed id, a member without HR: refused on the field.
         let (s, v) = send(&server, "POST", &dir, "/api/m/tilleuls/legal/templates/attestation-rh/documents", json!({"values": {}, "employee_id": uuid::Uuid::now_v7().to_string()})).await;

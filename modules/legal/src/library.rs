@@ -401,18 +401,32 @@ pub async fn diff<C: ConnectionTrait>(
     Ok(source::diff(&body(&a.source), &body(&b.source)))
 }
 
-/// The member's profile as templates read it (`membre.*`).
+/// The member's profile as templates read it (`membre.*`): `directeur` is the name of
+/// the account holding the member's director role (empty when there is none).
 #[must_use]
-pub fn member_fields(m: &members::Model) -> BTreeMap<String, String> {
+pub fn member_fields(m: &members::Model, director: Option<&str>) -> BTreeMap<String, String> {
     [
         ("nom", m.name.clone()),
         ("siren", m.siren.clone()),
         ("adresse", m.address.clone()),
-        ("directeur", String::new()),
+        ("directeur", director.unwrap_or_default().to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect()
+}
+
+/// The member's profile (`membre.*`), its director looked up among the member's accounts.
+///
+/// # Errors
+/// Database errors.
+pub async fn member_profile<C: ConnectionTrait>(
+    db: &C,
+    authz: &mutualis_core::authz::Authz,
+    m: &members::Model,
+) -> AppResult<BTreeMap<String, String>> {
+    let director = mutualis_core::team::director_name(db, authz, m.id).await?;
+    Ok(member_fields(m, director.as_deref()))
 }
 
 /// An HR employee as templates read it (`salarie.*`, `contrat.*`).
@@ -470,7 +484,7 @@ pub fn employee_fields(
 pub async fn generate(
     w: &Write<'_>,
     by: &str,
-    member: &members::Model,
+    membre: BTreeMap<String, String>,
     slug: &str,
     input: &BTreeMap<String, Value>,
     employee: Option<Uuid>,
@@ -500,7 +514,7 @@ pub async fn generate(
     };
     let ctx = Context {
         values: shown,
-        membre: member_fields(member),
+        membre,
         salarie,
         contrat,
     };

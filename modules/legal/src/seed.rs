@@ -86,11 +86,12 @@ pub async fn demo(db: &DatabaseConnection, svc: &Services) -> AppResult<()> {
         return Ok(());
     }
     let actor = Actor::system("démo");
+    let membre = library::member_profile(db, &svc.authz, &m).await?;
     let w = Write::begin(db, tenant, actor, &svc.meters).await?;
     library::generate(
         &w,
         "directeur@tilleuls.example",
-        &m,
+        membre,
         "cdd-remplacement",
         &cdd_values(),
         None,

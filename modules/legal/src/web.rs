@@ -299,7 +299,12 @@ pub async fn fill_post(
                     &s,
                     &Context {
                         values: shown,
-                        membre: library::member_fields(scope.member()),
+                        membre: library::member_profile(
+                            &ctx.db,
+                            &scope.services().authz,
+                            scope.member(),
+                        )
+                        .await?,
                         salarie,
                         contrat,
                     },
@@ -334,11 +339,13 @@ pub async fn fill_post(
         };
     }
     let result = async {
+        let membre =
+            library::member_profile(&ctx.db, &scope.services().authz, scope.member()).await?;
         let w = scope.write(&ctx.db).await?;
         let d = library::generate(
             &w,
             &scope.actor().label,
-            scope.member(),
+            membre,
             &template,
             &input,
             employee,
