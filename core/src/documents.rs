@@ -92,6 +92,8 @@ fn rgb(r: f32, g: f32, b: f32) -> Color {
 pub struct Style {
     pub size: f32,
     pub bold: bool,
+    /// Oblique (DejaVu Sans Oblique, or Bold Oblique with `bold`).
+    pub italic: bool,
     pub tone: Tone,
 }
 
@@ -100,36 +102,42 @@ impl Style {
     pub const BODY: Self = Self {
         size: 9.0,
         bold: false,
+        italic: false,
         tone: Tone::Text,
     };
     /// Bold body text.
     pub const STRONG: Self = Self {
         size: 9.0,
         bold: true,
+        italic: false,
         tone: Tone::Text,
     };
     /// Small grey text, 7.5 pt (notes, details of a calculation).
     pub const SMALL: Self = Self {
         size: 7.5,
         bold: false,
+        italic: false,
         tone: Tone::Muted,
     };
     /// A small bold grey label above a block ("ÉMETTEUR").
     pub const LABEL: Self = Self {
         size: 7.5,
         bold: true,
+        italic: false,
         tone: Tone::Muted,
     };
     /// Document title, 18 pt bold, accent colour.
     pub const TITLE: Self = Self {
         size: 18.0,
         bold: true,
+        italic: false,
         tone: Tone::Accent,
     };
     /// Section heading, 11 pt bold, accent colour.
     pub const HEADING: Self = Self {
         size: 11.0,
         bold: true,
+        italic: false,
         tone: Tone::Accent,
     };
 
@@ -137,6 +145,20 @@ impl Style {
     #[must_use]
     pub const fn bold(self) -> Self {
         Self { bold: true, ..self }
+    }
+
+    /// The same style in italic.
+    #[must_use]
+    pub const fn italic(self) -> Self {
+        Self {
+            italic: true,
+            ..self
+        }
+    }
+
+    /// The face's index in [`Fonts`]: regular, bold, oblique, bold oblique.
+    const fn face_index(self) -> usize {
+        (self.bold as usize) + 2 * (self.italic as usize)
     }
 
     /// The same style at another size (points).
@@ -365,11 +387,18 @@ impl Face {
 struct Fonts {
     regular: Face,
     bold: Face,
+    oblique: Face,
+    bold_oblique: Face,
 }
 
 impl Fonts {
-    fn face(&self, bold: bool) -> &Face {
-        if bold { &self.bold } else { &self.regular }
+    fn face(&self, style: Style) -> &Face {
+        match (style.bold, style.italic) {
+            (false, false) => &self.regular,
+            (true, false) => &self.bold,
+            (false, true) => &self.oblique,
+            (true, true) => &self.bold_oblique,
+        }
     }
 }
 
@@ -378,6 +407,8 @@ static FONTS: LazyLock<Result<Fonts, String>> = LazyLock::new(|| {
     Ok(Fonts {
         regular: Face::load(dejavu::sans::regular(), "DejaVu Sans")?,
         bold: Face::load(dejavu::sans::bold(), "DejaVu Sans Bold")?,
+        oblique: Face::load(dejavu::sans::oblique(), "DejaVu Sans Oblique")?,
+        bold_oblique: Face::load(dejavu::sans::bold_oblique(), "DejaVu Sans Bold Oblique")?,
     })
 });
 
@@ -388,7 +419,7 @@ fn fonts() -> Result<&'static Fonts, DocError> {
 /// Width of `text` set in `style`, in millimetres (0 if the font cannot be loaded).
 #[must_use]
 pub fn text_width(text: &str, style: Style) -> f32 {
-    fonts().map_or(0.0, |f| f.face(style.bold).width(text, style.size))
+    fonts().map_or(0.0, |f| f.face(style).width(text, style.size))
 }
 
 /// What is drawn on a page; coordinates in millimetres from the top-left corner.
@@ -545,14 +576,14 @@ impl Doc {
     /// Width of `text` in `style`, in millimetres.
     #[must_use]
     pub fn width(&self, text: &str, style: Style) -> f32 {
-        let face = self.fonts.face(style.bold);
+        let face = self.fonts.face(style);
         face.width(&face.clean(text), style.size)
     }
 
     /// `text` wrapped to `max` millimetres in `style`.
     #[must_use]
     pub fn wrap(&self, text: &str, max: f32, style: Style) -> Vec<String> {
-        let face = self.fonts.face(style.bold);
+        let face = self.fonts.face(style);
         wrap(&face.clean(text), max, |s| face.width(s, style.size))
     }
 
@@ -566,7 +597,7 @@ impl Doc {
         if text.trim().is_empty() {
             return;
         }
-        let clean = self.fonts.face(style.bold).clean(text);
+        let clean = self.fonts.face(style).clean(text);
         self.push(Item::Text {
             x,
             y: top + style.ascent(),
@@ -644,25 +675,34 @@ impl Doc {
     /// A body paragraph of runs, each regular or bold (`(text, bold)`), wrapped at spaces
     /// across the runs: a word in bold inside a sentence stays in its line.
     pub fn paragraph_runs(&mut self, runs: &[(&str, bool)]) {
+        let runs: Vec<(&str, Style)> = runs
+            .iter()
+            .map(|(t, bold)| (*t, if *bold { Style::STRONG } else { Style::BODY }))
+            .collect();
+        self.paragraph_spans(&runs);
+    }
+
+    /// A body paragraph of runs, each in its own style (bold, italic — the line height is
+    /// the body's), wrapped at spaces across the runs.
+    pub fn paragraph_spans(&mut self, runs: &[(&str, Style)]) {
         self.runs_at(MARGIN, CONTENT_WIDTH, runs);
         self.y += AFTER_BLOCK * 0.6;
     }
 
     /// Runs wrapped in `width` from `x`, line by line (a page break where needed).
-    fn runs_at(&mut self, x: f32, width: f32, runs: &[(&str, bool)]) {
-        let style = |bold: bool| if bold { Style::STRONG } else { Style::BODY };
-        // Words with their trailing space, each with its weight.
-        let pieces: Vec<(String, bool)> = runs
+    fn runs_at(&mut self, x: f32, width: f32, runs: &[(&str, Style)]) {
+        // Words with their trailing space, each with its style.
+        let pieces: Vec<(String, Style)> = runs
             .iter()
-            .flat_map(|(text, bold)| {
+            .flat_map(|(text, style)| {
                 text.split_inclusive(' ')
-                    .map(move |w| (w.to_string(), *bold))
+                    .map(move |w| (w.to_string(), *style))
             })
             .collect();
-        let mut lines: Vec<Vec<(String, bool)>> = vec![Vec::new()];
+        let mut lines: Vec<Vec<(String, Style)>> = vec![Vec::new()];
         let mut used = 0.0;
-        for (piece, bold) in pieces {
-            let w = self.width(piece.trim_end(), style(bold));
+        for (piece, style) in pieces {
+            let w = self.width(piece.trim_end(), style);
             let line = lines.last().map_or(0, Vec::len);
             if line > 0 && used + w > width {
                 lines.push(Vec::new());
@@ -671,11 +711,11 @@ impl Doc {
                     continue;
                 }
             }
-            used += self.width(&piece, style(bold));
+            used += self.width(&piece, style);
             if let Some(l) = lines.last_mut() {
                 match l.last_mut() {
-                    Some((text, b)) if *b == bold => text.push_str(&piece),
-                    _ => l.push((piece, bold)),
+                    Some((text, st)) if *st == style => text.push_str(&piece),
+                    _ => l.push((piece, style)),
                 }
             }
         }
@@ -688,9 +728,9 @@ impl Doc {
             }
             let top = self.y;
             let mut at = x;
-            for (text, bold) in &line {
-                self.text_at(at, top, text.trim_end(), style(*bold));
-                at += self.width(text, style(*bold));
+            for (text, style) in &line {
+                self.text_at(at, top, text.trim_end(), *style);
+                at += self.width(text, *style);
             }
             self.y += lh;
         }
@@ -1007,10 +1047,10 @@ impl Doc {
         self.add_footers();
         let fonts = self.fonts;
         // The characters used, per face, to embed only their glyphs.
-        let mut used: [BTreeSet<char>; 2] = [BTreeSet::new(), BTreeSet::new()];
+        let mut used: [BTreeSet<char>; 4] = Default::default();
         for item in self.pages.iter().flatten() {
             if let Item::Text { text, style, .. } = item
-                && let Some(set) = used.get_mut(usize::from(style.bold))
+                && let Some(set) = used.get_mut(style.face_index())
             {
                 set.extend(text.chars());
             }
@@ -1022,7 +1062,7 @@ impl Doc {
         pdf.metadata.info.creation_date = now;
         pdf.metadata.info.modification_date = now;
         pdf.metadata.info.metadata_date = now;
-        let [used_regular, used_bold] = &used;
+        let [used_regular, used_bold, used_oblique, used_bold_oblique] = &used;
         // Named, not drawn at random as `add_font` does: the same document, the same
         // bytes (the name is the subset's `/BaseFont`).
         let mut add = |name: &str, font: printpdf::ParsedFont| {
@@ -1035,19 +1075,33 @@ impl Doc {
         };
         let regular = add(
             "MUTUALIS+DejaVuSans",
-            cached_subset(&fonts.regular, false, used_regular),
+            cached_subset(&fonts.regular, 0, used_regular),
         );
         let bold = add(
             "MUTUALIS+DejaVuSans-Bold",
-            cached_subset(&fonts.bold, true, used_bold),
+            cached_subset(&fonts.bold, 1, used_bold),
         );
+        // The oblique faces only when used: a document without italic keeps its bytes.
+        let oblique = (!used_oblique.is_empty()).then(|| {
+            add(
+                "MUTUALIS+DejaVuSans-Oblique",
+                cached_subset(&fonts.oblique, 2, used_oblique),
+            )
+        });
+        let bold_oblique = (!used_bold_oblique.is_empty()).then(|| {
+            add(
+                "MUTUALIS+DejaVuSans-BoldOblique",
+                cached_subset(&fonts.bold_oblique, 3, used_bold_oblique),
+            )
+        });
+        let faces = [Some(regular), Some(bold), oblique, bold_oblique];
         let pages: Vec<PdfPage> = self
             .pages
             .iter()
             .map(|items| {
                 let mut ops = Vec::with_capacity(items.len() * 6);
                 for item in items {
-                    render(item, &regular, &bold, &mut ops);
+                    render(item, &faces, &mut ops);
                 }
                 PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), ops)
             })
@@ -1112,14 +1166,14 @@ impl Doc {
 /// Subsets already made, by face and character set: invoices of one cooperative use
 /// nearly the same characters, so most documents skip the subsetting (a few ms each).
 static SUBSETS: std::sync::LazyLock<
-    std::sync::Mutex<std::collections::HashMap<(bool, String), ParsedFont>>,
+    std::sync::Mutex<std::collections::HashMap<(usize, String), ParsedFont>>,
 > = std::sync::LazyLock::new(|| std::sync::Mutex::new(std::collections::HashMap::new()));
 
 /// Bound of the subset cache (cleared when full).
 const SUBSET_CACHE: usize = 64;
 
-fn cached_subset(face: &Face, bold: bool, chars: &BTreeSet<char>) -> ParsedFont {
-    let key = (bold, chars.iter().collect::<String>());
+fn cached_subset(face: &Face, index: usize, chars: &BTreeSet<char>) -> ParsedFont {
+    let key = (index, chars.iter().collect::<String>());
     if let Ok(cache) = SUBSETS.lock()
         && let Some(f) = cache.get(&key)
     {
@@ -1169,10 +1223,14 @@ fn pt(mm: f32) -> Pt {
     Mm(mm).into()
 }
 
-fn render(item: &Item, regular: &printpdf::FontId, bold: &printpdf::FontId, ops: &mut Vec<Op>) {
+/// Draws an item; `faces` are the embedded fonts by [`Style::face_index`] (each one used
+/// is embedded).
+fn render(item: &Item, faces: &[Option<printpdf::FontId>; 4], ops: &mut Vec<Op>) {
     match item {
         Item::Text { x, y, text, style } => {
-            let font = if style.bold { bold } else { regular };
+            let Some(Some(font)) = faces.get(style.face_index()) else {
+                return;
+            };
             ops.extend([
                 Op::StartTextSection,
                 Op::SetFont {

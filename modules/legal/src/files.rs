@@ -4,7 +4,7 @@
 //! docx-rs the member edits in a word processor. Both are reproducible: the same document
 //! gives the same bytes.
 use chrono::{DateTime, Utc};
-use mutualis_core::documents::{Column, Doc, Row, Table};
+use mutualis_core::documents::{Column, Doc, Row, Style, Table};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// A run of text with its emphasis.
@@ -124,6 +124,15 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
     out
 }
 
+/// A span's text and style in the PDF: bold, italic, or both.
+fn run(s: &Span) -> (&str, Style) {
+    let mut style = if s.bold { Style::STRONG } else { Style::BODY };
+    if s.italic {
+        style = style.italic();
+    }
+    (s.text.as_str(), style)
+}
+
 /// The PDF of a document: its title, its blocks, page numbers; dated `at` (the
 /// document's creation), so that it regenerates byte for byte.
 ///
@@ -142,9 +151,8 @@ pub fn pdf(
             Block::Heading(1, t) => doc.title(t),
             Block::Heading(_, t) => doc.heading(t),
             Block::Paragraph(spans) => {
-                let runs: Vec<(&str, bool)> =
-                    spans.iter().map(|s| (s.text.as_str(), s.bold)).collect();
-                doc.paragraph_runs(&runs);
+                let runs: Vec<(&str, Style)> = spans.iter().map(run).collect();
+                doc.paragraph_spans(&runs);
             }
             Block::List(ordered, items) => {
                 for (i, item) in items.iter().enumerate() {
@@ -153,9 +161,9 @@ pub fn pdf(
                     } else {
                         "• ".to_string()
                     };
-                    let mut runs: Vec<(&str, bool)> = vec![(mark.as_str(), false)];
-                    runs.extend(item.iter().map(|s| (s.text.as_str(), s.bold)));
-                    doc.paragraph_runs(&runs);
+                    let mut runs: Vec<(&str, Style)> = vec![(mark.as_str(), Style::BODY)];
+                    runs.extend(item.iter().map(run));
+                    doc.paragraph_spans(&runs);
                 }
             }
             Block::Table(rows) => {
