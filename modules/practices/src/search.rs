@@ -12,13 +12,16 @@ use std::{
 
 use mutualis_core::error::{AppError, AppResult};
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, TantivyDocument, Term,
-    collector::{Count, DocSetCollector, TopDocs},
+    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal,
+    SegmentReader, TantivyDocument, Term,
+    collector::{Collector, Count, SegmentCollector, TopDocs},
+    columnar::StrColumn,
     query::{
         AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
     },
     schema::{
-        Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+        FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+        Value,
     },
     snippet::SnippetGenerator,
     tokenizer::{
@@ -187,9 +190,11 @@ fn schema() -> (Schema, Fields) {
         title: b.add_text_field("title", fr(true, "fr")),
         text: b.add_text_field("text", fr(true, "fr")),
         words: b.add_text_field("words", fr(false, "fr_folded")),
-        themes: b.add_text_field("themes", STRING | STORED),
-        tags: b.add_text_field("tags", STRING | STORED),
-        types: b.add_text_field("types", STRING | STORED),
+        // Fast (columnar) too: the facet counts read their term ordinals, not the stored
+        // documents.
+        themes: b.add_text_field(FACETS[0], STRING | STORED | FAST),
+        tags: b.add_text_field(FACETS[1], STRING | STORED | FAST),
+        types: b.add_text_field(FACETS[2], STRING | STORED | FAST),
     };
     (b.build(), f)
 }
@@ -212,7 +217,19 @@ impl SearchIndex {
         std::fs::create_dir_all(dir).map_err(err)?;
         let (schema, f) = schema();
         let d = tantivy::directory::MmapDirectory::open(dir).map_err(err)?;
-        let index = Index::open_or_create(d, schema).map_err(err)?;
+        let index = match Index::open_or_create(d, schema.clone()) {
+            Ok(index) => index,
+            // An index of an earlier schema: it is only a cache of the database (rebuilt
+            // at boot), so it is made anew.
+            Err(tantivy::TantivyError::SchemaError(e)) => {
+                tracing::warn!(error = %e, dir = %dir.display(), "search index of another schema: made anew");
+                std::fs::remove_dir_all(dir).map_err(err)?;
+                std::fs::create_dir_all(dir).map_err(err)?;
+                let d = tantivy::directory::MmapDirectory::open(dir).map_err(err)?;
+                Index::create(d, schema, tantivy::IndexSettings::default()).map_err(err)?
+            }
+            Err(e) => return Err(err(e)),
+        };
         Self::with(index, f)
     }
 
@@ -436,13 +453,13 @@ impl SearchIndex {
         let query = BooleanQuery::new(must);
         let searcher = self.reader.searcher();
         let page = s.page.max(1);
-        let (top, total, all): (Vec<(Score, DocAddress)>, usize, _) = searcher
+        let (top, total, [themes, tags, types]): (Vec<(Score, DocAddress)>, usize, _) = searcher
             .search(
                 &query,
                 &(
                     TopDocs::with_limit(PAGE_SIZE).and_offset((page - 1) * PAGE_SIZE),
                     Count,
-                    DocSetCollector,
+                    FacetCounts,
                 ),
             )
             .map_err(err)?;
@@ -482,24 +499,94 @@ impl SearchIndex {
                 score,
             });
         }
-        let mut found = Found {
+        Ok(Found {
             total,
             hits,
-            ..Found::default()
-        };
-        for addr in all {
-            let d: TantivyDocument = searcher.doc(addr).map_err(err)?;
-            for (field, counts) in [
-                (f.themes, &mut found.themes),
-                (f.tags, &mut found.tags),
-                (f.types, &mut found.establishment_types),
-            ] {
-                for v in d.get_all(field).filter_map(|v| v.as_str()) {
-                    *counts.entry(v.to_string()).or_default() += 1;
+            themes,
+            tags,
+            establishment_types: types,
+        })
+    }
+}
+
+/// The facet fields, in the order of [`FacetCounts`]' answer.
+const FACETS: [&str; 3] = ["themes", "tags", "types"];
+
+/// Counts the values of the facet fields over every matching sheet, from their fast
+/// columns: one counter per term ordinal and segment, turned into words once at the end
+/// (no stored document is read).
+struct FacetCounts;
+
+type Counts = [BTreeMap<String, u64>; 3];
+
+struct SegmentFacets {
+    columns: [Option<StrColumn>; 3],
+    counts: [Vec<u64>; 3],
+}
+
+impl Collector for FacetCounts {
+    type Fruit = Counts;
+    type Child = SegmentFacets;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentFacets> {
+        let mut columns: [Option<StrColumn>; 3] = Default::default();
+        let mut counts: [Vec<u64>; 3] = Default::default();
+        for (i, name) in FACETS.iter().enumerate() {
+            let column = reader.fast_fields().str(name)?;
+            counts[i] = vec![0; column.as_ref().map_or(0, |c| c.num_terms())];
+            columns[i] = column;
+        }
+        Ok(SegmentFacets { columns, counts })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Counts>) -> tantivy::Result<Counts> {
+        let mut out = Counts::default();
+        for fruit in fruits {
+            for (total, part) in out.iter_mut().zip(fruit) {
+                for (k, n) in part {
+                    *total.entry(k).or_default() += n;
                 }
             }
         }
-        Ok(found)
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for SegmentFacets {
+    type Fruit = Counts;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        for (column, counts) in self.columns.iter().zip(self.counts.iter_mut()) {
+            if let Some(column) = column {
+                for ord in column.term_ords(doc) {
+                    if let Some(n) = usize::try_from(ord).ok().and_then(|o| counts.get_mut(o)) {
+                        *n += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> Counts {
+        let mut out = Counts::default();
+        for ((column, counts), map) in self.columns.iter().zip(self.counts).zip(out.iter_mut()) {
+            let Some(column) = column else { continue };
+            for (ord, n) in counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+                let mut word = String::new();
+                if column.ord_to_str(ord as u64, &mut word).unwrap_or(false) {
+                    map.insert(word, n);
+                }
+            }
+        }
+        out
     }
 }
 
