@@ -1,6 +1,6 @@
 //! The exchange's full-text search (tantivy): a French analyzer (lower case, accents
 //! folded, elisions and a few stop words dropped, Snowball stemmer), typo tolerance on
-//! words of six letters or more (distance 1, on the unstemmed words), phrases in quotes,
+//! words of six letters or more (distance 1, on the words as written and on their stems), phrases in quotes,
 //! filters, facet counts and highlighted snippets. Every sheet is indexed with its status
 //! and member; each query carries the reader's visibility, so a search never returns a
 //! sheet its reader may not open.
@@ -391,20 +391,25 @@ impl SearchIndex {
                     .iter()
                     .map(|s| (Occur::Should, self.stem(s)))
                     .collect();
-                for w in &raw {
-                    if w.chars().count() >= 6 {
-                        any.push((
-                            Occur::Should,
-                            Box::new(BoostQuery::new(
-                                Box::new(FuzzyTermQuery::new(
-                                    Term::from_field_text(f.words, w),
-                                    1,
-                                    true,
-                                )),
-                                0.5,
+                // A typo in a long word: one edit away from a word as written, or from
+                // a stem (a typo and a plural at once: « ortophonistes »).
+                let typos = raw
+                    .iter()
+                    .map(|w| (f.words, w))
+                    .chain(stems.iter().map(|s| (f.text, s)))
+                    .filter(|(_, w)| w.chars().count() >= 6);
+                for (field, w) in typos {
+                    any.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(
+                            Box::new(FuzzyTermQuery::new(
+                                Term::from_field_text(field, w),
+                                1,
+                                true,
                             )),
-                        ));
-                    }
+                            0.5,
+                        )),
+                    ));
                 }
                 if !any.is_empty() {
                     must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
