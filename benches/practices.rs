@@ -335,6 +335,9 @@ fn corpus(n: usize) -> (Vec<IndexedSheet>, Vec<Vec<String>>) {
             themes,
             tags,
             establishment_types: vec![TYPES[r.below(8)].to_string()],
+            // Published over the last three years, a few « utile » marks each.
+            published: 1_700_000_000 + i64::try_from(r.below(94_000_000)).unwrap_or(0),
+            useful: u64::try_from(r.below(12)).unwrap_or(0),
         });
     }
     for (k, c) in CASES.iter().enumerate() {

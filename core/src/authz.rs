@@ -47,10 +47,12 @@ pub enum Role {
     PayrollOfficer,
     Board,
     CoopAdmin,
+    /// The cooperative's moderators of the practice exchange.
+    Moderator,
 }
 
 impl Role {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Director,
         Self::HrOfficer,
         Self::Staff,
@@ -59,6 +61,7 @@ impl Role {
         Self::PayrollOfficer,
         Self::Board,
         Self::CoopAdmin,
+        Self::Moderator,
     ];
     pub const MEMBER_ROLES: [Self; 6] = [
         Self::Director,
@@ -68,7 +71,7 @@ impl Role {
         Self::ItSupport,
         Self::PayrollOfficer,
     ];
-    pub const COOP_ROLES: [Self; 2] = [Self::Board, Self::CoopAdmin];
+    pub const COOP_ROLES: [Self; 3] = [Self::Board, Self::CoopAdmin, Self::Moderator];
 
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -81,6 +84,7 @@ impl Role {
             Self::PayrollOfficer => "payroll_officer",
             Self::Board => "board",
             Self::CoopAdmin => "coop_admin",
+            Self::Moderator => "moderator",
         }
     }
 
@@ -101,12 +105,13 @@ impl Role {
             Self::PayrollOfficer => "Gestionnaire de paie",
             Self::Board => "Conseil d’administration",
             Self::CoopAdmin => "Administration de la coopérative",
+            Self::Moderator => "Modération des pratiques",
         }
     }
 
     #[must_use]
     pub fn is_coop(self) -> bool {
-        matches!(self, Self::Board | Self::CoopAdmin)
+        matches!(self, Self::Board | Self::CoopAdmin | Self::Moderator)
     }
 
     /// What the role may do in core's own areas (`member.*`, `coop.*`, `usage`,
@@ -149,6 +154,8 @@ impl Role {
                 ("coop.members", "read"),
                 ("coop.meters", "read"),
             ],
+            // The practice exchange's moderation is the module's policy.
+            Self::Moderator => &[],
             Self::CoopAdmin => &[
                 ("coop.*", "*"),
                 ("member.*", "*"),

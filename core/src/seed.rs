@@ -151,7 +151,7 @@ pub async fn demo(db: &sea_orm::DatabaseConnection, authz: &Authz) -> AppResult<
         ids.push((d.slug, m.id));
     }
     let id_of = |slug: &str| ids.iter().find(|(s, _)| *s == slug).map(|(_, id)| *id);
-    let accounts: [DemoAccount; 9] = [
+    let accounts: [DemoAccount; 12] = [
         (
             "admin@coop.example",
             "Camille Martin",
@@ -206,6 +206,23 @@ pub async fn demo(db: &sea_orm::DatabaseConnection, authz: &Authz) -> AppResult<
             "directeur@val-de-loire.example",
             "Jean Dubois",
             &[(Role::Director, Some("val-de-loire"))],
+        ),
+        // Directors of two more members: several members' authors take part in the
+        // practice exchange.
+        (
+            "directeur@horizon.example",
+            "Nadia Benali",
+            &[(Role::Director, Some("horizon"))],
+        ),
+        (
+            "directeur@cedres.example",
+            "Pierre Lambert",
+            &[(Role::Director, Some("cedres"))],
+        ),
+        (
+            "moderation@coop.example",
+            "Élise Garnier",
+            &[(Role::Moderator, None)],
         ),
         // Les Cèdres has its own DPO, in-house: the cooperative's DPO never sees it.
         (

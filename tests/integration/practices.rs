@@ -357,8 +357,26 @@ async fn a_moderator_sends_back_then_publishes_a_submitted_sheet_from_the_page()
         let a = kit.member("alpha", &["practices"]).await;
         let dir_user = kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
         let dir = kit.bearer(&dir_user);
-        let admin = kit.user("admin@coop.test", Role::CoopAdmin, None).await;
-        let web = kit.web(&admin).await;
+        // The cooperative's moderator role (not its administrator): moderation only.
+        let moderator = kit
+            .user("moderation@coop.test", Role::Moderator, None)
+            .await;
+        let web = kit.web(&moderator).await;
+        let board = kit
+            .web(&kit.user("ca@coop.test", Role::Board, None).await)
+            .await;
+        assert_eq!(
+            web_get(&server, &board, "/coop/practices")
+                .await
+                .status_code(),
+            403
+        );
+        let home = web_get(&server, &web, "/").await.text();
+        assert!(home.contains("Modération des fiches"), "{home}");
+        assert_eq!(
+            web_get(&server, &web, "/coop/members").await.status_code(),
+            403
+        );
         let page = web_get(&server, &web, "/coop/practices").await.text();
         assert!(page.contains("Aucune fiche en attente"), "{page}");
         let (_, v) = send(

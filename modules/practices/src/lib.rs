@@ -17,7 +17,7 @@ pub mod sheets;
 pub mod web;
 
 use mutualis_core::{
-    authz::Role::{CoopAdmin, Director, Dpo, HrOfficer, Staff},
+    authz::Role::{CoopAdmin, Director, Dpo, HrOfficer, Moderator, Staff},
     module::{MemberNav, ModuleDef},
     scope::NavEntry,
 };
@@ -52,8 +52,11 @@ pub const MODULE: ModuleDef = ModuleDef::new("practices", "Échange de pratiques
         (Staff, "practices.sheets", "write"),
         (Dpo, "practices.*", "read"),
         (Dpo, "practices.sheets", "write"),
-        // The cooperative moderates (`practices.moderation`, in its own domain).
+        // The cooperative moderates (`practices.moderation`, in its own domain): its
+        // administrators and its moderators, who read every sheet submitted to them.
         (CoopAdmin, "practices.*", "*"),
+        (Moderator, "practices.moderation", "*"),
+        (Moderator, "practices.sheets", "read"),
     ]);
 
 fn boot(

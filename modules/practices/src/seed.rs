@@ -1,9 +1,12 @@
 //! The demo's practice sheets: 40 published sheets of the four members that take part,
 //! across the themes and establishment types, so the search is worth trying on first
-//! start. Written once (skipped when any sheet exists).
-use chrono::Utc;
+//! start, and two sheets awaiting the moderators. Each is signed by its member's demo
+//! director when there is one, published on staggered days of the last months. Written
+//! once (skipped when any sheet exists).
+use chrono::{Duration, Utc};
 use mutualis_core::{
     audit::Actor,
+    auth,
     error::AppResult,
     member,
     scope::Services,
@@ -390,6 +393,28 @@ pub const SHEETS: &[Demo] = &[
     ),
 ];
 
+/// The demo sheets submitted and awaiting the moderators.
+pub const AWAITING: &[Demo] = &[
+    (
+        "horizon",
+        "Un référent numérique parmi les jeunes accueillis",
+        "Un jeune formé aide les autres à faire leurs démarches en ligne, deux soirs par semaine.",
+        "Au foyer, un jeune volontaire suit une formation courte à l’accompagnement numérique. Il tient une permanence deux soirs par semaine : création d’une adresse e-mail, dossier CAF, inscription à France Travail.\n\n## Ce qui a marché\n\n- Une charte signée avec l’éducateur référent ;\n- un ordinateur dédié, sans compte administrateur.",
+        &["personnes_accompagnees", "systemes_information"],
+        &["numérique", "autonomie"],
+        &["FJT", "CHRS"],
+    ),
+    (
+        "cedres",
+        "Le cahier de liaison partagé avec les familles",
+        "Un cahier papier puis numérique pour que les familles suivent la semaine de leur proche.",
+        "Chaque résident a un cahier de liaison que l’équipe remplit le soir. Les familles le lisent lors des visites et y écrivent leurs questions. Après un an, le cahier est devenu un espace sécurisé sur le portail des familles.",
+        &["personnes_accompagnees", "communication"],
+        &["familles", "liaison"],
+        &["MAS", "FAM"],
+    ),
+];
+
 fn json(v: &[&str]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string())
 }
@@ -409,10 +434,24 @@ pub async fn demo(ctx: &loco_rs::app::AppContext, svc: &Services) -> AppResult<(
         return Ok(());
     }
     let now = Utc::now();
-    for (slug, title, summary, body, themes, tags, types) in SHEETS {
+    let sheets = SHEETS
+        .iter()
+        .map(|d| (d, status::PUBLISHED))
+        .chain(AWAITING.iter().map(|d| (d, status::SUBMITTED)));
+    for (i, ((slug, title, summary, body, themes, tags, types), state)) in sheets.enumerate() {
         let Some(m) = member::find_by_slug(db, slug).await? else {
             continue;
         };
+        // Signed by the member's demo director when there is one.
+        let (author_id, author_name) =
+            match auth::find_user_by_email(db, &format!("directeur@{slug}.example")).await? {
+                Some(u) => (u.id, u.name),
+                None => (0, "Équipe de direction".to_string()),
+            };
+        // The oldest first, one every four days or so, the last ones this week.
+        let back = i64::try_from(SHEETS.len().saturating_sub(i)).unwrap_or(0);
+        let at = now - Duration::days(back * 4) - Duration::hours(back % 9);
+        let published = state == status::PUBLISHED;
         let tenant = Tenant::for_task(m.id, "practices demo seed");
         let w = Write::begin(db, tenant, Actor::system("démo"), &svc.meters).await?;
         let row = practices_sheets::Entity::insert_in(
@@ -426,14 +465,14 @@ pub async fn demo(ctx: &loco_rs::app::AppContext, svc: &Services) -> AppResult<(
                 themes: Set(json(themes)),
                 tags: Set(json(tags)),
                 establishment_types: Set(json(types)),
-                status: Set(status::PUBLISHED.to_string()),
+                status: Set(state.to_string()),
                 version: Set(1),
-                author_id: Set(0),
-                author_name: Set("Équipe de direction".to_string()),
+                author_id: Set(author_id),
+                author_name: Set(author_name),
                 moderator_comment: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                published_at: Set(Some(now)),
+                created_at: Set(at),
+                updated_at: Set(at),
+                published_at: Set(published.then_some(at)),
             },
             w.txn(),
         )
@@ -441,7 +480,7 @@ pub async fn demo(ctx: &loco_rs::app::AppContext, svc: &Services) -> AppResult<(
         w.audit(
             "practices_sheet",
             &row.id.to_string(),
-            "publish",
+            if published { "publish" } else { "submit" },
             serde_json::json!({"title": row.title}),
         )
         .await?;

@@ -249,6 +249,12 @@ impl Sheet {
             themes: self.themes.clone(),
             tags: self.tags.clone(),
             establishment_types: self.establishment_types.clone(),
+            published: self
+                .row
+                .published_at
+                .unwrap_or(self.row.created_at)
+                .timestamp(),
+            useful: 0,
         }
     }
 }
