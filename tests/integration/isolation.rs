@@ -52,6 +52,8 @@ const ID_KINDS: &[(&str, Id)] = &[
     // The practice exchange's sheets (outside `/m/{slug}`).
     ("/api/practices/sheets/{id}", Id::PracticeSheet),
     ("/m/{slug}/practices/sheets/{id}", Id::PracticeSheet),
+    ("/m/{slug}/practices/sheets/{id}/edit", Id::PracticeSheet),
+    ("/m/{slug}/practices/sheets/{id}/submit", Id::PracticeSheet),
     ("/coop/practices/sheets/{id}/publish", Id::PracticeSheet),
     ("/coop/practices/sheets/{id}/return", Id::PracticeSheet),
     ("/api/practices/sheets/{id}/submit", Id::PracticeSheet),

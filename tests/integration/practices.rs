@@ -449,3 +449,137 @@ async fn a_moderator_sends_back_then_publishes_a_submitted_sheet_from_the_page()
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_author_writes_edits_and_submits_a_sheet_from_the_pages() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &["practices"]).await;
+        let author = kit
+            .web(&kit.user("rh@alpha.test", Role::HrOfficer, Some(&a)).await)
+            .await;
+        let colleague = kit
+            .web(&kit.user("dir@alpha.test", Role::Director, Some(&a)).await)
+            .await;
+        let page = web_get(&server, &author, "/m/alpha/practices/mine")
+            .await
+            .text();
+        assert!(page.contains("pas encore écrit de fiche"), "{page}");
+        // Without a theme nor a body: the form again, each error beside its field,
+        // nothing stored.
+        let r = web_post(
+            &server,
+            &author,
+            "/m/alpha/practices/new",
+            &[
+                ("title", "Le livret du nouveau salarié"),
+                ("summary", "Un livret."),
+                ("body", ""),
+            ],
+        )
+        .await;
+        assert_eq!(r.status_code(), 422);
+        let t = r.text();
+        assert!(
+            t.contains("Choisissez au moins un thème.") && t.contains("Décrivez la pratique."),
+            "{t}"
+        );
+        assert!(
+            t.contains("value=\"Le livret du nouveau salarié\""),
+            "the typed title is kept"
+        );
+        let page = web_get(&server, &author, "/m/alpha/practices/mine")
+            .await
+            .text();
+        assert!(page.contains("pas encore écrit de fiche"), "{page}");
+        let r = web_post(
+            &server,
+            &author,
+            "/m/alpha/practices/new",
+            &[
+                ("title", "Le livret du nouveau salarié"),
+                ("summary", "Un livret remis le premier jour."),
+                ("body", "Le livret tient en **dix pages**."),
+                ("themes", "salaries"),
+                ("themes", "formation"),
+                ("establishment_types", "EHPAD"),
+                ("tags", "accueil, Intégration"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status_code(), 303, "{}", r.text());
+        let sheet_url = r.headers()["location"].to_str().unwrap().to_string();
+        let page = follow(&server, &author, &r).await.text();
+        assert!(
+            page.contains("Brouillon enregistré") && page.contains("<strong>dix pages</strong>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("Soumettre à la modération") && page.contains("#intégration"),
+            "{page}"
+        );
+        // A colleague of the same member reads the draft but neither edits nor submits it.
+        let seen = web_get(&server, &colleague, &sheet_url).await.text();
+        assert!(
+            seen.contains("Le livret du nouveau salarié")
+                && !seen.contains("Soumettre à la modération"),
+            "{seen}"
+        );
+        assert_eq!(
+            web_get(&server, &colleague, &format!("{sheet_url}/edit"))
+                .await
+                .status_code(),
+            403
+        );
+        // Edited: the next version, the form pre-filled with the themes checked.
+        let form = web_get(&server, &author, &format!("{sheet_url}/edit"))
+            .await
+            .text();
+        assert!(
+            form.contains("value=\"formation\" checked") && form.contains("accueil, intégration"),
+            "{form}"
+        );
+        let r = web_post(
+            &server,
+            &author,
+            &format!("{sheet_url}/edit"),
+            &[
+                ("title", "Le livret d’accueil du nouveau salarié"),
+                ("summary", "Un livret remis le premier jour."),
+                ("body", "Le livret tient en dix pages."),
+                ("themes", "salaries"),
+                ("tags", "accueil"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status_code(), 303, "{}", r.text());
+        assert!(
+            follow(&server, &author, &r)
+                .await
+                .text()
+                .contains("Fiche enregistrée (version 2).")
+        );
+        let r = web_post(&server, &author, &format!("{sheet_url}/submit"), &[]).await;
+        assert_eq!(r.status_code(), 303, "{}", r.text());
+        let page = follow(&server, &author, &r).await.text();
+        assert!(
+            page.contains("Fiche soumise") && !page.contains("Soumettre à la modération"),
+            "{page}"
+        );
+        // Submitted: no more edits; the member's list says so.
+        assert_eq!(
+            web_get(&server, &author, &format!("{sheet_url}/edit"))
+                .await
+                .status_code(),
+            409
+        );
+        let list = web_get(&server, &author, "/m/alpha/practices/mine")
+            .await
+            .text();
+        assert!(
+            list.contains("Le livret d’accueil du nouveau salarié") && list.contains("Soumise"),
+            "{list}"
+        );
+    })
+    .await;
+}

@@ -2,6 +2,7 @@
 //! moderated by the cooperative, found with a French full-text search (tantivy).
 pub mod api;
 pub mod audit_labels;
+pub mod authoring_web;
 // Entities are the crate's own; outside it they exist only for the tests (feature
 // `testkit`). Inside, module code reaches them only through core's tenant handles.
 #[cfg(feature = "testkit")]
@@ -77,6 +78,10 @@ fn seed_demo<'a>(
 pub fn routes() -> Vec<loco_rs::controller::Routes> {
     api::routes()
         .into_iter()
-        .chain([web::routes(), moderation_web::routes()])
+        .chain([
+            web::routes(),
+            authoring_web::routes(),
+            moderation_web::routes(),
+        ])
         .collect()
 }

@@ -430,6 +430,31 @@ where
     Ok(sheet)
 }
 
+/// A sheet its author may edit now: a draft or a sheet sent back, of theirs.
+///
+/// # Errors
+/// 404 (not visible), 403 (not its author), 409 (submitted, published, archived).
+pub async fn editable<C: ConnectionTrait>(
+    db: &C,
+    reader: &Reader,
+    user_id: i64,
+    id: &str,
+) -> AppResult<Sheet> {
+    let sheet = get(db, reader, id).await?;
+    if sheet.row.author_id != user_id {
+        return Err(AppError::Forbidden(
+            "Seul l’auteur modifie sa fiche.".to_string(),
+        ));
+    }
+    if ![status::DRAFT, status::RETURNED].contains(&sheet.row.status.as_str()) {
+        return Err(AppError::Conflict(format!(
+            "Une fiche « {} » ne se modifie plus.",
+            label(&sheet.row.status)
+        )));
+    }
+    Ok(sheet)
+}
+
 /// The author edits a draft or a sheet sent back: the previous content is kept as a
 /// version, the version number goes up.
 ///
@@ -447,18 +472,7 @@ pub async fn update<C>(
 where
     C: ConnectionTrait + sea_orm::TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
 {
-    let sheet = get(db, reader, id).await?;
-    if sheet.row.author_id != author.id {
-        return Err(AppError::Forbidden(
-            "Seul l’auteur modifie sa fiche.".to_string(),
-        ));
-    }
-    if ![status::DRAFT, status::RETURNED].contains(&sheet.row.status.as_str()) {
-        return Err(AppError::Conflict(format!(
-            "Une fiche « {} » ne se modifie plus.",
-            label(&sheet.row.status)
-        )));
-    }
+    let sheet = editable(db, reader, author.id, id).await?;
     let content = validate(input, &theme_codes(db).await?).map_err(AppError::Validation)?;
     let old = sheet.row;
     let w = Write::begin(db, old.tenant(), author.actor.clone(), &svc.meters).await?;
@@ -588,6 +602,25 @@ where
     let sheet = Sheet::of(row, sheet.member);
     follow(index, &sheet);
     Ok(sheet)
+}
+
+/// Every sheet of the tenant's member (`slug`), whatever its state, the latest changed
+/// first: the member's own list (« Fiches de l'adhérent »).
+///
+/// # Errors
+/// Database errors.
+pub async fn of_member<C: ConnectionTrait>(
+    db: &C,
+    tenant: mutualis_core::tenant::Tenant,
+    slug: &str,
+) -> AppResult<Vec<Sheet>> {
+    Ok(practices_sheets::Entity::find_in(tenant)
+        .order_by_desc(practices_sheets::Column::UpdatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| Sheet::of(r, slug.to_string()))
+        .collect())
 }
 
 /// The sheets awaiting moderation, every member's, oldest first.

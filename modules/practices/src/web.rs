@@ -39,7 +39,7 @@ pub fn routes() -> Routes {
         .add("/m/{slug}/practices/sheets/{id}", get(sheet_page))
 }
 
-fn badge(status: &str) -> Value {
+pub(crate) fn badge(status: &str) -> Value {
     let kind = match status {
         sheets::status::PUBLISHED => "ok",
         sheets::status::SUBMITTED | sheets::status::RETURNED => "warn",
@@ -181,6 +181,7 @@ pub async fn search_page(
                 "prev": (page > 1).then(|| link(&theme, &ty, &tag, page - 1)),
                 "next": (page < pages).then(|| link(&theme, &ty, &tag, page + 1)),
                 "page": page, "pages": pages,
+                "can_write": scope.can(READ_OBJ, "write").await?,
             }),
         )
 }
@@ -212,6 +213,9 @@ pub async fn sheet_page(
                 .map_or_else(|| c.clone(), |t| t.label.clone())
         })
         .collect();
+    let editable = s.row.author_id == scope.identity().user.id
+        && [sheets::status::DRAFT, sheets::status::RETURNED].contains(&s.row.status.as_str())
+        && scope.can(READ_OBJ, "write").await?;
     Page::for_scope(&ctx, &scope, &s.row.title, &base)
         .await?
         .crumb(&m.name, &format!("/m/{}", m.slug))
@@ -230,6 +234,8 @@ pub async fn sheet_page(
                 "date": fr_datetime(s.row.published_at.unwrap_or(s.row.updated_at)),
                 "published": s.row.status == sheets::status::PUBLISHED,
                 "comment": s.row.moderator_comment,
+                "edit": editable.then(|| format!("{base}/sheets/{}/edit", s.row.id)),
+                "submit": editable.then(|| format!("{base}/sheets/{}/submit", s.row.id)),
             }),
         )
 }
