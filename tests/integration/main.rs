@@ -14,6 +14,7 @@ mod browser;
 mod browser_gdpr;
 mod browser_it;
 mod browser_payroll;
+mod browser_practices;
 mod common;
 mod contract;
 mod defences;
