@@ -120,32 +120,32 @@ pub async fn export(
     };
     let generic = ExportProfile::builtin("generic").ok_or(AppError::NotFound)?;
     let paie123 = ExportProfile::builtin("123paie").ok_or(AppError::NotFound)?;
-    let mut made: Vec<(&str, Vec<u8>)> = vec![
-        (
-            "csv",
-            formats::render(&generic, &ctx, &all, &employees, &code_map),
-        ),
-        ("xlsx", formats::xlsx(&ctx, &all, &employees, &code_map)?),
-        (
-            "123paie",
-            formats::render(&paie123, &ctx, &all, &employees, &code_map),
-        ),
-        (
-            "recap",
-            formats::recap_pdf(&recap, &all, &employees)
-                .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e.to_string())))?,
-        ),
-    ];
     // A stored profile of the cooperative's own: its file too.
     let own = !matches!(profile_code, "generic" | "123paie");
-    if own {
-        made.insert(
-            0,
-            (
-                "profile",
-                formats::render(&chosen, &ctx, &all, &employees, &code_map),
-            ),
-        );
+    // The files are independent renderings of the same lines: made side by side, the
+    // XLSX and the PDF (the longest) on threads of their own.
+    let (xlsx, recap_pdf, texts) = std::thread::scope(|s| {
+        let xlsx = s.spawn(|| formats::xlsx(&ctx, &all, &employees, &code_map));
+        let pdf = s.spawn(|| formats::recap_pdf(&recap, &all, &employees));
+        let csv = formats::render(&generic, &ctx, &all, &employees, &code_map);
+        let paie = formats::render(&paie123, &ctx, &all, &employees, &code_map);
+        let profile = own.then(|| formats::render(&chosen, &ctx, &all, &employees, &code_map));
+        (xlsx.join(), pdf.join(), (csv, paie, profile))
+    });
+    let failed = || AppError::Unexpected(anyhow::anyhow!("payroll export: a renderer panicked"));
+    let xlsx = xlsx.map_err(|_| failed())??;
+    let recap_pdf = recap_pdf
+        .map_err(|_| failed())?
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e.to_string())))?;
+    let (csv, paie, profile) = texts;
+    let mut made: Vec<(&str, Vec<u8>)> = vec![
+        ("csv", csv),
+        ("xlsx", xlsx),
+        ("123paie", paie),
+        ("recap", recap_pdf),
+    ];
+    if let Some(own_file) = profile {
+        made.insert(0, ("profile", own_file));
     } else if profile_code == "123paie" {
         made.swap(0, 2);
     }
