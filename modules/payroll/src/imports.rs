@@ -412,24 +412,27 @@ pub async fn confirm(w: &Write<'_>, by: &str, month: Month, id: Uuid) -> AppResu
     let employees = lines::employees_by_matricule(w.txn(), w.tenant()).await?;
     let period = periods::get_or_create(w, month).await?;
     let late = paris_today() > period.cutoff_on;
-    for input in &staged {
-        let v = lines::validate(input, month, &employees).map_err(|_| {
+    let valid = staged
+        .iter()
+        .map(|input| lines::validate(input, month, &employees))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| {
             AppError::Conflict(
                 "Les salariés ont changé depuis le dépôt : déposez le fichier à nouveau."
                     .to_string(),
             )
         })?;
-        lines::insert(
-            w,
-            by,
-            &period,
-            &v,
-            Source::Import,
-            Some(format!("import:{id}")),
-            late,
-        )
-        .await?;
-    }
+    // Multi-row statements (500 lines each), in the write's transaction.
+    lines::insert_many(
+        w,
+        by,
+        &period,
+        &valid,
+        Source::Import,
+        Some(format!("import:{id}")),
+        late,
+    )
+    .await?;
     let n = staged.len();
     let mut m: payroll_imports::ActiveModel = import.into();
     m.status = Set("confirmed".to_string());
