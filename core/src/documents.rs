@@ -1409,6 +1409,32 @@ mod tests {
     }
 
     #[test]
+    fn italic_runs_embed_the_oblique_faces_only_when_used() {
+        let font_names = |runs: &[(&str, Style)]| {
+            let mut doc = Doc::new("Essai").unwrap();
+            doc.paragraph_spans(runs);
+            let pdf = doc.finish().unwrap();
+            let count = |n: &str| pdf.windows(n.len()).filter(|w| *w == n.as_bytes()).count();
+            // « -Bold » alone: not the start of « -BoldOblique ».
+            let bold = count("DejaVuSans-Bold") - count("DejaVuSans-BoldOblique");
+            [
+                count("DejaVuSans-Oblique") > 0,
+                count("DejaVuSans-BoldOblique") > 0,
+                bold > 0,
+            ]
+        };
+        let plain = font_names(&[("Le contrat ", Style::BODY), ("prend effet", Style::STRONG)]);
+        assert_eq!(plain, [false, false, true]);
+        let italic = font_names(&[
+            ("Le contrat ", Style::BODY),
+            ("à titre d’essai", Style::BODY.italic()),
+            (" et ", Style::BODY),
+            ("sans réserve", Style::STRONG.italic()),
+        ]);
+        assert_eq!(italic, [true, true, false]);
+    }
+
+    #[test]
     fn a_long_table_breaks_pages_and_numbers_them() {
         let mut doc = Doc::new("Essai").unwrap();
         doc.title("Essai « œuvre » à 1\u{202f}234,56\u{a0}€");
