@@ -69,7 +69,13 @@ fn main() {
     for _ in 0..n {
         let md = source::render(&source::parse(&long).unwrap(), &ctx).unwrap();
         let b = files::blocks(&md);
-        bytes += files::docx("Contrat de séjour", &b).unwrap().len();
+        bytes += files::docx(
+            "Contrat de séjour",
+            "Association — Contrat de séjour (version 1)",
+            &b,
+        )
+        .unwrap()
+        .len();
     }
     let docx = t.elapsed();
     println!("| format | documents | pages each | total (s) | documents/s |");

@@ -180,18 +180,23 @@ pub fn pdf(
     Ok(doc.finish_reproducible(at)?)
 }
 
-/// The DOCX of a document (Word, LibreOffice).
+/// The DOCX of a document (Word, LibreOffice), laid out as its PDF: Liberation Sans
+/// (metric-compatible with Arial) 10.5 pt, space after each paragraph, headings in the
+/// PDF's blue kept with what follows, the table's header row shaded, `footer` and the
+/// page numbers at the foot of each page. The title is the source's first-level heading
+/// (`title` only when it has none).
 ///
 /// # Errors
 /// docx-rs's packing errors.
-pub fn docx(title: &str, body: &[Block]) -> anyhow::Result<Vec<u8>> {
-    use docx_rs::{Docx, Paragraph, Run, Table as DTable, TableCell, TableRow};
+pub fn docx(title: &str, footer: &str, body: &[Block]) -> anyhow::Result<Vec<u8>> {
+    use docx_rs::{
+        Docx, Footer, LineSpacing, NumPages, PageNum, Paragraph, Run, RunFonts, Shading,
+        Table as DTable, TableCell, TableRow, WidthType,
+    };
+    const BLUE: &str = "1F4E79";
+    const FONT: &str = "Liberation Sans";
     let run = |s: &Span| {
-        let mut r = Run::new().add_text(&s.text).fonts(
-            docx_rs::RunFonts::new()
-                .ascii("Liberation Sans")
-                .hi_ansi("Liberation Sans"),
-        );
+        let mut r = Run::new().add_text(&s.text);
         if s.bold {
             r = r.bold();
         }
@@ -200,16 +205,44 @@ pub fn docx(title: &str, body: &[Block]) -> anyhow::Result<Vec<u8>> {
         }
         r
     };
+    let body_spacing = || LineSpacing::new().after(120);
+    let heading = |text: &str, level: u8| {
+        let (size, before) = if level <= 1 { (32, 0) } else { (24, 240) };
+        Paragraph::new()
+            .line_spacing(LineSpacing::new().before(before).after(100))
+            .keep_next(true)
+            .outline_lvl(usize::from(level.saturating_sub(1)))
+            .add_run(Run::new().add_text(text).bold().size(size).color(BLUE))
+    };
+    let fonts = RunFonts::new()
+        .ascii(FONT)
+        .hi_ansi(FONT)
+        .cs(FONT)
+        .east_asia(FONT);
+    let foot = Footer::new().add_paragraph(
+        Paragraph::new()
+            .add_run(
+                Run::new()
+                    .add_text(format!("{footer} — page "))
+                    .size(16)
+                    .color("666666"),
+            )
+            .add_page_num(PageNum::new())
+            .add_run(Run::new().add_text(" / ").size(16).color("666666"))
+            .add_num_pages(NumPages::new()),
+    );
     let mut d = Docx::new()
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(title).bold().size(32)));
+        .default_fonts(fonts)
+        .default_size(21)
+        .footer(foot);
+    if !body.iter().any(|b| matches!(b, Block::Heading(1, _))) {
+        d = d.add_paragraph(heading(title, 1));
+    }
     for b in body {
         d = match b {
-            Block::Heading(level, t) => {
-                let size = if *level <= 1 { 30 } else { 26 };
-                d.add_paragraph(Paragraph::new().add_run(Run::new().add_text(t).bold().size(size)))
-            }
+            Block::Heading(level, t) => d.add_paragraph(heading(t, *level)),
             Block::Paragraph(spans) => {
-                let mut p = Paragraph::new();
+                let mut p = Paragraph::new().line_spacing(body_spacing());
                 for s in spans {
                     p = p.add_run(run(s));
                 }
@@ -224,7 +257,13 @@ pub fn docx(title: &str, body: &[Block]) -> anyhow::Result<Vec<u8>> {
                         "• ".to_string()
                     };
                     let mut p = Paragraph::new()
-                        .indent(Some(360), None, None, None)
+                        .line_spacing(LineSpacing::new().after(60))
+                        .indent(
+                            Some(360),
+                            Some(docx_rs::SpecialIndentType::Hanging(240)),
+                            None,
+                            None,
+                        )
                         .add_run(Run::new().add_text(mark));
                     for s in item {
                         p = p.add_run(run(s));
@@ -234,6 +273,9 @@ pub fn docx(title: &str, body: &[Block]) -> anyhow::Result<Vec<u8>> {
                 d
             }
             Block::Table(rows) => {
+                let columns = rows.first().map_or(1, Vec::len).max(1);
+                // The text width of an A4 page with docx-rs's default margins, in twips.
+                let width = 9_000 / columns;
                 let trs: Vec<TableRow> = rows
                     .iter()
                     .enumerate()
@@ -242,16 +284,23 @@ pub fn docx(title: &str, body: &[Block]) -> anyhow::Result<Vec<u8>> {
                             r.iter()
                                 .map(|c| {
                                     let mut run = Run::new().add_text(c);
+                                    let mut cell = TableCell::new().width(width, WidthType::Dxa);
                                     if i == 0 {
                                         run = run.bold();
+                                        cell = cell.shading(Shading::new().fill("E8EEF4"));
                                     }
-                                    TableCell::new().add_paragraph(Paragraph::new().add_run(run))
+                                    cell.add_paragraph(
+                                        Paragraph::new()
+                                            .line_spacing(LineSpacing::new().before(40).after(40))
+                                            .add_run(run),
+                                    )
                                 })
                                 .collect(),
                         )
                     })
                     .collect();
-                d.add_table(DTable::new(trs))
+                d.add_table(DTable::new(trs).width(width * columns, WidthType::Dxa))
+                    .add_paragraph(Paragraph::new().line_spacing(body_spacing()))
             }
         };
     }
@@ -320,6 +369,9 @@ mod tests {
             pdf("Contrat", "Les Tilleuls", &b, at).unwrap(),
             pdf("Contrat", "Les Tilleuls", &b, at).unwrap()
         );
-        assert_eq!(docx("Contrat", &b).unwrap(), docx("Contrat", &b).unwrap());
+        assert_eq!(
+            docx("Contrat", "Pied", &b).unwrap(),
+            docx("Contrat", "Pied", &b).unwrap()
+        );
     }
 }

@@ -624,16 +624,16 @@ pub async fn file<C: ConnectionTrait>(
         d.template_slug,
         d.created_at.format("%Y%m%d-%H%M%S")
     );
+    let footer = format!(
+        "{} — {} (version {})",
+        member.name, s.title, d.template_version
+    );
     if pdf {
-        let footer = format!(
-            "{} — {} (version {})",
-            member.name, s.title, d.template_version
-        );
         let bytes =
             files::pdf(&s.title, &footer, &blocks, d.created_at).map_err(AppError::Unexpected)?;
         Ok(("application/pdf", format!("{name}.pdf"), bytes))
     } else {
-        let bytes = files::docx(&s.title, &blocks).map_err(AppError::Unexpected)?;
+        let bytes = files::docx(&s.title, &footer, &blocks).map_err(AppError::Unexpected)?;
         Ok((
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             format!("{name}.docx"),
