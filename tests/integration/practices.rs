@@ -518,6 +518,14 @@ async fn an_author_writes_edits_and_submits_a_sheet_from_the_pages() {
             page.contains("Soumettre à la modération") && page.contains("#intégration"),
             "{page}"
         );
+        // Found by its member's readers, marked as a draft.
+        let found = web_get(&server, &colleague, "/m/alpha/practices?q=livret")
+            .await
+            .text();
+        assert!(
+            found.contains("1 fiche") && found.contains(">Brouillon<"),
+            "{found}"
+        );
         // A colleague of the same member reads the draft but neither edits nor submits it.
         let seen = web_get(&server, &colleague, &sheet_url).await.text();
         assert!(

@@ -302,6 +302,9 @@ pub struct HitBody {
     pub snippet: String,
     pub member: String,
     pub score: f32,
+    /// `published`, or — for the reader's own member and the moderators — `draft`,
+    /// `submitted`, `returned`, `archived`.
+    pub status: String,
 }
 
 /// Counts by value, over every hit.
@@ -369,6 +372,7 @@ async fn search_sheets(
                 snippet: h.snippet,
                 member: h.member,
                 score: h.score,
+                status: h.status,
             })
             .collect(),
         facets: FacetsBody {

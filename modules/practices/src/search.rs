@@ -149,6 +149,8 @@ pub struct Hit {
     pub snippet: String,
     pub member: String,
     pub score: f32,
+    /// The sheet's state (readers see their own member's drafts and submitted sheets).
+    pub status: String,
 }
 
 /// The answer.
@@ -206,7 +208,7 @@ fn schema() -> (Schema, Fields) {
     let f = Fields {
         id: b.add_text_field("id", STRING | STORED),
         member: b.add_text_field("member", STRING | STORED),
-        status: b.add_text_field("status", STRING),
+        status: b.add_text_field("status", STRING | STORED),
         title: b.add_text_field("title", fr(true, "fr")),
         text: b.add_text_field("text", fr(true, "fr")),
         words: b.add_text_field("words", fr(false, "fr_folded")),
@@ -528,6 +530,7 @@ impl SearchIndex {
                 snippet,
                 member: text(&d, f.member),
                 score,
+                status: text(&d, f.status),
             });
         }
         Ok(Found {

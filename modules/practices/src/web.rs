@@ -144,7 +144,8 @@ pub async fn search_page(
         .iter()
         .map(|h| {
             let member = names.get(&h.member).cloned().unwrap_or_else(|| h.member.clone());
-            json!({"title": h.title, "href": format!("{base}/sheets/{}", h.id), "snippet": h.snippet, "member": member})
+            let state = (h.status != sheets::status::PUBLISHED).then(|| badge(&h.status));
+            json!({"title": h.title, "href": format!("{base}/sheets/{}", h.id), "snippet": h.snippet, "member": member, "status": state})
         })
         .collect();
     let mut active = Vec::new();
