@@ -1,6 +1,12 @@
 //! Practice exchange between members: practice sheets written by a member's users,
 //! moderated by the cooperative, found with a French full-text search (tantivy).
+pub mod addresses;
+pub mod addresses_api;
+pub mod addresses_seed;
+pub mod addresses_web;
 pub mod api;
+pub mod attachments;
+pub mod attachments_api;
 pub mod audit_labels;
 // Entities are the crate's own; outside it they exist only for the tests (feature
 // `testkit`). Inside, module code reaches them only through core's tenant handles.
@@ -48,10 +54,13 @@ pub const MODULE: ModuleDef = ModuleDef::new("practices", "Échange de pratiques
         // and submits them).
         (HrOfficer, "practices.*", "read"),
         (HrOfficer, "practices.sheets", "write"),
+        (HrOfficer, "practices.addresses", "write"),
         (Staff, "practices.*", "read"),
         (Staff, "practices.sheets", "write"),
+        (Staff, "practices.addresses", "write"),
         (Dpo, "practices.*", "read"),
         (Dpo, "practices.sheets", "write"),
+        (Dpo, "practices.addresses", "write"),
         // The cooperative moderates (`practices.moderation`, in its own domain).
         (CoopAdmin, "practices.*", "*"),
     ]);
@@ -75,5 +84,10 @@ pub fn routes() -> Vec<loco_rs::controller::Routes> {
     api::routes()
         .into_iter()
         .chain([web::routes(), moderation_web::routes()])
+        .chain([
+            addresses_api::routes(),
+            attachments_api::routes(),
+            addresses_web::routes(),
+        ])
         .collect()
 }
