@@ -306,8 +306,7 @@ async fn generate(
 ) -> ApiResult<Created<GeneratedBody>> {
     let scope = access.authorize("legal.documents", "write").await?;
     let employee = employee_of(&scope, body.employee_id.as_ref())?;
-    let membre =
-        library::member_profile(&ctx.db, &scope.services().authz, scope.member()).await?;
+    let membre = library::member_profile(&ctx.db, &scope.services().authz, scope.member()).await?;
     let w = scope.write(&ctx.db).await?;
     let d = library::generate(
         &w,

@@ -51,11 +51,12 @@ pub fn routes() -> Routes {
         .add("/sheets/{id}/attachments/{attachment_id}", get(download))
 }
 
-/// Reads a multipart body: the `file` part (name, bytes) and the other text fields.
+/// Reads a multipart body: the text fields read before a failure (a page's `csrf`
+/// comes first), and the `file` part (name, bytes) or why not.
 ///
-/// # Errors
-/// 422 naming `file` (none sent, or a body over the limit), 400 (a broken body).
-pub async fn read_file(mut mp: Multipart) -> AppResult<(String, Vec<u8>, Vec<(String, String)>)> {
+/// Its error: 422 naming `file` (none sent, or a body over the limit), 400 (a broken
+/// body).
+pub async fn read_file(mut mp: Multipart) -> (Vec<(String, String)>, AppResult<(String, Vec<u8>)>) {
     let broken = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::field(
@@ -71,23 +72,34 @@ pub async fn read_file(mut mp: Multipart) -> AppResult<(String, Vec<u8>, Vec<(St
     };
     let mut file = None;
     let mut fields = Vec::new();
-    while let Some(field) = mp.next_field().await.map_err(broken)? {
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return (fields, Err(broken(e))),
+        };
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
             let file_name = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(broken)?;
-            file = Some((file_name, Vec::from(bytes)));
+            match field.bytes().await {
+                Ok(bytes) => file = Some((file_name, Vec::from(bytes))),
+                Err(e) => return (fields, Err(broken(e))),
+            }
         } else if fields.len() < 8 {
-            fields.push((name, field.text().await.map_err(broken)?));
+            match field.text().await {
+                Ok(t) => fields.push((name, t)),
+                Err(e) => return (fields, Err(broken(e))),
+            }
         }
     }
-    match file {
-        Some((name, bytes)) if !bytes.is_empty() => Ok((name, bytes, fields)),
+    let file = match file {
+        Some((name, bytes)) if !bytes.is_empty() => Ok((name, bytes)),
         _ => Err(AppError::field(
             "file",
             "Choisissez un fichier : PDF, tableur (xlsx, ods) ou image.",
         )),
-    }
+    };
+    (fields, file)
 }
 
 /// A file of a sheet.
@@ -149,7 +161,7 @@ async fn upload(
     let reader = sheets::reader(&ctx.db, &svc, id.user.id).await?;
     // The sheet first: a stranger learns nothing of the upload's rules.
     sheets::get(&ctx.db, &reader, &sheet).await?;
-    let (name, bytes, _) = read_file(mp).await?;
+    let (name, bytes) = read_file(mp).await.1?;
     let author = Author {
         id: id.user.id,
         name: id.user.name.clone(),
