@@ -249,9 +249,11 @@ async fn address_view(
         rating: own.map(|r| r.row.rating.to_string()).unwrap_or_default(),
         text: own.map(|r| r.row.text.clone()).unwrap_or_default(),
     });
-    let reviews: Vec<Value> = a
-        .reviews
-        .iter()
+    // The member's own review first, then the others, latest first.
+    let mut ordered: Vec<&addresses::Review> = a.reviews.iter().collect();
+    ordered.sort_by_key(|r| r.row.member_id != m.id);
+    let reviews: Vec<Value> = ordered
+        .into_iter()
         .map(|r| {
             json!({
                 "member": r.member_name, "author": r.row.author_name, "rating": r.row.rating,
