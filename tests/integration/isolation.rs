@@ -74,6 +74,10 @@ const ID_KINDS: &[(&str, Id)] = &[
         "/m/{slug}/practices/sheets/{id}/attachments/{attachment_id}",
         Id::PracticeSheet,
     ),
+    (
+        "/m/{slug}/practices/sheets/{id}/attachments/{attachment_id}/delete",
+        Id::PracticeSheet,
+    ),
     ("/api/practices/addresses/{id}", Id::PracticeAddress),
     ("/api/practices/addresses/{id}/reviews", Id::PracticeAddress),
     ("/m/{slug}/practices/addresses/{id}", Id::PracticeAddress),

@@ -272,6 +272,21 @@ async fn a_sheet_carries_files_checked_by_content_and_read_as_the_sheet_is() {
         let r = server.post(&format!("{page}/attachments")).add_header("cookie", web_author.cookie.as_str()).multipart(form(pdf(), &web_author.csrf)).await;
         assert_eq!(r.status_code(), 303, "{}", r.text());
         assert_eq!(stored().await, 2);
+
+        // Its author removes a draft's file (page or API), nobody else, never a published
+        // sheet's.
+        let (_, files) = get(&server, &author, &format!("/api/practices/sheets/{draft}/attachments")).await;
+        let file = files[0]["href"].as_str().unwrap().to_string();
+        let r = server.delete(&file).add_header("authorization", dir_a.as_str()).await;
+        assert_eq!(r.status_code(), 403);
+        let r = server.delete(&href).add_header("authorization", author.as_str()).await;
+        assert_eq!(r.status_code(), 409);
+        let html = web_get(&server, &web_author, &page).await.text();
+        assert!(html.contains("Retirer planning.pdf"), "{html}");
+        let r = web_post(&server, &web_author, &format!("{}/delete", file.replace("/api/practices/", "/m/alpha/practices/")), &[]).await;
+        assert_eq!(r.status_code(), 303, "{}", r.text());
+        assert_eq!(stored().await, 1);
+        assert_eq!(api_get(&server, &author, &file).await.status_code(), 404);
     })
     .await;
 }

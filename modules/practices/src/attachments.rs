@@ -281,6 +281,68 @@ pub async fn get<C: ConnectionTrait>(
         .ok_or(AppError::NotFound)
 }
 
+/// The sheet, when `author` may change its files: its author, while a draft or sent back.
+async fn editable<C: ConnectionTrait>(
+    db: &C,
+    reader: &Reader,
+    author: &Author,
+    sheet: &str,
+) -> AppResult<crate::entities::practices_sheets::Model> {
+    let sheet = sheets::get(db, reader, sheet).await?.row;
+    if sheet.author_id != author.id {
+        return Err(AppError::Forbidden(
+            "Seul l’auteur change les fichiers de sa fiche.".to_string(),
+        ));
+    }
+    if ![status::DRAFT, status::RETURNED].contains(&sheet.status.as_str()) {
+        return Err(AppError::Conflict(format!(
+            "Les fichiers d’une fiche « {} » ne changent plus.",
+            sheets::label(&sheet.status)
+        )));
+    }
+    Ok(sheet)
+}
+
+/// Its author removes a file from a draft or a sheet sent back; its name is returned.
+///
+/// # Errors
+/// 404 (sheet or file not visible), 403 (not its author), 409 (not a draft nor sent
+/// back); database errors.
+pub async fn remove<C>(
+    db: &C,
+    svc: &Services,
+    reader: &Reader,
+    author: &Author,
+    sheet: &str,
+    id: &str,
+) -> AppResult<String>
+where
+    C: ConnectionTrait + sea_orm::TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
+{
+    let sheet = editable(db, reader, author, sheet).await?;
+    let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
+    let file = list_of(db, &sheet)
+        .await?
+        .into_iter()
+        .find(|f| f.id == id)
+        .ok_or(AppError::NotFound)?;
+    let w = Write::begin(db, sheet.tenant(), author.actor.clone(), &svc.meters).await?;
+    attachments::Entity::delete_in(w.tenant())
+        .filter(attachments::Column::SheetId.eq(sheet.id))
+        .filter(attachments::Column::Id.eq(id))
+        .exec(w.txn())
+        .await?;
+    w.audit(
+        "practices_sheet",
+        &sheet.id.to_string(),
+        "detach",
+        serde_json::json!({"file": file.file_name, "sha256": file.sha256}),
+    )
+    .await?;
+    w.commit().await?;
+    Ok(file.file_name)
+}
+
 /// Its author attaches a file to a draft or a sheet sent back.
 ///
 /// # Errors
@@ -298,18 +360,7 @@ pub async fn attach<C>(
 where
     C: ConnectionTrait + sea_orm::TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
 {
-    let sheet = sheets::get(db, reader, sheet).await?.row;
-    if sheet.author_id != author.id {
-        return Err(AppError::Forbidden(
-            "Seul l’auteur joint des fichiers à sa fiche.".to_string(),
-        ));
-    }
-    if ![status::DRAFT, status::RETURNED].contains(&sheet.status.as_str()) {
-        return Err(AppError::Conflict(format!(
-            "Une fiche « {} » ne reçoit plus de fichier.",
-            sheets::label(&sheet.status)
-        )));
-    }
+    let sheet = editable(db, reader, author, sheet).await?;
     let kind = check(bytes)?;
     if list_of(db, &sheet).await?.len() >= MAX_PER_SHEET {
         return Err(AppError::Conflict(format!(

@@ -24,7 +24,7 @@ use crate::{
 };
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, upload, download))]
+#[openapi(paths(list, upload, download, remove))]
 struct AttachmentsApi;
 
 /// The attachments' part of the module's API document.
@@ -48,7 +48,10 @@ pub fn routes() -> Routes {
                 .post(upload)
                 .layer(DefaultBodyLimit::max(BODY_LIMIT)),
         )
-        .add("/sheets/{id}/attachments/{attachment_id}", get(download))
+        .add(
+            "/sheets/{id}/attachments/{attachment_id}",
+            get(download).delete(remove),
+        )
 }
 
 /// Reads a multipart body: the text fields read before a failure (a page's `csrf`
@@ -181,4 +184,23 @@ async fn download(
     let reader = sheets::reader(&ctx.db, &*services(&ctx)?, id.user.id).await?;
     let file = attachments::get(&ctx.db, &reader, &sheet, &file).await?;
     Ok(attachments::response(file))
+}
+
+/// `DELETE /api/practices/sheets/{id}/attachments/{attachment_id}`: its author removes a
+/// file from a draft or a sheet sent back.
+#[utoipa::path(delete, operation_id = "practices_detach", path = "/api/practices/sheets/{id}/attachments/{attachment_id}", tag = "practices", security(("bearer" = [])), params(("id" = String, Path, description = "Identifiant de la fiche"), ("attachment_id" = String, Path, description = "Identifiant du fichier")), responses((status = 204, description = "Fichier retiré"), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Réservé à l’auteur", body = ErrorBody), (status = 404, description = "Fiche ou fichier introuvable, ou non visible", body = ErrorBody), (status = 409, description = "Fiche soumise, publiée ou archivée", body = ErrorBody)))]
+async fn remove(
+    State(ctx): State<AppContext>,
+    Path((sheet, file)): Path<(String, String)>,
+    id: Identity,
+) -> ApiResult<StatusCode> {
+    let svc = services(&ctx)?;
+    let reader = sheets::reader(&ctx.db, &svc, id.user.id).await?;
+    let author = Author {
+        id: id.user.id,
+        name: id.user.name.clone(),
+        actor: id.actor(),
+    };
+    attachments::remove(&ctx.db, &svc, &reader, &author, &sheet, &file).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

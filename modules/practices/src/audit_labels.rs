@@ -19,6 +19,7 @@ pub const LABELS: AuditLabels = AuditLabels {
         ("practices_sheet", "return", "Renvoi à l’auteur"),
         ("practices_sheet", "archive", "Archivage"),
         ("practices_sheet", "attach", "Pièce jointe ajoutée"),
+        ("practices_sheet", "detach", "Pièce jointe retirée"),
         ("practices_address", "create", "Proposition"),
         ("practices_address", "review", "Avis"),
         ("practices_address", "review_edit", "Avis modifié"),

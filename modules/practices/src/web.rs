@@ -48,6 +48,10 @@ pub fn routes() -> Routes {
             "/m/{slug}/practices/sheets/{id}/attachments/{attachment_id}",
             get(attachment),
         )
+        .add(
+            "/m/{slug}/practices/sheets/{id}/attachments/{attachment_id}/delete",
+            axum::routing::post(detach),
+        )
 }
 
 fn badge(status: &str) -> Value {
@@ -226,6 +230,7 @@ async fn sheet_view(
                 "name": f.file_name, "kind": attachments::Kind::label(&f.media_type),
                 "size": attachments::size_label(usize::try_from(f.size).unwrap_or(0)),
                 "href": format!("/m/{}/practices/sheets/{}/attachments/{}", scope.member().slug, s.row.id, f.id),
+                "delete": format!("/m/{}/practices/sheets/{}/attachments/{}/delete", scope.member().slug, s.row.id, f.id),
             })
         })
         .collect();
@@ -342,5 +347,29 @@ pub async fn attachment(
     let reader = sheets::reader(&ctx.db, scope.services(), scope.identity().user.id).await?;
     Ok(attachments::response(
         attachments::get(&ctx.db, &reader, &id, &file).await?,
+    ))
+}
+
+/// `POST /m/{slug}/practices/sheets/{id}/attachments/{attachment_id}/delete`: its author
+/// removes a file from a draft or a sheet sent back.
+pub async fn detach(
+    State(ctx): State<AppContext>,
+    access: MemberAccess,
+    Path((_, id, file)): Path<(String, String, String)>,
+    form: mutualis_core::web::forms::WebForm<mutualis_core::web::forms::EmptyForm>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize(READ_OBJ, "write").await?;
+    let user = &form.identity.user;
+    let reader = sheets::reader(&ctx.db, scope.services(), user.id).await?;
+    let author = sheets::Author {
+        id: user.id,
+        name: user.name.clone(),
+        actor: form.identity.actor(),
+    };
+    let name = attachments::remove(&ctx.db, scope.services(), &reader, &author, &id, &file).await?;
+    Ok(mutualis_core::web::page::redirect_with_flash(
+        &format!("/m/{}/practices/sheets/{id}", scope.member().slug),
+        "success",
+        &format!("Fichier « {name} » retiré de la fiche."),
     ))
 }
