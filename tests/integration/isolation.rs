@@ -45,6 +45,9 @@ pub(crate) enum Id {
     /// reads published sheets), so they are in [`PUBLIC`]; `tests/integration/practices.rs`
     /// shows who sees which sheet.
     PracticeSheet,
+    /// A good address: read by every subscribed member (its API in [`PUBLIC`]), shown by
+    /// `tests/integration/practices_addresses.rs`.
+    PracticeAddress,
 }
 
 /// The policy table: every route with an `{id}`, and the kind of id it takes.
@@ -60,6 +63,30 @@ const ID_KINDS: &[(&str, Id)] = &[
     ("/api/practices/sheets/{id}/publish", Id::PracticeSheet),
     ("/api/practices/sheets/{id}/return", Id::PracticeSheet),
     ("/api/practices/sheets/{id}/archive", Id::PracticeSheet),
+    ("/api/practices/sheets/{id}/attachments", Id::PracticeSheet),
+    (
+        "/api/practices/sheets/{id}/attachments/{attachment_id}",
+        Id::PracticeSheet,
+    ),
+    (
+        "/m/{slug}/practices/sheets/{id}/attachments",
+        Id::PracticeSheet,
+    ),
+    (
+        "/m/{slug}/practices/sheets/{id}/attachments/{attachment_id}",
+        Id::PracticeSheet,
+    ),
+    (
+        "/m/{slug}/practices/sheets/{id}/attachments/{attachment_id}/delete",
+        Id::PracticeSheet,
+    ),
+    ("/api/practices/addresses/{id}", Id::PracticeAddress),
+    ("/api/practices/addresses/{id}/reviews", Id::PracticeAddress),
+    ("/m/{slug}/practices/addresses/{id}", Id::PracticeAddress),
+    (
+        "/m/{slug}/practices/addresses/{id}/reviews",
+        Id::PracticeAddress,
+    ),
     // GDPR's API.
     ("/api/m/{slug}/gdpr/activities/{id}", Id::GdprActivity),
     (
@@ -262,6 +289,11 @@ const PUBLIC: &[&str] = &[
     "/api/practices/sheets/{id}/archive",
     "/api/practices/themes",
     "/api/practices/search",
+    "/api/practices/sheets/{id}/attachments",
+    "/api/practices/sheets/{id}/attachments/{attachment_id}",
+    "/api/practices/addresses",
+    "/api/practices/addresses/{id}",
+    "/api/practices/addresses/{id}/reviews",
 ];
 
 /// The member roles a user of another member may hold.
@@ -495,6 +527,17 @@ pub(crate) async fn alpha_data(server: &axum_test::TestServer, kit: &TestKit<'_>
             .id
             .to_string()
     };
+    let practice_address = {
+        use mutualis_practices::entities::practices_addresses as pa;
+        pa::Entity::find()
+            .filter(pa::Column::MemberId.eq(m.id))
+            .one(&ctx.db)
+            .await
+            .unwrap()
+            .expect("the demo has good addresses for tilleuls")
+            .id
+            .to_string()
+    };
     let template = mutualis_gdpr::templates::list(&ctx.db).await.unwrap()[0]
         .row
         .id
@@ -561,6 +604,7 @@ pub(crate) async fn alpha_data(server: &axum_test::TestServer, kit: &TestKit<'_>
             (Id::ItIntervention, it_intervention),
             (Id::LegalDocument, format!("{legal_document}.pdf")),
             (Id::PracticeSheet, practice_sheet),
+            (Id::PracticeAddress, practice_address),
         ],
         period,
         invoice_file: format!("{number}.pdf"),

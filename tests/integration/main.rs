@@ -38,6 +38,7 @@ mod openapi;
 mod payroll;
 mod payroll_pages;
 mod practices;
+mod practices_addresses;
 mod tenant;
 mod third_party;
 mod trial;

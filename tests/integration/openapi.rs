@@ -699,6 +699,33 @@ async fn real_answers_match_the_schemas_the_document_declares() {
         assert_eq!(v["status"], "archived");
         let (_, v) = c.call(&server, "GET", "/api/practices/themes", bearer(&rh), None).await;
         assert_eq!(v.as_array().unwrap().len(), 5, "{v}");
+        // Good addresses and their reviews; a sheet's file uploaded, listed, downloaded.
+        let address = json!({"name": "Paie Test", "category": "prestataire", "region": "National", "description": "Paie externalisée."});
+        let (s, v) = c.call(&server, "POST", "/api/practices/addresses", bearer(&dir), Some(address)).await;
+        assert_eq!(s, 201, "{v}");
+        let one = format!("/api/practices/addresses/{}", v["id"].as_str().unwrap());
+        let (s, _) = c.call(&server, "POST", &format!("{one}/reviews"), bearer(&dir), Some(json!({"rating": 4, "text": "Bien."}))).await;
+        assert_eq!(s, 201);
+        let (s, _) = c.call(&server, "POST", &format!("{one}/reviews"), bearer(&dir), Some(json!({"rating": 5, "text": "Très bien."}))).await;
+        assert_eq!(s, 200);
+        let (_, v) = c.call(&server, "GET", &one, bearer(&rh), None).await;
+        assert_eq!(v["address"]["average"], 5.0, "{v}");
+        let (_, v) = c.call(&server, "GET", "/api/practices/addresses?category=prestataire", bearer(&rh), None).await;
+        assert!(!v.as_array().unwrap().is_empty(), "{v}");
+        let body = json!({"member": "tilleuls", "title": "Un livret", "summary": "Joint.", "body": "Voir le fichier.", "themes": ["formation"]});
+        let (_, v) = c.call(&server, "POST", "/api/practices/sheets", bearer(&dir), Some(body)).await;
+        let files = format!("/api/practices/sheets/{}/attachments", v["id"].as_str().unwrap());
+        let form = axum_test::multipart::MultipartForm::new()
+            .add_part("file", axum_test::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec()).file_name("livret.pdf"));
+        let res = server.post(&files).add_header("authorization", dir.as_str()).multipart(form).await;
+        let v = c.check("POST", &files, &res);
+        assert_eq!(res.status_code(), 201, "{v}");
+        let (_, list) = c.call(&server, "GET", &files, bearer(&dir), None).await;
+        assert_eq!(list[0]["id"], v["id"]);
+        let (s, _) = c.call(&server, "GET", v["href"].as_str().unwrap(), bearer(&dir), None).await;
+        assert_eq!(s, 200);
+        let (s, _) = c.call(&server, "DELETE", v["href"].as_str().unwrap(), bearer(&dir), None).await;
+        assert_eq!(s, 204);
 
         let missing: Vec<_> = c.operations().difference(&c.covered).cloned().collect();
         assert!(

@@ -38,7 +38,10 @@ struct PracticesApi;
 /// The module's API, for its declaration.
 #[must_use]
 pub fn api_doc() -> utoipa::openapi::OpenApi {
-    <PracticesApi as utoipa::OpenApi>::openapi()
+    let mut doc = <PracticesApi as utoipa::OpenApi>::openapi();
+    doc.merge(crate::addresses_api::api_doc());
+    doc.merge(crate::attachments_api::api_doc());
+    doc
 }
 
 /// The module's API routes.

@@ -7,7 +7,10 @@ fn value(_object: &str, _key: &str, _raw: &str) -> Option<String> {
 
 /// The module's object types, actions and detail keys.
 pub const LABELS: AuditLabels = AuditLabels {
-    objects: &[("practices_sheet", "Fiche pratique")],
+    objects: &[
+        ("practices_sheet", "Fiche pratique"),
+        ("practices_address", "Bonne adresse"),
+    ],
     actions: &[
         ("practices_sheet", "create", "Création"),
         ("practices_sheet", "edit", "Modification"),
@@ -15,11 +18,21 @@ pub const LABELS: AuditLabels = AuditLabels {
         ("practices_sheet", "publish", "Publication"),
         ("practices_sheet", "return", "Renvoi à l’auteur"),
         ("practices_sheet", "archive", "Archivage"),
+        ("practices_sheet", "attach", "Pièce jointe ajoutée"),
+        ("practices_sheet", "detach", "Pièce jointe retirée"),
+        ("practices_address", "create", "Proposition"),
+        ("practices_address", "review", "Avis"),
+        ("practices_address", "review_edit", "Avis modifié"),
     ],
     keys: &[
         ("title", "Titre"),
         ("version", "Version"),
         ("comment", "Commentaire"),
+        ("rating", "Note"),
+        ("file", "Fichier"),
+        ("media_type", "Type"),
+        ("size", "Taille (octets)"),
+        ("sha256", "Empreinte SHA-256"),
     ],
     value,
     tasks: &[],

@@ -1,6 +1,12 @@
 //! Practice exchange between members: practice sheets written by a member's users,
 //! moderated by the cooperative, found with a French full-text search (tantivy).
+pub mod addresses;
+pub mod addresses_api;
+pub mod addresses_seed;
+pub mod addresses_web;
 pub mod api;
+pub mod attachments;
+pub mod attachments_api;
 pub mod audit_labels;
 pub mod authoring_web;
 // Entities are the crate's own; outside it they exist only for the tests (feature
@@ -49,10 +55,13 @@ pub const MODULE: ModuleDef = ModuleDef::new("practices", "Échange de pratiques
         // and submits them).
         (HrOfficer, "practices.*", "read"),
         (HrOfficer, "practices.sheets", "write"),
+        (HrOfficer, "practices.addresses", "write"),
         (Staff, "practices.*", "read"),
         (Staff, "practices.sheets", "write"),
+        (Staff, "practices.addresses", "write"),
         (Dpo, "practices.*", "read"),
         (Dpo, "practices.sheets", "write"),
+        (Dpo, "practices.addresses", "write"),
         // The cooperative moderates (`practices.moderation`, in its own domain): its
         // administrators and its moderators, who read every sheet submitted to them.
         (CoopAdmin, "practices.*", "*"),
@@ -82,6 +91,9 @@ pub fn routes() -> Vec<loco_rs::controller::Routes> {
             web::routes(),
             authoring_web::routes(),
             moderation_web::routes(),
+            addresses_api::routes(),
+            attachments_api::routes(),
+            addresses_web::routes(),
         ])
         .collect()
 }

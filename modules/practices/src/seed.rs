@@ -425,6 +425,7 @@ fn json(v: &[&str]) -> String {
 /// Database errors.
 pub async fn demo(ctx: &loco_rs::app::AppContext, svc: &Services) -> AppResult<()> {
     let db = &ctx.db;
+    crate::addresses_seed::demo(ctx, svc).await?;
     let coop = Coop::for_task("practices demo seed: are there sheets already");
     if practices_sheets::Entity::find_across(coop)
         .count(db)

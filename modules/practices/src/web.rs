@@ -24,6 +24,7 @@ use serde_json::{Value, json};
 
 use crate::{
     api::SearchQuery,
+    attachments,
     index::index,
     search::{self, PAGE_SIZE},
     sheets::{self, READ_OBJ},
@@ -37,6 +38,20 @@ pub fn routes() -> Routes {
     Routes::new()
         .add("/m/{slug}/practices", get(search_page))
         .add("/m/{slug}/practices/sheets/{id}", get(sheet_page))
+        .add(
+            "/m/{slug}/practices/sheets/{id}/attachments",
+            axum::routing::post(attach).layer(axum::extract::DefaultBodyLimit::max(
+                crate::attachments_api::BODY_LIMIT,
+            )),
+        )
+        .add(
+            "/m/{slug}/practices/sheets/{id}/attachments/{attachment_id}",
+            get(attachment),
+        )
+        .add(
+            "/m/{slug}/practices/sheets/{id}/attachments/{attachment_id}/delete",
+            axum::routing::post(detach),
+        )
 }
 
 pub(crate) fn badge(status: &str) -> Value {
@@ -196,8 +211,38 @@ pub async fn sheet_page(
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize(READ_OBJ, "read").await?;
+    sheet_view(&ctx, (&v, &jar), &scope, &id, None).await
+}
+
+/// A sheet's page; `refused` is an upload's refusal, shown above its form (422).
+async fn sheet_view(
+    ctx: &AppContext,
+    (v, jar): (&View, &CookieJar),
+    scope: &mutualis_core::scope::Scope,
+    id: &str,
+    refused: Option<String>,
+) -> Result<Response, PageError> {
     let reader = sheets::reader(&ctx.db, scope.services(), scope.identity().user.id).await?;
-    let s = sheets::get(&ctx.db, &reader, &id).await?;
+    let s = sheets::get(&ctx.db, &reader, id).await?;
+    let files: Vec<Value> = attachments::list_of(&ctx.db, &s.row)
+        .await?
+        .into_iter()
+        .map(|f| {
+            json!({
+                "name": f.file_name, "kind": attachments::Kind::label(&f.media_type),
+                "size": attachments::size_label(usize::try_from(f.size).unwrap_or(0)),
+                "href": format!("/m/{}/practices/sheets/{}/attachments/{}", scope.member().slug, s.row.id, f.id),
+                "delete": format!("/m/{}/practices/sheets/{}/attachments/{}/delete", scope.member().slug, s.row.id, f.id),
+            })
+        })
+        .collect();
+    let can_attach = s.row.author_id == scope.identity().user.id
+        && [sheets::status::DRAFT, sheets::status::RETURNED].contains(&s.row.status.as_str());
+    let status = if refused.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
     let themes = sheets::themes(&ctx.db).await?;
     let member = mutualis_core::member::find_by_slug(&ctx.db, &s.member)
         .await?
@@ -217,14 +262,14 @@ pub async fn sheet_page(
     let editable = s.row.author_id == scope.identity().user.id
         && [sheets::status::DRAFT, sheets::status::RETURNED].contains(&s.row.status.as_str())
         && scope.can(READ_OBJ, "write").await?;
-    Page::for_scope(&ctx, &scope, &s.row.title, &base)
+    Page::for_scope(ctx, scope, &s.row.title, &base)
         .await?
         .crumb(&m.name, &format!("/m/{}", m.slug))
         .crumb("Échange de pratiques", &base)
         .crumb(&s.row.title, "")
-        .render(
-            &v,
-            &jar,
+        .render_with_status(
+            v,
+            jar,
             "practices/sheet.html",
             json!({
                 "base": base, "title": s.row.title, "summary": s.row.summary, "body_html": s.page_html,
@@ -237,6 +282,101 @@ pub async fn sheet_page(
                 "comment": s.row.moderator_comment,
                 "edit": editable.then(|| format!("{base}/sheets/{}/edit", s.row.id)),
                 "submit": editable.then(|| format!("{base}/sheets/{}/submit", s.row.id)),
+                "files": files, "can_attach": can_attach, "refused": refused,
+                "attach_action": format!("{base}/sheets/{}/attachments", s.row.id),
             }),
+            status,
         )
+}
+
+/// `POST /m/{slug}/practices/sheets/{id}/attachments` (multipart `file` + `csrf`): its
+/// author attaches a file; a refusal shows the page again with the reason.
+pub async fn attach(
+    State(ctx): State<AppContext>,
+    v: View,
+    jar: CookieJar,
+    access: MemberAccess,
+    Path((_, id)): Path<(String, String)>,
+    mp: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let scope = access.authorize(READ_OBJ, "write").await?;
+    let page = format!("/m/{}/practices/sheets/{id}", scope.member().slug);
+    let (fields, upload) = crate::attachments_api::read_file(mp).await;
+    let token = fields
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map_or("", |(_, v)| v.as_str());
+    mutualis_core::web::forms::check_csrf(scope.identity(), token, &page)?;
+    let user = &scope.identity().user;
+    let author = sheets::Author {
+        id: user.id,
+        name: user.name.clone(),
+        actor: scope.actor(),
+    };
+    let result = match upload {
+        Ok((name, bytes)) => {
+            let reader = sheets::reader(&ctx.db, scope.services(), user.id).await?;
+            attachments::attach(
+                &ctx.db,
+                scope.services(),
+                &reader,
+                &author,
+                &id,
+                &name,
+                &bytes,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(f) => Ok(mutualis_core::web::page::redirect_with_flash(
+            &page,
+            "success",
+            &format!("Fichier « {} » joint à la fiche.", f.file_name),
+        )),
+        Err(AppError::Validation(e)) => {
+            let message = e.into_iter().next().map(|e| e.message);
+            sheet_view(&ctx, (&v, &jar), &scope, &id, message).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /m/{slug}/practices/sheets/{id}/attachments/{attachment_id}`: the file, for
+/// whoever reads the sheet.
+pub async fn attachment(
+    State(ctx): State<AppContext>,
+    access: MemberAccess,
+    Path((_, id, file)): Path<(String, String, String)>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize(READ_OBJ, "read").await?;
+    let reader = sheets::reader(&ctx.db, scope.services(), scope.identity().user.id).await?;
+    Ok(attachments::response(
+        attachments::get(&ctx.db, &reader, &id, &file).await?,
+    ))
+}
+
+/// `POST /m/{slug}/practices/sheets/{id}/attachments/{attachment_id}/delete`: its author
+/// removes a file from a draft or a sheet sent back.
+pub async fn detach(
+    State(ctx): State<AppContext>,
+    access: MemberAccess,
+    Path((_, id, file)): Path<(String, String, String)>,
+    form: mutualis_core::web::forms::WebForm<mutualis_core::web::forms::EmptyForm>,
+) -> Result<Response, PageError> {
+    let scope = access.authorize(READ_OBJ, "write").await?;
+    let user = &form.identity.user;
+    let reader = sheets::reader(&ctx.db, scope.services(), user.id).await?;
+    let author = sheets::Author {
+        id: user.id,
+        name: user.name.clone(),
+        actor: form.identity.actor(),
+    };
+    let name = attachments::remove(&ctx.db, scope.services(), &reader, &author, &id, &file).await?;
+    Ok(mutualis_core::web::page::redirect_with_flash(
+        &format!("/m/{}/practices/sheets/{id}", scope.member().slug),
+        "success",
+        &format!("Fichier « {name} » retiré de la fiche."),
+    ))
 }
