@@ -17,6 +17,7 @@ mod m20261207_000002_payroll;
 mod m20261207_000003_it;
 mod m20261207_000004_legal;
 mod m20261207_000005_practices;
+mod m20261207_000007_practices_social;
 
 /// Runs every migration in order.
 #[derive(Debug)]
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000003_it::Migration),
             Box::new(m20261207_000004_legal::Migration),
             Box::new(m20261207_000005_practices::Migration),
+            Box::new(m20261207_000007_practices_social::Migration),
         ]
     }
 }

@@ -7,7 +7,11 @@ fn value(_object: &str, _key: &str, _raw: &str) -> Option<String> {
 
 /// The module's object types, actions and detail keys.
 pub const LABELS: AuditLabels = AuditLabels {
-    objects: &[("practices_sheet", "Fiche pratique")],
+    objects: &[
+        ("practices_sheet", "Fiche pratique"),
+        ("practices_comment", "Commentaire sur une fiche"),
+        ("practices_reader", "Préférences de lecture"),
+    ],
     actions: &[
         ("practices_sheet", "create", "Création"),
         ("practices_sheet", "edit", "Modification"),
@@ -15,11 +19,18 @@ pub const LABELS: AuditLabels = AuditLabels {
         ("practices_sheet", "publish", "Publication"),
         ("practices_sheet", "return", "Renvoi à l’auteur"),
         ("practices_sheet", "archive", "Archivage"),
+        ("practices_sheet", "useful", "Marquée utile"),
+        ("practices_sheet", "not_useful", "Mention « utile » retirée"),
+        ("practices_comment", "create", "Publication"),
+        ("practices_comment", "delete", "Suppression"),
+        ("practices_reader", "digest_on", "Lettre mensuelle demandée"),
+        ("practices_reader", "digest_off", "Lettre mensuelle arrêtée"),
     ],
     keys: &[
         ("title", "Titre"),
         ("version", "Version"),
         ("comment", "Commentaire"),
+        ("author", "Auteur"),
     ],
     value,
     tasks: &[],

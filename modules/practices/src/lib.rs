@@ -2,6 +2,7 @@
 //! moderated by the cooperative, found with a French full-text search (tantivy).
 pub mod api;
 pub mod audit_labels;
+pub mod digest;
 // Entities are the crate's own; outside it they exist only for the tests (feature
 // `testkit`). Inside, module code reaches them only through core's tenant handles.
 #[cfg(feature = "testkit")]
@@ -14,6 +15,9 @@ pub mod moderation_web;
 pub mod search;
 pub mod seed;
 pub mod sheets;
+pub mod social;
+pub mod social_api;
+pub mod social_web;
 pub mod web;
 
 use mutualis_core::{
@@ -41,7 +45,8 @@ pub const MODULE: ModuleDef = ModuleDef::new("practices", "Échange de pratiques
     .audit_labels(audit_labels::LABELS)
     .boot(boot)
     .seed(seed_demo)
-    .tasks(|| vec![Box::new(index::Reindex)])
+    .tasks(|| vec![Box::new(index::Reindex), Box::new(digest::PracticesDigest)])
+    .meters(&[social::ACTIVE_READERS])
     .policies(&[
         (Director, "practices.*", "*"),
         // Every member role that reads the exchange also writes sheets (its author edits
@@ -74,6 +79,7 @@ fn seed_demo<'a>(
 pub fn routes() -> Vec<loco_rs::controller::Routes> {
     api::routes()
         .into_iter()
-        .chain([web::routes(), moderation_web::routes()])
+        .chain(social_api::routes())
+        .chain([web::routes(), social_web::routes(), moderation_web::routes()])
         .collect()
 }

@@ -1,7 +1,20 @@
 //! The practice exchange's tables.
+pub mod practices_comments;
+pub mod practices_digests_sent;
+pub mod practices_readers;
 pub mod practices_sheet_versions;
 pub mod practices_sheets;
 pub mod practices_themes;
+pub mod practices_useful_marks;
 
-mutualis_core::member_owned!(practices_sheets, practices_sheet_versions);
-mutualis_core::coop_owned!(practices_themes);
+mutualis_core::member_owned!(
+    practices_sheets,
+    practices_sheet_versions,
+    practices_comments,
+    practices_useful_marks
+);
+mutualis_core::coop_owned!(
+    practices_themes,
+    practices_readers,
+    practices_digests_sent
+);
