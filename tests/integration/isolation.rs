@@ -58,6 +58,12 @@ const ID_KINDS: &[(&str, Id)] = &[
     ("/api/practices/sheets/{id}/publish", Id::PracticeSheet),
     ("/api/practices/sheets/{id}/return", Id::PracticeSheet),
     ("/api/practices/sheets/{id}/archive", Id::PracticeSheet),
+    ("/api/practices/sheets/{id}/comments", Id::PracticeSheet),
+    ("/api/practices/sheets/{id}/comments/{comment_id}", Id::PracticeSheet),
+    ("/api/practices/sheets/{id}/useful", Id::PracticeSheet),
+    ("/m/{slug}/practices/sheets/{id}/comments", Id::PracticeSheet),
+    ("/m/{slug}/practices/sheets/{id}/comments/{comment_id}/delete", Id::PracticeSheet),
+    ("/m/{slug}/practices/sheets/{id}/useful", Id::PracticeSheet),
     // GDPR's API.
     ("/api/m/{slug}/gdpr/activities/{id}", Id::GdprActivity),
     (
@@ -260,6 +266,10 @@ const PUBLIC: &[&str] = &[
     "/api/practices/sheets/{id}/archive",
     "/api/practices/themes",
     "/api/practices/search",
+    "/api/practices/sheets/{id}/comments",
+    "/api/practices/sheets/{id}/comments/{comment_id}",
+    "/api/practices/sheets/{id}/useful",
+    "/api/practices/news",
 ];
 
 /// The member roles a user of another member may hold.

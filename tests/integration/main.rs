@@ -37,6 +37,7 @@ mod openapi;
 mod payroll;
 mod payroll_pages;
 mod practices;
+mod practices_social;
 mod tenant;
 mod third_party;
 mod trial;
