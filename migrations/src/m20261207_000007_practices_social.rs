@@ -71,7 +71,12 @@ impl MigrationTrait for Migration {
                 .col(big("user_id"))
                 .col(ts_null("last_visit_at"))
                 .col(ts_null("previous_visit_at"))
-                .col(ColumnDef::new(a("digest")).boolean().not_null().default(false))
+                .col(
+                    ColumnDef::new(a("digest"))
+                        .boolean()
+                        .not_null()
+                        .default(false),
+                )
                 .col(ts("updated_at"))
                 .foreign_key(
                     ForeignKey::create()

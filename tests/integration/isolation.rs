@@ -59,10 +59,19 @@ const ID_KINDS: &[(&str, Id)] = &[
     ("/api/practices/sheets/{id}/return", Id::PracticeSheet),
     ("/api/practices/sheets/{id}/archive", Id::PracticeSheet),
     ("/api/practices/sheets/{id}/comments", Id::PracticeSheet),
-    ("/api/practices/sheets/{id}/comments/{comment_id}", Id::PracticeSheet),
+    (
+        "/api/practices/sheets/{id}/comments/{comment_id}",
+        Id::PracticeSheet,
+    ),
     ("/api/practices/sheets/{id}/useful", Id::PracticeSheet),
-    ("/m/{slug}/practices/sheets/{id}/comments", Id::PracticeSheet),
-    ("/m/{slug}/practices/sheets/{id}/comments/{comment_id}/delete", Id::PracticeSheet),
+    (
+        "/m/{slug}/practices/sheets/{id}/comments",
+        Id::PracticeSheet,
+    ),
+    (
+        "/m/{slug}/practices/sheets/{id}/comments/{comment_id}/delete",
+        Id::PracticeSheet,
+    ),
     ("/m/{slug}/practices/sheets/{id}/useful", Id::PracticeSheet),
     // GDPR's API.
     ("/api/m/{slug}/gdpr/activities/{id}", Id::GdprActivity),

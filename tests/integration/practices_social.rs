@@ -41,8 +41,24 @@ async fn published(
     assert_eq!(s, 201, "{v}");
     let id = v["id"].as_str().unwrap().to_string();
     let one = format!("/api/practices/sheets/{id}");
-    assert_eq!(call(server, "POST", author, &format!("{one}/submit"), json!({})).await.0, 200);
-    assert_eq!(call(server, "POST", moderator, &format!("{one}/publish"), json!({})).await.0, 200);
+    assert_eq!(
+        call(server, "POST", author, &format!("{one}/submit"), json!({}))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        call(
+            server,
+            "POST",
+            moderator,
+            &format!("{one}/publish"),
+            json!({})
+        )
+        .await
+        .0,
+        200
+    );
     id
 }
 
@@ -182,7 +198,7 @@ async fn news_since_the_last_visit_and_the_monthly_digest() {
         let (_, v) = call(&server, "GET", &reader, "/api/practices/news", json!({})).await;
         assert_eq!((v["sheets"][0]["id"].as_str(), v["sheets"][0]["member"].as_str()), (Some(id.as_str()), Some("alpha")), "{v}");
         let html = web_get(&server, &web, "/m/beta/practices").await.text();
-        assert!(html.contains("1 nouvelle fiche depuis votre dernière visite, le "), "{html}");
+        assert!(html.contains("1 nouvelle fiche depuis votre dernière visite, "), "{html}");
         assert!(html.contains("Le cahier de liaison") && html.contains("Association alpha"), "{html}");
         // A reload keeps the block.
         assert!(web_get(&server, &web, "/m/beta/practices").await.text().contains("1 nouvelle fiche depuis"));

@@ -37,7 +37,11 @@ fn coop() -> Coop {
 ///
 /// # Errors
 /// Database or casbin errors (a failed delivery is logged and skipped).
-pub async fn send_digests(ctx: &AppContext, svc: &Services, month: Month) -> AppResult<Vec<String>> {
+pub async fn send_digests(
+    ctx: &AppContext,
+    svc: &Services,
+    month: Month,
+) -> AppResult<Vec<String>> {
     let (from, until) = month.utc_window();
     let base = ctx.config.server.full_url();
     let readers = practices_readers::Entity::find_coop(coop())

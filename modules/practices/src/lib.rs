@@ -80,6 +80,10 @@ pub fn routes() -> Vec<loco_rs::controller::Routes> {
     api::routes()
         .into_iter()
         .chain(social_api::routes())
-        .chain([web::routes(), social_web::routes(), moderation_web::routes()])
+        .chain([
+            web::routes(),
+            social_web::routes(),
+            moderation_web::routes(),
+        ])
         .collect()
 }

@@ -89,11 +89,14 @@ pub fn fr_when(at: DateTime<Utc>) -> String {
     )
 }
 
-/// « le 2 décembre » (the year said only when it is not `now`'s).
+/// « le 2 décembre » (the year said only when it is not `now`'s), « aujourd’hui à
+/// 14:05 » on `now`'s day.
 #[must_use]
 pub fn fr_day(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let p = at.with_timezone(&Paris);
-    if p.year() == now.with_timezone(&Paris).year() {
+    if p.date_naive() == now.with_timezone(&Paris).date_naive() {
+        format!("aujourd’hui à {:02}:{:02}", p.hour(), p.minute())
+    } else if p.year() == now.with_timezone(&Paris).year() {
         format!("le {} {}", p.day(), MONTHS[p.month0() as usize])
     } else {
         format!("le {}", fr_long_date(at))
@@ -155,7 +158,11 @@ pub fn reading_member<'a>(served: &'a [Served], sheet_member: &str) -> Option<&'
     served
         .iter()
         .find(|s| s.member.slug == sheet_member)
-        .or_else(|| served.iter().min_by(|a, b| a.member.slug.cmp(&b.member.slug)))
+        .or_else(|| {
+            served
+                .iter()
+                .min_by(|a, b| a.member.slug.cmp(&b.member.slug))
+        })
 }
 
 fn must_be_published(sheet: &Sheet, what: &str) -> AppResult<()> {
@@ -202,7 +209,12 @@ where
 ///
 /// # Errors
 /// Database or casbin errors (listing the reader's members).
-pub async fn record_api_reading<C>(db: &C, svc: &Services, user_id: i64, sheet: &Sheet) -> AppResult<()>
+pub async fn record_api_reading<C>(
+    db: &C,
+    svc: &Services,
+    user_id: i64,
+    sheet: &Sheet,
+) -> AppResult<()>
 where
     C: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>,
 {
@@ -393,7 +405,11 @@ pub struct Useful {
 ///
 /// # Errors
 /// Database errors.
-pub async fn useful_of<C: ConnectionTrait>(db: &C, sheet: &Sheet, user_id: i64) -> AppResult<Useful> {
+pub async fn useful_of<C: ConnectionTrait>(
+    db: &C,
+    sheet: &Sheet,
+    user_id: i64,
+) -> AppResult<Useful> {
     let q = practices_useful_marks::Entity::find_in(sheet.row.tenant())
         .filter(practices_useful_marks::Column::SheetId.eq(sheet.row.id));
     let count = q.clone().count(db).await?;
@@ -576,7 +592,9 @@ where
 /// # Errors
 /// Database errors.
 pub async fn set_digest(w: &Write<'_>, user_id: i64, on: bool) -> AppResult<()> {
-    let before = reader_row(w.txn(), user_id).await?.is_some_and(|r| r.digest);
+    let before = reader_row(w.txn(), user_id)
+        .await?
+        .is_some_and(|r| r.digest);
     if before == on {
         return Ok(());
     }
@@ -644,11 +662,15 @@ mod tests {
 
     #[test]
     fn dates_read_in_french_in_paris() {
-        assert_eq!(fr_when(at(2026, 12, 7, 13, 5)), "le 7 décembre 2026 à 14:05");
+        assert_eq!(
+            fr_when(at(2026, 12, 7, 13, 5)),
+            "le 7 décembre 2026 à 14:05"
+        );
         assert_eq!(fr_when(at(2026, 7, 31, 22, 30)), "le 1 août 2026 à 00:30");
         let now = at(2026, 12, 7, 12, 0);
         assert_eq!(fr_day(at(2026, 12, 2, 9, 0), now), "le 2 décembre");
         assert_eq!(fr_day(at(2025, 12, 2, 9, 0), now), "le 2 décembre 2025");
+        assert_eq!(fr_day(at(2026, 12, 7, 8, 30), now), "aujourd’hui à 09:30");
         assert_eq!(
             news_line(3, at(2026, 12, 2, 9, 0), now),
             "3 nouvelles fiches depuis votre dernière visite, le 2 décembre."

@@ -54,11 +54,11 @@ pub fn routes() -> Vec<Routes> {
                 "/sheets/{id}/comments",
                 get(list_comments).post(add_comment),
             )
+            .add("/sheets/{id}/comments/{comment_id}", delete(delete_comment))
             .add(
-                "/sheets/{id}/comments/{comment_id}",
-                delete(delete_comment),
+                "/sheets/{id}/useful",
+                post(mark_useful).delete(unmark_useful),
             )
-            .add("/sheets/{id}/useful", post(mark_useful).delete(unmark_useful))
             .add("/news", get(news)),
     ]
 }
@@ -142,7 +142,8 @@ async fn add_comment(
     let served = members_where(&ctx.db, &svc, id.user.id, READ_OBJ, "read").await?;
     let sheet_member = sheets::get(&ctx.db, &reader, &sheet).await?.member;
     let member = social::reading_member(&served, &sheet_member).map(|s| s.member.id);
-    let c = social::add_comment(&ctx.db, &svc, &reader, &author, member, &sheet, &body.body).await?;
+    let c =
+        social::add_comment(&ctx.db, &svc, &reader, &author, member, &sheet, &body.body).await?;
     Ok(created(c.into()))
 }
 
@@ -177,7 +178,12 @@ impl From<Useful> for UsefulBody {
     }
 }
 
-async fn useful(ctx: &AppContext, id: &Identity, sheet: &str, on: bool) -> ApiResult<Json<UsefulBody>> {
+async fn useful(
+    ctx: &AppContext,
+    id: &Identity,
+    sheet: &str,
+    on: bool,
+) -> ApiResult<Json<UsefulBody>> {
     let svc = services(ctx)?;
     let (reader, author) = who(ctx, id).await?;
     Ok(Json(
@@ -250,7 +256,11 @@ async fn news(State(ctx): State<AppContext>, id: Identity) -> ApiResult<Json<New
                 id: s.row.id.to_string(),
                 title: s.row.title,
                 member: s.member,
-                published_at: s.row.published_at.map(|d| d.to_rfc3339()).unwrap_or_default(),
+                published_at: s
+                    .row
+                    .published_at
+                    .map(|d| d.to_rfc3339())
+                    .unwrap_or_default(),
             })
             .collect(),
     }))

@@ -29,6 +29,9 @@ use crate::{
     web::{View, sheet_view},
 };
 
+/// The news block lists the latest few; the line counts them all (up to 100).
+const NEWS_SHOWN: usize = 5;
+
 /// The routes.
 #[must_use]
 pub fn routes() -> Routes {
@@ -101,7 +104,7 @@ pub(crate) async fn landing_extras(
     let news = match previous {
         None => Value::Null,
         Some(since) => {
-            let found = social::published_between(&ctx.db, reader, since, None, 20).await?;
+            let found = social::published_between(&ctx.db, reader, since, None, 100).await?;
             let names: std::collections::HashMap<String, String> =
                 mutualis_core::member::list(&ctx.db)
                     .await?
@@ -110,7 +113,8 @@ pub(crate) async fn landing_extras(
                     .collect();
             json!({
                 "line": social::news_line(found.len(), since, Utc::now()),
-                "sheets": found.iter().map(|s| json!({
+                "more": found.len().saturating_sub(NEWS_SHOWN),
+                "sheets": found.iter().take(NEWS_SHOWN).map(|s| json!({
                     "title": s.row.title,
                     "href": format!("{base}/sheets/{}", s.row.id),
                     "member": names.get(&s.member).cloned().unwrap_or_else(|| s.member.clone()),
@@ -158,7 +162,10 @@ pub async fn comment(
         &form.value.body,
     )
     .await;
-    let to = format!("/m/{}/practices/sheets/{id}#commentaires", scope.member().slug);
+    let to = format!(
+        "/m/{}/practices/sheets/{id}#commentaires",
+        scope.member().slug
+    );
     form_reply(
         result,
         |_| Done::new(to, "Commentaire publié."),
@@ -196,7 +203,10 @@ pub async fn delete_comment(
         &comment_id,
     )
     .await;
-    let to = format!("/m/{}/practices/sheets/{id}#commentaires", scope.member().slug);
+    let to = format!(
+        "/m/{}/practices/sheets/{id}#commentaires",
+        scope.member().slug
+    );
     form_reply(
         result,
         |()| Done::new(to, "Commentaire supprimé."),

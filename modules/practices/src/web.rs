@@ -243,7 +243,10 @@ pub(crate) async fn sheet_view(
         "comment": s.row.moderator_comment,
         "form": form,
     });
-    social_web::extend(&mut data, social_web::sheet_extras(ctx, &reader, user, &base, &s).await?);
+    social_web::extend(
+        &mut data,
+        social_web::sheet_extras(ctx, &reader, user, &base, &s).await?,
+    );
     Page::for_scope(ctx, scope, &s.row.title, &base)
         .await?
         .crumb(&m.name, &format!("/m/{}", m.slug))

@@ -13,8 +13,4 @@ mutualis_core::member_owned!(
     practices_comments,
     practices_useful_marks
 );
-mutualis_core::coop_owned!(
-    practices_themes,
-    practices_readers,
-    practices_digests_sent
-);
+mutualis_core::coop_owned!(practices_themes, practices_readers, practices_digests_sent);
