@@ -42,9 +42,11 @@ use crate::{
 };
 
 mod comments;
+mod demo;
 mod marks;
 mod visits;
 pub use comments::*;
+pub use demo::seed_demo;
 pub use marks::*;
 pub use visits::*;
 
