@@ -18,6 +18,7 @@ mod m20261207_000003_it;
 mod m20261207_000004_legal;
 mod m20261207_000005_practices;
 mod m20261207_000006_practices_addresses;
+mod m20261207_000007_practices_social;
 
 /// Runs every migration in order.
 #[derive(Debug)]
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000004_legal::Migration),
             Box::new(m20261207_000005_practices::Migration),
             Box::new(m20261207_000006_practices_addresses::Migration),
+            Box::new(m20261207_000007_practices_social::Migration),
         ]
     }
 }

@@ -87,6 +87,21 @@ const ID_KINDS: &[(&str, Id)] = &[
         "/m/{slug}/practices/addresses/{id}/reviews",
         Id::PracticeAddress,
     ),
+    ("/api/practices/sheets/{id}/comments", Id::PracticeSheet),
+    (
+        "/api/practices/sheets/{id}/comments/{comment_id}",
+        Id::PracticeSheet,
+    ),
+    ("/api/practices/sheets/{id}/useful", Id::PracticeSheet),
+    (
+        "/m/{slug}/practices/sheets/{id}/comments",
+        Id::PracticeSheet,
+    ),
+    (
+        "/m/{slug}/practices/sheets/{id}/comments/{comment_id}/delete",
+        Id::PracticeSheet,
+    ),
+    ("/m/{slug}/practices/sheets/{id}/useful", Id::PracticeSheet),
     // GDPR's API.
     ("/api/m/{slug}/gdpr/activities/{id}", Id::GdprActivity),
     (
@@ -294,6 +309,10 @@ const PUBLIC: &[&str] = &[
     "/api/practices/addresses",
     "/api/practices/addresses/{id}",
     "/api/practices/addresses/{id}/reviews",
+    "/api/practices/sheets/{id}/comments",
+    "/api/practices/sheets/{id}/comments/{comment_id}",
+    "/api/practices/sheets/{id}/useful",
+    "/api/practices/news",
 ];
 
 /// The member roles a user of another member may hold.

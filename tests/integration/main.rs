@@ -39,6 +39,7 @@ mod payroll;
 mod payroll_pages;
 mod practices;
 mod practices_addresses;
+mod practices_social;
 mod tenant;
 mod third_party;
 mod trial;

@@ -695,6 +695,19 @@ async fn real_answers_match_the_schemas_the_document_declares() {
         assert!(v["body_html"].as_str().unwrap().contains("<strong>tuteur</strong>"), "{v}");
         let (_, v) = c.call(&server, "GET", "/api/practices/search?q=stagiaire&theme=formation", bearer(&rh), None).await;
         assert_eq!(v["total"], 1, "{v}");
+        // Between readers: a comment (listed, deleted), a mark (taken back), the news.
+        let (s, v) = c.call(&server, "POST", &format!("{sheet}/comments"), bearer(&rh), Some(json!({"body": "Merci !"}))).await;
+        assert_eq!(s, 201, "{v}");
+        let comment = format!("{sheet}/comments/{}", v["id"].as_str().unwrap());
+        let (_, v) = c.call(&server, "GET", &format!("{sheet}/comments"), bearer(&rh), None).await;
+        assert_eq!(v.as_array().map(Vec::len), Some(1), "{v}");
+        assert_eq!(c.call(&server, "DELETE", &comment, bearer(&rh), None).await.0, 204);
+        let (_, v) = c.call(&server, "POST", &format!("{sheet}/useful"), bearer(&rh), None).await;
+        assert_eq!(v["useful_count"], 1, "{v}");
+        let (_, v) = c.call(&server, "DELETE", &format!("{sheet}/useful"), bearer(&rh), None).await;
+        assert_eq!(v["useful_count"], 0, "{v}");
+        let (s, _) = c.call(&server, "GET", "/api/practices/news", bearer(&rh), None).await;
+        assert_eq!(s, 200);
         let (_, v) = c.call(&server, "POST", &format!("{sheet}/archive"), bearer(&admin), Some(json!({}))).await;
         assert_eq!(v["status"], "archived");
         let (_, v) = c.call(&server, "GET", "/api/practices/themes", bearer(&rh), None).await;

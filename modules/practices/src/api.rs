@@ -41,6 +41,7 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
     let mut doc = <PracticesApi as utoipa::OpenApi>::openapi();
     doc.merge(crate::addresses_api::api_doc());
     doc.merge(crate::attachments_api::api_doc());
+    doc.merge(crate::social_api::api_doc());
     doc
 }
 
@@ -101,6 +102,10 @@ pub struct SheetBody {
     pub tags: Vec<String>,
     pub establishment_types: Vec<String>,
     pub version: i32,
+    /// “Utile” marks.
+    pub useful_count: u64,
+    /// Whether the caller marked it useful.
+    pub marked_useful: bool,
 }
 
 impl From<sheets::Sheet> for SheetBody {
@@ -117,6 +122,8 @@ impl From<sheets::Sheet> for SheetBody {
             tags: s.tags,
             establishment_types: s.establishment_types,
             version: s.row.version,
+            useful_count: 0,
+            marked_useful: false,
         }
     }
 }
@@ -145,7 +152,18 @@ async fn read(
     id: Identity,
 ) -> ApiResult<Json<SheetBody>> {
     let (reader, _) = who(&ctx, &id).await?;
-    Ok(Json(sheets::get(&ctx.db, &reader, &sheet).await?.into()))
+    let s = sheets::get(&ctx.db, &reader, &sheet).await?;
+    crate::social::record_api_reading(&ctx.db, &*services(&ctx)?, id.user.id, &s).await?;
+    with_useful(&ctx, s, id.user.id).await
+}
+
+async fn with_useful(ctx: &AppContext, s: sheets::Sheet, user: i64) -> ApiResult<Json<SheetBody>> {
+    let u = crate::social::useful_of(&ctx.db, &s, user).await?;
+    Ok(Json(SheetBody {
+        useful_count: u.count,
+        marked_useful: u.marked,
+        ..s.into()
+    }))
 }
 
 /// `PUT /api/practices/sheets/{id}`: its author edits a draft or a sheet sent back.
@@ -168,7 +186,7 @@ async fn update(
         &body,
     )
     .await?;
-    Ok(Json(s.into()))
+    with_useful(&ctx, s, id.user.id).await
 }
 
 /// `{"comment"}` (optional for `submit`, `publish` and `archive`).

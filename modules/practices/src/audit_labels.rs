@@ -10,6 +10,8 @@ pub const LABELS: AuditLabels = AuditLabels {
     objects: &[
         ("practices_sheet", "Fiche pratique"),
         ("practices_address", "Bonne adresse"),
+        ("practices_comment", "Commentaire sur une fiche"),
+        ("practices_reader", "Préférences de lecture"),
     ],
     actions: &[
         ("practices_sheet", "create", "Création"),
@@ -23,6 +25,12 @@ pub const LABELS: AuditLabels = AuditLabels {
         ("practices_address", "create", "Proposition"),
         ("practices_address", "review", "Avis"),
         ("practices_address", "review_edit", "Avis modifié"),
+        ("practices_sheet", "useful", "Marquée utile"),
+        ("practices_sheet", "not_useful", "Mention « utile » retirée"),
+        ("practices_comment", "create", "Publication"),
+        ("practices_comment", "delete", "Suppression"),
+        ("practices_reader", "digest_on", "Lettre mensuelle demandée"),
+        ("practices_reader", "digest_off", "Lettre mensuelle arrêtée"),
     ],
     keys: &[
         ("title", "Titre"),
@@ -33,6 +41,7 @@ pub const LABELS: AuditLabels = AuditLabels {
         ("media_type", "Type"),
         ("size", "Taille (octets)"),
         ("sha256", "Empreinte SHA-256"),
+        ("author", "Auteur"),
     ],
     value,
     tasks: &[],

@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod attachments_api;
 pub mod audit_labels;
 pub mod authoring_web;
+pub mod digest;
 // Entities are the crate's own; outside it they exist only for the tests (feature
 // `testkit`). Inside, module code reaches them only through core's tenant handles.
 #[cfg(feature = "testkit")]
@@ -21,6 +22,9 @@ pub mod moderation_web;
 pub mod search;
 pub mod seed;
 pub mod sheets;
+pub mod social;
+pub mod social_api;
+pub mod social_web;
 pub mod web;
 
 use mutualis_core::{
@@ -48,7 +52,8 @@ pub const MODULE: ModuleDef = ModuleDef::new("practices", "Échange de pratiques
     .audit_labels(audit_labels::LABELS)
     .boot(boot)
     .seed(seed_demo)
-    .tasks(|| vec![Box::new(index::Reindex)])
+    .tasks(|| vec![Box::new(index::Reindex), Box::new(digest::PracticesDigest)])
+    .meters(&[social::ACTIVE_READERS])
     .policies(&[
         (Director, "practices.*", "*"),
         // Every member role that reads the exchange also writes sheets (its author edits
@@ -87,8 +92,10 @@ fn seed_demo<'a>(
 pub fn routes() -> Vec<loco_rs::controller::Routes> {
     api::routes()
         .into_iter()
+        .chain(social_api::routes())
         .chain([
             web::routes(),
+            social_web::routes(),
             authoring_web::routes(),
             moderation_web::routes(),
             addresses_api::routes(),

@@ -487,6 +487,7 @@ pub async fn demo(ctx: &loco_rs::app::AppContext, svc: &Services) -> AppResult<(
         .await?;
         w.commit().await?;
     }
+    crate::social::seed_demo(db, svc).await?;
     if index::index(ctx).is_ok() {
         index::reindex(ctx).await?;
     }

@@ -224,7 +224,7 @@ pub struct Sheet {
 }
 
 impl Sheet {
-    fn of(row: practices_sheets::Model, member: String) -> Self {
+    pub(crate) fn of(row: practices_sheets::Model, member: String) -> Self {
         Self {
             themes: list(&row.themes),
             tags: list(&row.tags),

@@ -3,6 +3,7 @@
 //! Thin handlers over `sheets` and `search`; the reader's visibility is the API's.
 use axum::{
     extract::{Path, Query, State},
+    http::StatusCode,
     response::Response,
     routing::get,
 };
@@ -16,7 +17,7 @@ use loco_rs::{
 };
 use mutualis_core::{
     error::AppError,
-    scope::MemberAccess,
+    scope::{MemberAccess, Scope},
     time::fr_datetime,
     web::{error::PageError, page::Page},
 };
@@ -28,9 +29,10 @@ use crate::{
     index::index,
     search::{self, PAGE_SIZE},
     sheets::{self, READ_OBJ},
+    social, social_web,
 };
 
-type View = ViewEngine<TeraView>;
+pub(crate) type View = ViewEngine<TeraView>;
 
 /// The module's web routes.
 #[must_use]
@@ -176,6 +178,7 @@ pub async fn search_page(
         active.push(json!({"label": format!("Mot-clé : {tag}"), "href": link(&theme, &ty, "", 1)}));
     }
     let pages = found.total.div_ceil(PAGE_SIZE).max(1);
+    let social = social_web::landing_extras(&ctx, &reader, scope.identity().user.id, &base).await?;
     Page::for_scope(&ctx, &scope, "Échange de pratiques", &base)
         .await?
         .crumb(&m.name, &format!("/m/{}", m.slug))
@@ -196,13 +199,14 @@ pub async fn search_page(
                 },
                 "prev": (page > 1).then(|| link(&theme, &ty, &tag, page - 1)),
                 "next": (page < pages).then(|| link(&theme, &ty, &tag, page + 1)),
-                "page": page, "pages": pages,
+                "page": page, "pages": pages, "social": social,
                 "can_write": scope.can(READ_OBJ, "write").await?,
             }),
         )
 }
 
-/// `GET /m/{slug}/practices/sheets/{id}`
+/// `GET /m/{slug}/practices/sheets/{id}`: the sheet, its marks and comments; a published
+/// one counts its reader in `practices.active_readers` for the page's member.
 pub async fn sheet_page(
     State(ctx): State<AppContext>,
     v: View,
@@ -211,19 +215,26 @@ pub async fn sheet_page(
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize(READ_OBJ, "read").await?;
-    sheet_view(&ctx, (&v, &jar), &scope, &id, None).await
+    let form = json!({"errors": {}, "body": ""});
+    sheet_view(&ctx, (&v, &jar), &scope, &id, (form, StatusCode::OK), None).await
 }
 
-/// A sheet's page; `refused` is an upload's refusal, shown above its form (422).
-async fn sheet_view(
+/// The sheet page, with `form` (a comment's errors and text) answered with `status`;
+/// `refused` is an upload's refusal, shown above its form (422).
+pub(crate) async fn sheet_view(
     ctx: &AppContext,
     (v, jar): (&View, &CookieJar),
-    scope: &mutualis_core::scope::Scope,
+    scope: &Scope,
     id: &str,
+    (form, status): (Value, StatusCode),
     refused: Option<String>,
 ) -> Result<Response, PageError> {
-    let reader = sheets::reader(&ctx.db, scope.services(), scope.identity().user.id).await?;
+    let user = scope.identity().user.id;
+    let reader = sheets::reader(&ctx.db, scope.services(), user).await?;
     let s = sheets::get(&ctx.db, &reader, id).await?;
+    if status == StatusCode::OK {
+        social::record_reading(&ctx.db, &scope.services().meters, scope.tenant(), user, &s).await;
+    }
     let files: Vec<Value> = attachments::list_of(&ctx.db, &s.row)
         .await?
         .into_iter()
@@ -236,13 +247,8 @@ async fn sheet_view(
             })
         })
         .collect();
-    let can_attach = s.row.author_id == scope.identity().user.id
+    let can_attach = s.row.author_id == user
         && [sheets::status::DRAFT, sheets::status::RETURNED].contains(&s.row.status.as_str());
-    let status = if refused.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
     let themes = sheets::themes(&ctx.db).await?;
     let member = mutualis_core::member::find_by_slug(&ctx.db, &s.member)
         .await?
@@ -259,34 +265,34 @@ async fn sheet_view(
                 .map_or_else(|| c.clone(), |t| t.label.clone())
         })
         .collect();
-    let editable = s.row.author_id == scope.identity().user.id
+    let editable = s.row.author_id == user
         && [sheets::status::DRAFT, sheets::status::RETURNED].contains(&s.row.status.as_str())
         && scope.can(READ_OBJ, "write").await?;
+    let mut data = json!({
+        "base": base, "title": s.row.title, "summary": s.row.summary, "body_html": s.page_html,
+        "status": badge(&s.row.status), "member": member.name, "author": s.row.author_name,
+        "version": s.row.version, "themes": theme_labels,
+        "tags": s.tags.iter().map(|t| json!({"label": t, "href": format!("{base}?tag={}", mutualis_core::web::error::encode_component(t))})).collect::<Vec<_>>(),
+        "types": s.establishment_types,
+        "date": fr_datetime(s.row.published_at.unwrap_or(s.row.updated_at)),
+        "published": s.row.status == sheets::status::PUBLISHED,
+        "comment": s.row.moderator_comment,
+        "form": form,
+        "edit": editable.then(|| format!("{base}/sheets/{}/edit", s.row.id)),
+        "submit": editable.then(|| format!("{base}/sheets/{}/submit", s.row.id)),
+        "files": files, "can_attach": can_attach, "refused": refused,
+        "attach_action": format!("{base}/sheets/{}/attachments", s.row.id),
+    });
+    social_web::extend(
+        &mut data,
+        social_web::sheet_extras(ctx, &reader, user, &base, &s).await?,
+    );
     Page::for_scope(ctx, scope, &s.row.title, &base)
         .await?
         .crumb(&m.name, &format!("/m/{}", m.slug))
         .crumb("Échange de pratiques", &base)
         .crumb(&s.row.title, "")
-        .render_with_status(
-            v,
-            jar,
-            "practices/sheet.html",
-            json!({
-                "base": base, "title": s.row.title, "summary": s.row.summary, "body_html": s.page_html,
-                "status": badge(&s.row.status), "member": member.name, "author": s.row.author_name,
-                "version": s.row.version, "themes": theme_labels,
-                "tags": s.tags.iter().map(|t| json!({"label": t, "href": format!("{base}?tag={}", mutualis_core::web::error::encode_component(t))})).collect::<Vec<_>>(),
-                "types": s.establishment_types,
-                "date": fr_datetime(s.row.published_at.unwrap_or(s.row.updated_at)),
-                "published": s.row.status == sheets::status::PUBLISHED,
-                "comment": s.row.moderator_comment,
-                "edit": editable.then(|| format!("{base}/sheets/{}/edit", s.row.id)),
-                "submit": editable.then(|| format!("{base}/sheets/{}/submit", s.row.id)),
-                "files": files, "can_attach": can_attach, "refused": refused,
-                "attach_action": format!("{base}/sheets/{}/attachments", s.row.id),
-            }),
-            status,
-        )
+        .render_with_status(v, jar, "practices/sheet.html", data, status)
 }
 
 /// `POST /m/{slug}/practices/sheets/{id}/attachments` (multipart `file` + `csrf`): its
@@ -337,7 +343,18 @@ pub async fn attach(
         )),
         Err(AppError::Validation(e)) => {
             let message = e.into_iter().next().map(|e| e.message);
-            sheet_view(&ctx, (&v, &jar), &scope, &id, message).await
+            sheet_view(
+                &ctx,
+                (&v, &jar),
+                &scope,
+                &id,
+                (
+                    json!({"errors": {}, "body": ""}),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                message,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
