@@ -123,6 +123,12 @@ async fn readers_comment_mark_useful_and_are_counted_once_a_month() {
         let uuid = uuid::Uuid::parse_str(&id).unwrap();
         let counts = mutualis_practices::social::useful_counts(&ctx.db, &[uuid, uuid::Uuid::now_v7()]).await.unwrap();
         assert_eq!(counts.into_iter().collect::<Vec<_>>(), [(uuid, 1)]);
+        // The search follows the marks: of two sheets alike, the one found useful ranks
+        // first (the other is even a little newer).
+        let twin = published(&server, &author, &moderator, "alpha", "Accueillir un bénévole").await;
+        let (_, v) = call(&server, "GET", &dir_a, "/api/practices/search?q=benevole", json!({})).await;
+        let score = |sheet: &str| v["hits"].as_array().unwrap().iter().find(|h| h["id"] == sheet).map(|h| h["score"].as_f64().unwrap()).unwrap();
+        assert!(score(&id) > score(&twin), "{v}");
 
         // The page: the comment with its author, member and French date; a comment
         // refused shows the form again with its error; the author deletes their own.

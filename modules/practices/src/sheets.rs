@@ -334,17 +334,31 @@ pub async fn all_indexed<C: ConnectionTrait>(db: &C) -> AppResult<Vec<IndexedShe
     for m in member::list(db).await? {
         slugs.insert(m.id, m.slug);
     }
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let useful = crate::social::useful_counts(db, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
             let slug = slugs.get(&r.member_id).cloned().unwrap_or_default();
-            Sheet::of(r, slug).indexed()
+            let n = useful.get(&r.id).copied().unwrap_or(0);
+            let mut indexed = Sheet::of(r, slug).indexed();
+            indexed.useful = n;
+            indexed
         })
         .collect())
 }
 
-fn follow(index: &SearchIndex, sheet: &Sheet) {
-    if let Err(e) = index.upsert(&sheet.indexed()) {
+/// Puts the sheet as it is now, with its « utile » marks, in the index (after its change
+/// was committed; a failure is logged: `cargo loco task reindex` mends it).
+pub(crate) async fn follow<C: ConnectionTrait>(db: &C, index: &SearchIndex, sheet: &Sheet) {
+    let mut indexed = sheet.indexed();
+    match crate::social::useful_counts(db, &[sheet.row.id]).await {
+        Ok(counts) => indexed.useful = counts.get(&sheet.row.id).copied().unwrap_or(0),
+        Err(e) => {
+            tracing::warn!(sheet = %sheet.row.id, error = %e.message(), "marks not read for the index")
+        }
+    }
+    if let Err(e) = index.upsert(&indexed) {
         tracing::error!(sheet = %sheet.row.id, error = %e.message(), "search index not updated; run `cargo loco task reindex`");
     }
 }
@@ -426,7 +440,7 @@ where
     .await?;
     w.commit().await?;
     let sheet = Sheet::of(row, served.member.slug.clone());
-    follow(index, &sheet);
+    follow(db, index, &sheet).await;
     Ok(sheet)
 }
 
@@ -514,7 +528,7 @@ where
     .await?;
     w.commit().await?;
     let sheet = Sheet::of(row, sheet.member);
-    follow(index, &sheet);
+    follow(db, index, &sheet).await;
     Ok(sheet)
 }
 
@@ -600,7 +614,7 @@ where
     .await?;
     w.commit().await?;
     let sheet = Sheet::of(row, sheet.member);
-    follow(index, &sheet);
+    follow(db, index, &sheet).await;
     Ok(sheet)
 }
 

@@ -187,9 +187,17 @@ async fn useful(
     let svc = services(ctx)?;
     let (reader, author) = who(ctx, id).await?;
     Ok(Json(
-        social::set_useful(&ctx.db, &svc, &reader, &author, sheet, on)
-            .await?
-            .into(),
+        social::set_useful(
+            &ctx.db,
+            &svc,
+            &*crate::index::index(ctx)?,
+            &reader,
+            &author,
+            sheet,
+            on,
+        )
+        .await?
+        .into(),
     ))
 }
 

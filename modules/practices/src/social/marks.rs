@@ -1,5 +1,6 @@
 //! “Utile” marks: one per user and sheet, a toggle; the counts the search may boost by.
 use super::*;
+use crate::search::SearchIndex;
 
 /// A sheet's marks as its reader sees them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -67,6 +68,7 @@ pub async fn useful_counts<C: ConnectionTrait>(
 pub async fn set_useful<C>(
     db: &C,
     svc: &Services,
+    index: &SearchIndex,
     reader: &Reader,
     author: &Author,
     sheet_id: &str,
@@ -116,6 +118,8 @@ where
         )
         .await?;
         w.commit().await?;
+        // The search's order follows the marks.
+        sheets::follow(db, index, &sheet).await;
     }
     useful_of(db, &sheet, author.id).await
 }
