@@ -434,6 +434,7 @@ async fn main() {
     let index = SearchIndex::in_dir(&dir.0.join("tantivy")).unwrap();
     index.rebuild(&sheets).unwrap();
     let tantivy_build = t.elapsed();
+    println!("tantivy: {} segment(s) after the build", index.segments());
 
     // FTS5 on a SQLite file, the same text.
     let url = format!("sqlite://{}?mode=rwc", dir.0.join("fts5.sqlite").display());

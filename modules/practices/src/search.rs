@@ -323,7 +323,20 @@ impl SearchIndex {
         for s in sheets {
             w.add_document(self.document(s)).map_err(err)?;
         }
+        w.commit().map_err(err)?;
+        // One segment: a query then walks one term dictionary per field (a typo's
+        // automaton, each word's postings), not one per segment the writer flushed.
+        let segments = w.index().searchable_segment_ids().map_err(err)?;
+        if segments.len() > 1 {
+            w.merge(&segments).wait().map_err(err)?;
+        }
         self.commit(&mut w)
+    }
+
+    /// The number of segments searched (the benchmark reports it).
+    #[must_use]
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     fn term(&self, field: Field, value: &str) -> Box<dyn Query> {
