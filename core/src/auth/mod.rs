@@ -533,6 +533,24 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_account_costs_a_whole_verification() {
+        // The dummy hash parses, with the parameters of real hashes: verifying against it
+        // runs the whole argon2 computation, so a wrong e-mail answers as slowly as a
+        // wrong password (no enumeration by timing).
+        let dummy = argon2::PasswordHash::new(DUMMY_HASH).expect("the dummy hash parses");
+        let real_hash = hash_password("correct horse battery").unwrap();
+        let real = argon2::PasswordHash::new(&real_hash).unwrap();
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.params, real.params);
+        assert_eq!(
+            dummy.hash.map(|h| h.len()),
+            real.hash.map(|h| h.len()),
+            "an output of the same length"
+        );
+        assert!(!verify_password("anything", DUMMY_HASH));
+    }
+
+    #[test]
     fn jwt_round_trip_and_tamper() {
         let t = issue_jwt("secret-1", 42, 60).unwrap();
         assert_eq!(verify_jwt("secret-1", &t), Some(42));
