@@ -525,11 +525,16 @@ async fn main() {
     let mut t_lat = Vec::new();
     let mut f_lat = Vec::new();
     let mut answers = (0usize, 0i64);
+    let mut per_query: std::collections::BTreeMap<&str, (Duration, usize)> =
+        std::collections::BTreeMap::new();
     for _ in 0..runs {
         for (q, theme) in QUERIES {
             let t = Instant::now();
             let found = tantivy_run(q, theme);
             t_lat.push(t.elapsed());
+            *per_query.entry(q).or_insert((Duration::ZERO, 0)) = per_query
+                .get(q)
+                .map_or((t.elapsed(), found.total), |(d, n)| (*d + t.elapsed(), *n));
             answers.0 += found.total;
             // FTS5 has no theme column here: the words only.
             let fq = fts5_query(q);
@@ -541,6 +546,15 @@ async fn main() {
     }
     t_lat.sort();
     f_lat.sort();
+    println!();
+    println!("| query (tantivy) | sheets found | mean (ms) |");
+    println!("|---|---:|---:|");
+    for (q, (d, n)) in &per_query {
+        println!(
+            "| `{q}` | {n} | {:.3} |",
+            d.as_secs_f64() * 1e3 / runs as f64
+        );
+    }
 
     println!();
     println!("| measure | tantivy (Mutualis) | SQLite FTS5 |");
