@@ -159,6 +159,37 @@ pub(crate) async fn wait_path(c: &Client, path: &str) {
     panic!("the browser never reached {path}");
 }
 
+/// The text of the first element `css` selects (it must be there).
+pub(crate) async fn text(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Clicks the first element `css` selects (it must be there).
+pub(crate) async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The flash message shown after an action, once it is there.
+pub(crate) async fn flash(c: &Client) -> String {
+    c.wait()
+        .for_element(Locator::Css(".flash"))
+        .await
+        .expect("a flash message")
+        .text()
+        .await
+        .unwrap()
+}
+
 pub(crate) async fn h1(c: &Client) -> String {
     c.find(Locator::Css("main h1"))
         .await
@@ -304,14 +335,14 @@ async fn a_coop_admin_creates_a_member_in_the_browser() {
         .await
         .unwrap();
     wait_path(c, "/coop/members/mimosas").await;
-    let flash = c
+    let msg = c
         .find(Locator::Css(".flash"))
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    assert!(flash.contains("Adhérent « Les Mimosas » créé."), "{flash}");
+    assert!(msg.contains("Adhérent « Les Mimosas » créé."), "{msg}");
     assert!(
         mutualis_core::member::find_by_slug(&ctx.db, "mimosas")
             .await
@@ -429,17 +460,10 @@ async fn staff_ask_for_leave_and_the_director_approves_it_in_the_browser() {
         .click()
         .await
         .unwrap();
-    let flash = c
-        .wait()
-        .for_element(Locator::Css(".flash"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let msg = flash(c).await;
     assert!(
-        flash.contains("Demande envoyée") && flash.contains("3 j"),
-        "{flash}"
+        msg.contains("Demande envoyée") && msg.contains("3 j"),
+        "{msg}"
     );
     browser.stop().await;
 
@@ -465,15 +489,8 @@ async fn staff_ask_for_leave_and_the_director_approves_it_in_the_browser() {
         .click()
         .await
         .unwrap();
-    let flash = c
-        .wait()
-        .for_element(Locator::Css(".flash"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(flash.contains("Demande approuvée"), "{flash}");
+    let msg = flash(c).await;
+    assert!(msg.contains("Demande approuvée"), "{msg}");
     let body = c
         .find(Locator::Css("main"))
         .await

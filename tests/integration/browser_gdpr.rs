@@ -82,17 +82,10 @@ async fn the_dpo_answers_the_late_request_from_the_desk() {
         .click()
         .await
         .unwrap();
-    let flash = c
-        .wait()
-        .for_element(Locator::Css(".flash"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let msg = flash(c).await;
     assert!(
-        flash.contains("Réponse enregistrée, après l’échéance"),
-        "{flash}"
+        msg.contains("Réponse enregistrée, après l’échéance"),
+        "{msg}"
     );
     let body = c
         .find(Locator::Css("main"))

@@ -1,31 +1,13 @@
 //! IT support in real headless Chromium: the IT staff open their desk, record an
 //! intervention for a member and see it counted; the member's director sees it on the
 //! member's page and in the monthly recap PDF.
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use mutualis_core::authz::Role;
 
 use crate::{
-    browser::{BROWSER, Browser, fill, h1, login, serve, wait_path},
+    browser::{BROWSER, Browser, click, fill, flash, h1, login, serve, text, wait_path},
     common::*,
 };
-
-async fn text(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
-}
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
 
 #[tokio::test]
 async fn the_it_staff_record_an_intervention_and_the_director_sees_it_in_the_recap() {
@@ -65,17 +47,10 @@ async fn the_it_staff_record_an_intervention_and_the_director_sees_it_in_the_rec
     fill(c, "#champ-ticket", "HD-77").await;
     fill(c, "#champ-description", "Boîte de l’accueil réparée").await;
     click(c, "main form button[type=submit]").await;
-    let flash = c
-        .wait()
-        .for_element(Locator::Css(".flash"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let msg = flash(c).await;
     assert!(
-        flash.contains("durée comptée : 1 h (50 min saisies, arrondies)"),
-        "{flash}"
+        msg.contains("durée comptée : 1 h (50 min saisies, arrondies)"),
+        "{msg}"
     );
     // Counted: the month's total and the hours billing uses.
     let cards = text(c, "main ul.cards").await;

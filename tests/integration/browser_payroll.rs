@@ -1,35 +1,14 @@
 //! Payroll in real headless Chromium, on the demo data: the payroll officer opens the
 //! board, a member's grid, and acknowledges a warning; the period cleared of its blocking
 //! line and submitted, the director validates it.
-use std::time::Duration;
 
 use axum_test::TestServer;
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use mutualis::app::MODULES;
 use mutualis_core::time::Month;
 use serde_json::{Value, json};
 
 use crate::{browser::*, common::*};
-
-/// The flash message shown after an action.
-async fn flash(c: &Client) -> String {
-    for _ in 0..100 {
-        if let Ok(e) = c.find(Locator::Css(".flash")).await {
-            return e.text().await.unwrap();
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("no flash message");
-}
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
 
 #[tokio::test]
 async fn the_payroll_officer_prepares_and_the_director_validates_in_the_browser() {

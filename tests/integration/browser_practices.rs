@@ -4,32 +4,14 @@
 use std::net::SocketAddr;
 
 use axum_test::TestServer;
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use mutualis_core::authz::Role;
 use serde_json::{Value, json};
 
 use crate::{
-    browser::{BROWSER, Browser, fill, h1, login, serve, wait_path},
+    browser::{BROWSER, Browser, click, fill, flash, h1, login, serve, text, wait_path},
     common::*,
 };
-
-async fn text(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
-}
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
 
 /// A sheet written by `bearer` for alpha, then moved through `actions` (`submit`,
 /// `publish` — the latter by `moderator`).
@@ -164,17 +146,10 @@ async fn a_director_finds_a_sheet_without_accents_and_a_moderator_publishes_one(
     )
     .await;
     click(c, "main form button.btn-primary").await;
-    let flash = c
-        .wait()
-        .for_element(Locator::Css(".flash"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let msg = flash(c).await;
     assert!(
-        flash.contains("Fiche « Le tutorat des apprentis » publiée"),
-        "{flash}"
+        msg.contains("Fiche « Le tutorat des apprentis » publiée"),
+        "{msg}"
     );
     browser.stop().await;
     let found = server
