@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::{
     entities::practices_attachments as attachments,
     search::Reader,
-    sheets::{self, Author, status},
+    sheets::{self, Author},
 };
 
 /// The largest file: 10 Mio.
@@ -294,7 +294,7 @@ async fn editable<C: ConnectionTrait>(
             "Seul l’auteur change les fichiers de sa fiche.".to_string(),
         ));
     }
-    if ![status::DRAFT, status::RETURNED].contains(&sheet.status.as_str()) {
+    if !sheets::open_for_changes(&sheet.status) {
         return Err(AppError::Conflict(format!(
             "Les fichiers d’une fiche « {} » ne changent plus.",
             sheets::label(&sheet.status)

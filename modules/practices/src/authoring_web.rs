@@ -117,8 +117,7 @@ pub async fn mine(
         .await?
         .into_iter()
         .map(|s| {
-            let editable = s.row.author_id == me
-                && [status::DRAFT, status::RETURNED].contains(&s.row.status.as_str());
+            let editable = s.editable_by(me);
             json!({
                 "title": s.row.title, "href": format!("{base}/sheets/{}", s.row.id),
                 "edit": editable.then(|| format!("{base}/sheets/{}/edit", s.row.id)),
@@ -142,7 +141,6 @@ pub async fn mine(
         )
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn form_page(
     ctx: &AppContext,
     (v, jar): (&View, &CookieJar),

@@ -223,7 +223,20 @@ pub struct Sheet {
     pub page_html: String,
 }
 
+/// Whether a sheet in `status` is still its author's to change (text and files): a
+/// draft or a sheet sent back.
+#[must_use]
+pub fn open_for_changes(status: &str) -> bool {
+    [status::DRAFT, status::RETURNED].contains(&status)
+}
+
 impl Sheet {
+    /// Whether `user_id` may change it now: its author, while it is open for changes.
+    #[must_use]
+    pub fn editable_by(&self, user_id: i64) -> bool {
+        self.row.author_id == user_id && open_for_changes(&self.row.status)
+    }
+
     pub(crate) fn of(row: practices_sheets::Model, member: String) -> Self {
         Self {
             themes: list(&row.themes),
@@ -460,7 +473,7 @@ pub async fn editable<C: ConnectionTrait>(
             "Seul l’auteur modifie sa fiche.".to_string(),
         ));
     }
-    if ![status::DRAFT, status::RETURNED].contains(&sheet.row.status.as_str()) {
+    if !open_for_changes(&sheet.row.status) {
         return Err(AppError::Conflict(format!(
             "Une fiche « {} » ne se modifie plus.",
             label(&sheet.row.status)

@@ -190,7 +190,7 @@ async fn useful(
         social::set_useful(
             &ctx.db,
             &svc,
-            &*crate::index::index(ctx)?,
+            Some(&*crate::index::index(ctx)?),
             &reader,
             &author,
             sheet,

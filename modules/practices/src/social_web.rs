@@ -236,7 +236,7 @@ pub async fn useful(
     let result = social::set_useful(
         &ctx.db,
         scope.services(),
-        &*crate::index::index(&ctx)?,
+        Some(&*crate::index::index(&ctx)?),
         &reader,
         &author(&form.identity),
         &id,

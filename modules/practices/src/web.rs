@@ -247,8 +247,7 @@ pub(crate) async fn sheet_view(
             })
         })
         .collect();
-    let can_attach = s.row.author_id == user
-        && [sheets::status::DRAFT, sheets::status::RETURNED].contains(&s.row.status.as_str());
+    let can_attach = s.editable_by(user);
     let themes = sheets::themes(&ctx.db).await?;
     let member = mutualis_core::member::find_by_slug(&ctx.db, &s.member)
         .await?
@@ -265,9 +264,7 @@ pub(crate) async fn sheet_view(
                 .map_or_else(|| c.clone(), |t| t.label.clone())
         })
         .collect();
-    let editable = s.row.author_id == user
-        && [sheets::status::DRAFT, sheets::status::RETURNED].contains(&s.row.status.as_str())
-        && scope.can(READ_OBJ, "write").await?;
+    let editable = can_attach && scope.can(READ_OBJ, "write").await?;
     let mut data = json!({
         "base": base, "title": s.row.title, "summary": s.row.summary, "body_html": s.page_html,
         "status": badge(&s.row.status), "member": member.name, "author": s.row.author_name,

@@ -39,9 +39,6 @@ where
     C: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>,
 {
     let coop = Coop::for_task("practices demo seed: the sheets commented");
-    // The seed rebuilds the search index once it is done (marks included): the marks
-    // follow a scratch index meanwhile.
-    let scratch = crate::search::SearchIndex::in_ram()?;
     for (title, email, comment) in DEMO {
         let Some(user) = mutualis_core::auth::find_user_by_email(db, email).await? else {
             continue;
@@ -64,7 +61,8 @@ where
             actor: Actor::system("démo"),
         };
         let id = sheet.id.to_string();
-        set_useful(db, svc, &scratch, &reader, &author, &id, true).await?;
+        // The seed rebuilds the search index once done, marks included.
+        set_useful(db, svc, None, &reader, &author, &id, true).await?;
         if let Some(text) = comment {
             add_comment(db, svc, &reader, &author, Some(member), &id, text).await?;
         }

@@ -68,7 +68,7 @@ pub async fn useful_counts<C: ConnectionTrait>(
 pub async fn set_useful<C>(
     db: &C,
     svc: &Services,
-    index: &SearchIndex,
+    index: Option<&SearchIndex>,
     reader: &Reader,
     author: &Author,
     sheet_id: &str,
@@ -118,8 +118,10 @@ where
         )
         .await?;
         w.commit().await?;
-        // The search's order follows the marks.
-        sheets::follow(db, index, &sheet).await;
+        // The search's order follows the marks (the demo seed rebuilds the index after).
+        if let Some(index) = index {
+            sheets::follow(db, index, &sheet).await;
+        }
     }
     useful_of(db, &sheet, author.id).await
 }
