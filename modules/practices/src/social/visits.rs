@@ -57,12 +57,21 @@ pub async fn visit<C>(db: &C, user_id: i64) -> AppResult<Option<DateTime<Utc>>>
 where
     C: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>,
 {
+    // A search refined, a page turned: a visit seen less than a minute ago is not
+    // written again (the search page takes no write lock while its reader browses).
+    let now = Utc::now();
+    if let Some(r) = reader_row(db, user_id).await?
+        && r.last_visit_at
+            .is_some_and(|l| now - l < Duration::minutes(1))
+    {
+        return Ok(r.previous_visit_at);
+    }
     let txn = mutualis_core::db::begin_write(db).await?;
     let old = reader_row(&txn, user_id).await?;
     let (last, previous) = next_visits(
         old.as_ref().and_then(|r| r.last_visit_at),
         old.as_ref().and_then(|r| r.previous_visit_at),
-        Utc::now(),
+        now,
     );
     save_reader(&txn, user_id, |a| {
         a.last_visit_at = Set(Some(last));
