@@ -435,6 +435,8 @@ pub async fn demo(ctx: &loco_rs::app::AppContext, svc: &Services) -> AppResult<(
         return Ok(());
     }
     let now = Utc::now();
+    let mut authors: std::collections::HashMap<&str, (i64, String)> =
+        std::collections::HashMap::new();
     let sheets = SHEETS
         .iter()
         .map(|d| (d, status::PUBLISHED))
@@ -443,12 +445,15 @@ pub async fn demo(ctx: &loco_rs::app::AppContext, svc: &Services) -> AppResult<(
         let Some(m) = member::find_by_slug(db, slug).await? else {
             continue;
         };
-        // Signed by the member's demo director when there is one.
-        let (author_id, author_name) =
-            match auth::find_user_by_email(db, &format!("directeur@{slug}.example")).await? {
-                Some(u) => (u.id, u.name),
-                None => (0, "Équipe de direction".to_string()),
-            };
+        // Signed by the member's demo director when there is one (looked up once a member).
+        if !authors.contains_key(slug) {
+            let found = auth::find_user_by_email(db, &format!("directeur@{slug}.example")).await?;
+            authors.insert(
+                slug,
+                found.map_or((0, "Équipe de direction".to_string()), |u| (u.id, u.name)),
+            );
+        }
+        let (author_id, author_name) = authors.get(slug).cloned().unwrap_or_default();
         // The oldest first, one every four days or so, the last ones this week.
         let back = i64::try_from(SHEETS.len().saturating_sub(i)).unwrap_or(0);
         let at = now - Duration::days(back * 4) - Duration::hours(back % 9);
