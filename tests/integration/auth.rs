@@ -238,6 +238,77 @@ async fn wrong_password_and_unknown_account_get_the_same_answer_then_429() {
     .await;
 }
 
+/// Credential stuffing: leaked pairs tried over many accounts from one address, one
+/// failure per account. The address is stopped after 100 failures within a minute, and
+/// after 300 within an hour however slowly they come; the accounts themselves and
+/// colleagues elsewhere are not locked out.
+#[tokio::test]
+async fn credential_stuffing_from_one_address_is_throttled() {
+    use mutualis_core::{AppError, auth::authenticate, entities::login_failures};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+    run(|_server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let m = kit.member("alpha", &[]).await;
+        let victim = kit.user("dir@alpha.test", Role::Director, Some(&m)).await;
+        let bot = "203.0.113.66";
+        for i in 0..mutualis_core::auth::MAX_IP_FAILURES_PER_MINUTE {
+            // Mostly unknown accounts, one real one: the same answer for each.
+            let email = if i == 50 {
+                "dir@alpha.test".to_string()
+            } else {
+                format!("leaked{i}@example.test")
+            };
+            let e = authenticate(&ctx.db, &email, "Azerty123456!", Some(bot)).await;
+            assert!(matches!(e, Err(AppError::Unauthorized)), "attempt {i}");
+        }
+        // The next one from that address is refused before any password is checked,
+        // even with a right password.
+        let e = authenticate(&ctx.db, "dir@alpha.test", PASSWORD, Some(bot)).await;
+        assert!(matches!(e, Err(AppError::TooManyRequests)));
+        // The account itself is not locked: its owner signs in from the office.
+        let ok = authenticate(&ctx.db, "dir@alpha.test", PASSWORD, Some("198.51.100.7")).await;
+        assert_eq!(ok.unwrap().id, victim.id);
+
+        // A slow attack: 300 failures within the hour, none in the last minute.
+        let slow = "203.0.113.77";
+        let at = chrono::Utc::now() - chrono::Duration::minutes(30);
+        for _ in 0..mutualis_core::auth::MAX_IP_FAILURES_PER_HOUR {
+            login_failures::ActiveModel {
+                throttle_key: Set(format!("ip:{slow}")),
+                at: Set(at),
+                ..Default::default()
+            }
+            .insert(&ctx.db)
+            .await
+            .unwrap();
+        }
+        let e = authenticate(&ctx.db, "dir@alpha.test", PASSWORD, Some(slow)).await;
+        assert!(matches!(e, Err(AppError::TooManyRequests)));
+        // Failures older than an hour no longer count, and are purged as new ones come.
+        let old = "203.0.113.88";
+        let long_ago = chrono::Utc::now() - chrono::Duration::minutes(90);
+        for _ in 0..mutualis_core::auth::MAX_IP_FAILURES_PER_HOUR {
+            login_failures::ActiveModel {
+                throttle_key: Set(format!("ip:{old}")),
+                at: Set(long_ago),
+                ..Default::default()
+            }
+            .insert(&ctx.db)
+            .await
+            .unwrap();
+        }
+        let e = authenticate(&ctx.db, "dir@alpha.test", "wrong-password", Some(old)).await;
+        assert!(matches!(e, Err(AppError::Unauthorized)));
+        let left = login_failures::Entity::find()
+            .filter(login_failures::Column::ThrottleKey.eq(format!("ip:{old}")))
+            .count(&ctx.db)
+            .await
+            .unwrap();
+        assert_eq!(left, 1, "the old failures of that address were purged");
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn api_login_then_me_lists_roles_per_member() {
     run(|server, ctx| async move {
@@ -402,7 +473,10 @@ async fn a_disabled_account_loses_its_sessions() {
         let u = kit.user("dir@alpha.test", Role::Director, Some(&m)).await;
         let s = kit.web(&u).await;
         let a = kit.web(&admin).await;
+        let jwt = kit.jwt(&u);
         assert_eq!(web_get(&server, &s, "/m/alpha").await.status_code(), 200);
+        let me = server.get("/api/me").authorization_bearer(&jwt).await;
+        assert_eq!(me.status_code(), 200);
         let r = web_post(
             &server,
             &a,
@@ -412,6 +486,10 @@ async fn a_disabled_account_loses_its_sessions() {
         .await;
         assert_eq!(r.status_code(), 303);
         assert_eq!(web_get(&server, &s, "/m/alpha").await.status_code(), 303);
+        // The token issued before stops at once too (it is checked against the account
+        // on every request, not only at its expiry).
+        let me = server.get("/api/me").authorization_bearer(&jwt).await;
+        assert_eq!(me.status_code(), 401);
         let login = server
             .post("/api/auth/login")
             .json(&json!({"email": "dir@alpha.test", "password": PASSWORD}))

@@ -29,6 +29,12 @@ pub const MAX_ACCOUNT_FAILURES_PER_MINUTE: u64 = 20;
 /// Failed logins from one address, any account, within a minute: high, since a whole
 /// association may sign in behind one office router.
 pub const MAX_IP_FAILURES_PER_MINUTE: u64 = 100;
+/// Failed logins from one address within an hour: credential stuffing spread over many
+/// accounts, slowed to a trickle once the per-minute ceiling has been met a few times.
+pub const MAX_IP_FAILURES_PER_HOUR: u64 = 300;
+/// How long failed logins are kept for the ceilings (older rows are purged as new ones
+/// come: an attack does not grow the table without bound).
+pub const FAILURES_KEPT: Duration = Duration::hours(1);
 /// What a throttled client is told to wait (`Retry-After`, seconds).
 pub const RETRY_AFTER_SECONDS: u64 = 60;
 /// A session ends after this long without activity.
@@ -161,33 +167,56 @@ async fn failures_since<C: ConnectionTrait>(
         .await?)
 }
 
-/// The throttle keys of a sign-in (or of a password check) for `email` from `ip`: per
-/// account, per (account, address) and per address, each with its ceiling.
-pub(crate) fn throttle_keys(email: &str, ip: Option<&str>) -> Vec<(String, u64)> {
+/// One ceiling of the login throttle: at most `max` failures under `key` within `window`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Ceiling {
+    key: String,
+    max: u64,
+    window: Duration,
+}
+
+impl Ceiling {
+    fn per_minute(key: String, max: u64) -> Self {
+        Self {
+            key,
+            max,
+            window: Duration::minutes(1),
+        }
+    }
+}
+
+/// The ceilings of a sign-in (or of a password check) for `email` from `ip`: per
+/// account, per (account, address) and per address (a minute and an hour).
+pub(crate) fn throttle_keys(email: &str, ip: Option<&str>) -> Vec<Ceiling> {
     let mut keys = vec![
-        (format!("email:{email}"), MAX_ACCOUNT_FAILURES_PER_MINUTE),
-        (
+        Ceiling::per_minute(format!("email:{email}"), MAX_ACCOUNT_FAILURES_PER_MINUTE),
+        Ceiling::per_minute(
             format!("pair:{email}|{}", ip.unwrap_or("-")),
             MAX_FAILURES_PER_MINUTE,
         ),
     ];
     if let Some(ip) = ip {
-        keys.push((format!("ip:{ip}"), MAX_IP_FAILURES_PER_MINUTE));
+        keys.push(Ceiling::per_minute(
+            format!("ip:{ip}"),
+            MAX_IP_FAILURES_PER_MINUTE,
+        ));
+        keys.push(Ceiling {
+            key: format!("ip:{ip}"),
+            max: MAX_IP_FAILURES_PER_HOUR,
+            window: Duration::hours(1),
+        });
     }
     keys
 }
 
-/// Refuses when one of `keys` reached its ceiling in the last minute.
-pub(crate) async fn check_throttle<C: ConnectionTrait>(
-    db: &C,
-    keys: &[(String, u64)],
-) -> AppResult<()> {
-    let since = Utc::now() - Duration::minutes(1);
-    for (k, max) in keys {
-        if failures_since(db, k, since).await? >= *max {
+/// Refuses when one of the ceilings is reached.
+pub(crate) async fn check_throttle<C: ConnectionTrait>(db: &C, keys: &[Ceiling]) -> AppResult<()> {
+    let now = Utc::now();
+    for c in keys {
+        if failures_since(db, &c.key, now - c.window).await? >= c.max {
             // The kind of key only (`email`, `pair` or `ip`): never the e-mail typed.
             tracing::warn!(
-                key = k.split(':').next().unwrap_or_default(),
+                key = c.key.split(':').next().unwrap_or_default(),
                 "login throttled"
             );
             return Err(AppError::TooManyRequests);
@@ -196,20 +225,31 @@ pub(crate) async fn check_throttle<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Counts one failure under each key.
+/// Counts one failure under each key (once per key), and purges the failures of those
+/// keys older than [`FAILURES_KEPT`].
 pub(crate) async fn record_failure<C: ConnectionTrait>(
     db: &C,
-    keys: Vec<(String, u64)>,
+    keys: Vec<Ceiling>,
 ) -> AppResult<()> {
     let now = Utc::now();
-    for (k, _) in keys {
+    let mut seen: Vec<String> = Vec::new();
+    for c in keys {
+        if seen.contains(&c.key) {
+            continue;
+        }
+        login_failures::Entity::delete_many()
+            .filter(login_failures::Column::ThrottleKey.eq(c.key.as_str()))
+            .filter(login_failures::Column::At.lt(now - FAILURES_KEPT))
+            .exec(db)
+            .await?;
         login_failures::ActiveModel {
-            throttle_key: Set(k),
+            throttle_key: Set(c.key.clone()),
             at: Set(now),
             ..Default::default()
         }
         .insert(db)
         .await?;
+        seen.push(c.key);
     }
     Ok(())
 }

@@ -1,0 +1,149 @@
+//! The bodies of the fuzz targets (`fuzz/fuzz_targets/*.rs`, run with cargo-fuzz), kept
+//! here so that the suite replays every committed corpus and crash file on the stable
+//! toolchain (`tests` below): a crash once found stays fixed.
+//!
+//! Each target takes arbitrary bytes and must neither panic nor grow without bound; an
+//! input that is refused must be refused with a French message.
+use std::collections::HashMap;
+
+use chrono::{TimeZone, Utc};
+
+use crate::app::module_meters;
+
+/// The targets, by name (the name of their file under `fuzz/fuzz_targets/` and of their
+/// corpus folder under `fuzz/corpus/`).
+pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+    ("sheet", sheet),
+    ("usage_events", usage_events),
+    ("identifiers", identifiers),
+    ("legal_source", legal_source),
+    ("practices_markdown", practices_markdown),
+];
+
+/// The spreadsheet readers of HR and payroll (core's bounded reader, as each module calls
+/// it): the first byte picks the file type, the rest is the file.
+pub fn sheet(data: &[u8]) {
+    let Some((&kind, bytes)) = data.split_first() else {
+        return;
+    };
+    let name = match kind % 4 {
+        0 => "import.xlsx",
+        1 => "import.ods",
+        2 => "import.csv",
+        _ => "import.xls",
+    };
+    match mutualis_hr::import::read_rows(name, bytes) {
+        Ok(rows) => {
+            let limits = mutualis_hr::import::limits();
+            assert!(rows.len() <= limits.rows, "HR: more rows than the limit");
+        }
+        Err(e) => assert!(!mutualis_core::kit::detail(&e).is_empty()),
+    }
+    let limits = mutualis_core::sheet::Limits::default();
+    if let Err(e) = mutualis_core::sheet::read_rows(name, bytes, &limits) {
+        assert!(!e.message().is_empty());
+    }
+}
+
+/// The usage API's body: JSON, then each event validated against the real meters.
+pub fn usage_events(data: &[u8]) {
+    let Ok(batch) = serde_json::from_slice::<mutualis_core::metering::IncomingBatch>(data) else {
+        return;
+    };
+    let Ok(meters) = mutualis_core::metering::Meters::new(module_meters()) else {
+        return;
+    };
+    let members: HashMap<String, i64> = [("tilleuls".to_string(), 1), ("cedres".to_string(), 2)]
+        .into_iter()
+        .collect();
+    let now = Utc
+        .with_ymd_and_hms(2026, 12, 7, 12, 0, 0)
+        .single()
+        .unwrap_or_else(Utc::now);
+    for raw in batch.events.iter().take(mutualis_core::metering::MAX_BATCH) {
+        if let Err(message) =
+            mutualis_core::metering::validate_event(raw, &meters, &members, "fuzz", now)
+        {
+            assert!(!message.is_empty());
+        }
+    }
+}
+
+/// The NIR, SIREN, SIRET and IBAN parsers, on the same text.
+pub fn identifiers(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(nir) = mutualis_hr::nir::Nir::parse(&text) {
+        // A NIR accepted once is accepted again as printed.
+        assert!(mutualis_hr::nir::Nir::parse(nir.as_str()).is_ok());
+    }
+    if let Ok(siren) = mutualis_core::member::Siren::parse(&text) {
+        assert_eq!(siren.as_str().len(), 9);
+    }
+    if let Ok(siret) = mutualis_core::member::Siret::parse(&text) {
+        assert_eq!(siret.siren().len(), 9);
+    }
+    let _ = mutualis_billing::settings::iban_ok(&text);
+    let _ = mutualis_hr::nir::with_key(&text);
+}
+
+/// The legal template source (front matter + Markdown/Jinja), and its clauses.
+pub fn legal_source(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    match mutualis_legal::source::parse(&text) {
+        Ok(source) => {
+            let _ = mutualis_legal::source::clauses(&text);
+            let _ = source;
+        }
+        Err(errors) => assert!(errors.iter().all(|e| !e.message.is_empty())),
+    }
+    let _ = mutualis_legal::source::diff(&text, "# Titre\n\nUn paragraphe.");
+}
+
+/// The practices Markdown sanitiser: never a script, an event handler or raw HTML out.
+pub fn practices_markdown(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for html in [
+        mutualis_practices::markdown::render(&text),
+        mutualis_practices::markdown::render_page(&text),
+    ] {
+        let lower = html.to_ascii_lowercase();
+        assert!(!lower.contains("<script"), "script in {html}");
+        assert!(!lower.contains("javascript:"), "javascript: link in {html}");
+        assert!(!lower.contains(" onerror="), "event handler in {html}");
+        assert!(!lower.contains("<iframe"), "iframe in {html}");
+    }
+    let _ = mutualis_practices::markdown::plain(&text);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::TARGETS;
+
+    /// Replays every committed corpus and crash file of every target.
+    #[test]
+    fn committed_fuzz_inputs_pass() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+        let mut replayed = 0;
+        for (name, target) in TARGETS {
+            assert!(
+                root.join("fuzz_targets")
+                    .join(format!("{name}.rs"))
+                    .exists(),
+                "fuzz/fuzz_targets/{name}.rs is missing"
+            );
+            for dir in ["corpus", "regressions"] {
+                let Ok(entries) = std::fs::read_dir(root.join(dir).join(name)) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let bytes = std::fs::read(entry.path()).unwrap_or_default();
+                    target(&bytes);
+                    replayed += 1;
+                }
+            }
+        }
+        assert!(replayed >= TARGETS.len(), "no corpus committed under fuzz/");
+    }
+}
