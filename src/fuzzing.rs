@@ -10,9 +10,12 @@ use chrono::{TimeZone, Utc};
 
 use crate::app::module_meters;
 
+/// A fuzz target: arbitrary bytes in, a panic when something is wrong.
+pub type Target = fn(&[u8]);
+
 /// The targets, by name (the name of their file under `fuzz/fuzz_targets/` and of their
 /// corpus folder under `fuzz/corpus/`).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("sheet", sheet),
     ("usage_events", usage_events),
     ("identifiers", identifiers),
