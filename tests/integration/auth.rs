@@ -376,6 +376,8 @@ async fn password_reset_by_emailed_token() {
             .await;
         assert_eq!(r.status_code(), 200);
         assert!(r.text().contains("Si un compte existe"));
+        // The e-mail goes after the answer (same time for an account and for none).
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         assert_eq!(ctx.mailer.as_ref().unwrap().deliveries().count, 0);
 
         // A name typed with markup stays text in the HTML part.
@@ -391,6 +393,7 @@ async fn password_reset_by_emailed_token() {
             .form(&[("csrf", "token-abc"), ("email", "dir@alpha.test")])
             .await;
         assert!(r.text().contains("Si un compte existe"));
+        wait_for_mails(&ctx, 1).await;
         let mails = ctx.mailer.as_ref().unwrap().deliveries();
         assert_eq!(mails.count, 1);
         let raw = mails.messages[0].replace("=\r\n", "").replace("=3D", "=");
@@ -460,6 +463,24 @@ async fn password_reset_by_emailed_token() {
             .json(&json!({"email": "dir@alpha.test", "password": "un-nouveau-mot-de-passe"}))
             .await;
         assert_eq!(ok.status_code(), 200);
+
+        // Nobody fills a mailbox with reset links: three within the hour, then the same
+        // answer and nothing sent.
+        let before = ctx.mailer.as_ref().unwrap().deliveries().count;
+        for _ in 0..3 {
+            let r = server
+                .post("/password/forgot")
+                .add_header(k, v)
+                .form(&[("csrf", "token-abc"), ("email", "dir@alpha.test")])
+                .await;
+            assert!(r.text().contains("Si un compte existe"));
+        }
+        wait_for_mails(&ctx, before + 3).await;
+        assert_eq!(
+            ctx.mailer.as_ref().unwrap().deliveries().count,
+            before + 2,
+            "the first link and two more"
+        );
     })
     .await;
 }
@@ -497,4 +518,15 @@ async fn a_disabled_account_loses_its_sessions() {
         assert_eq!(login.status_code(), 401);
     })
     .await;
+}
+
+/// Waits (five seconds at most) until `count` e-mails were delivered: they are sent
+/// after the answer.
+async fn wait_for_mails(ctx: &loco_rs::app::AppContext, count: usize) {
+    for _ in 0..100 {
+        if ctx.mailer.as_ref().unwrap().deliveries().count >= count {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }

@@ -4,9 +4,9 @@ use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
     password_hash::{SaltString, rand_core::OsRng},
 };
-use chrono::Utc;
+use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
     TransactionSession, TransactionTrait,
 };
 use serde::Deserialize;
@@ -42,6 +42,10 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
             .is_ok()
     })
 }
+
+/// Reset links sent to one account within an hour; more requests are answered the same
+/// way but send nothing.
+pub const MAX_RESETS_PER_HOUR: u64 = 3;
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_LENGTH: usize = 12;
@@ -190,8 +194,18 @@ pub async fn start_password_reset<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
-    let token = random_token();
     let now = Utc::now();
+    let recent = password_resets::Entity::find()
+        .filter(password_resets::Column::UserId.eq(user.id))
+        .filter(password_resets::Column::CreatedAt.gt(now - Duration::hours(1)))
+        .count(db)
+        .await?;
+    if recent >= MAX_RESETS_PER_HOUR {
+        // Nobody fills a mailbox with reset links; the answer stays the same.
+        tracing::warn!(user_id = user.id, "password reset throttled");
+        return Ok(None);
+    }
+    let token = random_token();
     password_resets::ActiveModel {
         token_hash: Set(token_hash(&token)),
         user_id: Set(user.id),

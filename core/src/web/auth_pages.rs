@@ -209,26 +209,40 @@ pub async fn forgot(
     jar: CookieJar,
     form: AnonForm<ForgotForm>,
 ) -> Result<Response, PageError> {
-    if let Some((user, token)) = auth::start_password_reset(&ctx.db, &form.value.email).await? {
-        let link = format!(
-            "{}/password/reset?token={token}",
-            ctx.config.server.full_url()
-        );
-        let text = format!(
-            "Bonjour {},\n\nPour choisir un nouveau mot de passe Mutualis, ouvrez ce lien (valable une heure) :\n{link}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message.\n",
-            user.name
-        );
-        let email = crate::mail::email(
-            "Mutualis <ne-pas-repondre@mutualis.example>",
-            &user.email,
-            "Réinitialisation de votre mot de passe Mutualis",
-            text,
-        );
-        if ctx.environment == loco_rs::environment::Environment::Development {
-            tracing::info!(%link, "password reset link (development only)");
+    // The lookup, the token and the e-mail happen after the answer: an address with an
+    // account and one without take the same time to answer (no enumeration by timing).
+    let email = form.value.email.clone();
+    let job_ctx = ctx.clone();
+    tokio::spawn(async move {
+        let ctx = job_ctx;
+        let sent: crate::AppResult<()> = async {
+        if let Some((user, token)) = auth::start_password_reset(&ctx.db, &email).await? {
+            let link = format!(
+                "{}/password/reset?token={token}",
+                ctx.config.server.full_url()
+            );
+            let text = format!(
+                "Bonjour {},\n\nPour choisir un nouveau mot de passe Mutualis, ouvrez ce lien (valable une heure) :\n{link}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message.\n",
+                user.name
+            );
+            let email = crate::mail::email(
+                "Mutualis <ne-pas-repondre@mutualis.example>",
+                &user.email,
+                "Réinitialisation de votre mot de passe Mutualis",
+                text,
+            );
+            if ctx.environment == loco_rs::environment::Environment::Development {
+                tracing::info!(%link, "password reset link (development only)");
+            }
+            AuthMailer::mail(&ctx, &email).await?;
         }
-        AuthMailer::mail(&ctx, &email).await?;
-    }
+            Ok(())
+        }
+        .await;
+        if let Err(e) = sent {
+            tracing::error!(error = %e, "password reset e-mail not sent");
+        }
+    });
     let csrf = jar
         .get(crate::web::forms::CSRF_COOKIE)
         .map(|c| c.value().to_string())
