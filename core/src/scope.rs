@@ -62,19 +62,30 @@ pub fn services(ctx: &AppContext) -> AppResult<Arc<Services>> {
         .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("services not initialised")))
 }
 
-/// The client's IP address, when the server knows it (for login throttling).
+/// The client's IP address, when the server knows it (for login throttling): the one
+/// loco's `remote_ip` middleware resolves when it is enabled (behind a reverse proxy:
+/// `BEHIND_PROXY=true` in production, see docs/OPERATIONS.md), else the TCP peer's.
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub Option<String>);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        use loco_rs::controller::middleware::remote_ip::RemoteIP;
+        let resolved = match RemoteIP::from_request_parts(parts, state).await {
+            Ok(RemoteIP::Forwarded(ip) | RemoteIP::Socket(ip)) => Some(ip),
+            _ => None,
+        };
         Ok(Self(
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string()),
+            resolved
+                .or_else(|| {
+                    parts
+                        .extensions
+                        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                        .map(|c| c.0.ip())
+                })
+                .map(|ip| ip.to_string()),
         ))
     }
 }
