@@ -33,7 +33,7 @@ impl Task for Restore {
     }
 
     async fn run(&self, ctx: &AppContext, vars: &task::Vars) -> Result<()> {
-        let Ok(file) = vars.cli_arg("file") else {
+        let Some(file) = vars.cli_arg("file").ok().filter(|f| !f.trim().is_empty()) else {
             return Err(Error::string(
                 "fichier de sauvegarde non indiqué : cargo loco task restore file=backups/….mbk",
             ));
