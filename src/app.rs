@@ -151,6 +151,8 @@ impl<L: ModuleList> Hooks for AppWith<L> {
     fn register_tasks(tasks: &mut Tasks) {
         tasks.register(tasks::audit_verify::AuditVerify);
         tasks.register(tasks::create_admin::CreateAdmin);
+        tasks.register(tasks::backup::Backup);
+        tasks.register(tasks::restore::Restore);
         core::kit::register_tasks(tasks, L::modules(), prepare_task::<L>);
     }
 

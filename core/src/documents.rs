@@ -530,7 +530,7 @@ impl Doc {
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<u8>, DocError> {
         self.date = printpdf::OffsetDateTime::from_unix_timestamp(at.timestamp()).ok();
-        let mut bytes = self.finish()?;
+        let mut bytes = self.render()?;
         stable_ids(&mut bytes);
         Ok(bytes)
     }
@@ -1038,12 +1038,19 @@ impl Doc {
         }
     }
 
-    /// Lays out the footers ("Page i / n" on every page) and writes the PDF.
+    /// Lays out the footers ("Page i / n" on every page) and writes the PDF, dated
+    /// [`crate::time::now`], its `/ID` derived from its content: the same document made
+    /// at the same instant gives the same bytes (a restored database gives back the
+    /// downloads of the original, byte for byte).
     ///
     /// # Errors
     /// [`DocError::Font`] if the embedded font cannot be added; [`DocError::Pdf`] if
     /// printpdf reports an error.
-    pub fn finish(mut self) -> Result<Vec<u8>, DocError> {
+    pub fn finish(self) -> Result<Vec<u8>, DocError> {
+        self.finish_reproducible(crate::time::now())
+    }
+
+    fn render(mut self) -> Result<Vec<u8>, DocError> {
         self.add_footers();
         let fonts = self.fonts;
         // The characters used, per face, to embed only their glyphs.

@@ -125,7 +125,40 @@ pub fn fr_datetime(at: DateTime<Utc>) -> String {
 /// Today in Europe/Paris.
 #[must_use]
 pub fn paris_today() -> NaiveDate {
-    Utc::now().with_timezone(&Paris).date_naive()
+    now().with_timezone(&Paris).date_naive()
+}
+
+thread_local! {
+    /// The instant [`now`] answers on this thread, when a test fixed it.
+    static FIXED_NOW: std::cell::Cell<Option<DateTime<Utc>>> = const { std::cell::Cell::new(None) };
+}
+
+/// The clock of the documents a user downloads ("Édité le …", a PDF's or a workbook's
+/// date): the current instant, unless a test fixed it on this thread ([`fix_clock`]).
+#[must_use]
+pub fn now() -> DateTime<Utc> {
+    FIXED_NOW
+        .with(std::cell::Cell::get)
+        .unwrap_or_else(Utc::now)
+}
+
+/// Fixes [`now`] on the current thread until the guard drops: a test comparing two
+/// downloads byte for byte (a current-thread tokio runtime serves its requests on the
+/// same thread).
+#[must_use]
+pub fn fix_clock(at: DateTime<Utc>) -> FixedClock {
+    FIXED_NOW.with(|c| c.set(Some(at)));
+    FixedClock(())
+}
+
+/// Keeps [`now`] fixed while alive.
+#[derive(Debug)]
+pub struct FixedClock(());
+
+impl Drop for FixedClock {
+    fn drop(&mut self) {
+        FIXED_NOW.with(|c| c.set(None));
+    }
 }
 
 /// A decimal in French: comma as decimal separator, narrow no-break spaces between

@@ -7,6 +7,7 @@ mod account;
 mod audit;
 mod audit_log;
 mod auth;
+mod backup;
 mod billing;
 mod billing_cii;
 mod billing_pdf;

@@ -99,6 +99,12 @@ pub fn xlsx(rows: &[AllocationRow], title: &str) -> AppResult<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};
     let err = |e: rust_xlsxwriter::XlsxError| AppError::Unexpected(anyhow::anyhow!(e.to_string()));
     let mut wb = Workbook::new();
+    // Dated by the documents' clock (a fixed clock gives the same bytes).
+    if let Ok(at) =
+        rust_xlsxwriter::ExcelDateTime::from_timestamp(mutualis_core::time::now().timestamp())
+    {
+        wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&at));
+    }
     let ws = wb.add_worksheet();
     ws.set_name("Répartition").map_err(err)?;
     let bold = Format::new().set_bold();

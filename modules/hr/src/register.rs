@@ -130,7 +130,7 @@ pub async fn at<C: ConnectionTrait>(
         member_siren: m.siren.clone(),
         establishment: site,
         at,
-        generated_at: fr_datetime(chrono::Utc::now()).replacen(' ', " à ", 1),
+        generated_at: fr_datetime(mutualis_core::time::now()).replacen(' ', " à ", 1),
         lines: employees
             .iter()
             .map(|e| line(e, contracts.get(&e.id).map_or(&[], Vec::as_slice), at))

@@ -20,7 +20,7 @@ use crate::{
 
 /// "07/12/2026 à 10:15" (Europe/Paris): when the document was made.
 fn generated_now() -> String {
-    fr_datetime(Utc::now()).replacen(' ', " à ", 1)
+    fr_datetime(mutualis_core::time::now()).replacen(' ', " à ", 1)
 }
 
 fn member_facts(scope: &Scope) -> MemberFacts {

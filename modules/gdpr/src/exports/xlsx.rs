@@ -449,6 +449,12 @@ pub fn register_xlsx(r: &RegisterDoc) -> AppResult<Vec<u8>> {
         .collect();
     let formats = Formats::new();
     let mut wb = Workbook::new();
+    // Dated by the documents' clock (a fixed clock gives the same bytes).
+    if let Ok(at) =
+        rust_xlsxwriter::ExcelDateTime::from_timestamp(mutualis_core::time::now().timestamp())
+    {
+        wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&at));
+    }
     for sheet in sheets(r) {
         write_sheet(&mut wb, r, &sheet, &footer, &formats).map_err(err)?;
     }

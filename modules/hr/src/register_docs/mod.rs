@@ -419,6 +419,12 @@ pub fn register_xlsx(r: &Register) -> AppResult<Vec<u8>> {
         .set_num_format("dd/mm/yyyy");
 
     let mut wb = Workbook::new();
+    // Dated by the documents' clock (a fixed clock gives the same bytes).
+    if let Ok(at) =
+        rust_xlsxwriter::ExcelDateTime::from_timestamp(mutualis_core::time::now().timestamp())
+    {
+        wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&at));
+    }
     let ws = wb.add_worksheet();
     ws.set_name("Registre").map_err(err)?;
 
