@@ -151,6 +151,14 @@ impl<L: ModuleList> Hooks for AppWith<L> {
     fn register_tasks(tasks: &mut Tasks) {
         tasks.register(tasks::audit_verify::AuditVerify);
         tasks.register(tasks::create_admin::CreateAdmin);
+        tasks.register(core::kit::Prepared::new(
+            Box::new(tasks::offboarding::MemberExport),
+            prepare_task::<L>,
+        ));
+        tasks.register(core::kit::Prepared::new(
+            Box::new(tasks::offboarding::MemberErase),
+            prepare_task::<L>,
+        ));
         core::kit::register_tasks(tasks, L::modules(), prepare_task::<L>);
     }
 

@@ -34,6 +34,7 @@ mod members;
 mod metering;
 mod modules;
 mod navigation;
+mod offboarding;
 mod openapi;
 mod payroll;
 mod payroll_pages;
