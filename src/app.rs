@@ -153,6 +153,14 @@ impl<L: ModuleList> Hooks for AppWith<L> {
         tasks.register(tasks::create_admin::CreateAdmin);
         tasks.register(tasks::backup::Backup);
         tasks.register(tasks::restore::Restore);
+        tasks.register(core::kit::Prepared::new(
+            Box::new(tasks::offboarding::MemberExport),
+            prepare_task::<L>,
+        ));
+        tasks.register(core::kit::Prepared::new(
+            Box::new(tasks::offboarding::MemberErase),
+            prepare_task::<L>,
+        ));
         core::kit::register_tasks(tasks, L::modules(), prepare_task::<L>);
     }
 

@@ -159,6 +159,17 @@ impl std::fmt::Debug for Prepared {
     }
 }
 
+impl Prepared {
+    /// Wraps one of the app's own tasks that needs the platform booted.
+    #[must_use]
+    pub fn new(
+        task: Box<dyn Task>,
+        prepare: fn(&AppContext) -> module::BoxFut<'_, AppResult<()>>,
+    ) -> Self {
+        Self { task, prepare }
+    }
+}
+
 #[async_trait::async_trait]
 impl Task for Prepared {
     fn task(&self) -> TaskInfo {

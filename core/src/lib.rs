@@ -19,6 +19,7 @@ pub mod member;
 pub mod metering;
 pub mod module;
 pub mod money;
+pub mod offboarding;
 pub mod scope;
 pub mod seed;
 pub mod served;

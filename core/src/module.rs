@@ -27,6 +27,21 @@ pub type ApiDocFn = fn() -> utoipa::openapi::OpenApi;
 /// The demo seed of a module (development only, on an empty database).
 pub type SeedFn = for<'a> fn(&'a AppContext, &'a Services) -> BoxFut<'a, AppResult<()>>;
 
+/// One generated file of a member's export (`files/<module>/<path>` in the zip).
+#[derive(Debug, Clone)]
+pub struct ExportFile {
+    /// The path inside the module's folder (`factures/F-2026-0001.pdf`).
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The files a module generates for one member, for its export on departure
+/// (`core::offboarding`): reuses the module's own generators.
+pub type ExportsFn =
+    for<'a> fn(&'a AppContext, crate::tenant::Tenant) -> BoxFut<'a, AppResult<Vec<ExportFile>>>;
+
+pub use crate::offboarding::retention::{Clear, Keep, Retention};
+
 /// An entry of a member's navigation: shown when the user may `act` on `obj`. `path`
 /// is relative to `/m/{slug}/` (`"hr"`, `"hr/me"`).
 #[derive(Debug, Clone, Copy)]
@@ -79,6 +94,11 @@ pub struct ModuleDef {
     /// The French labels of the audit rows it records (object types, actions, detail
     /// keys and codes, task names): the audit log page and its CSV read them.
     pub audit_labels: AuditLabels,
+    /// The files it generates for a member, added to the member's export on departure.
+    pub exports: Option<ExportsFn>,
+    /// What of a departing member's rows the law keeps, table by table, and why
+    /// (`core::offboarding`); every other row of the member is erased.
+    pub retention: &'static [Retention],
 }
 
 impl std::fmt::Debug for ModuleDef {
@@ -118,6 +138,8 @@ impl ModuleDef {
             api_doc: None,
             read_unsubscribed: false,
             audit_labels: AuditLabels::NONE,
+            exports: None,
+            retention: &[],
         }
     }
 
@@ -189,6 +211,20 @@ impl ModuleDef {
         self
     }
 
+    /// The files it generates for a member's export on departure.
+    #[must_use]
+    pub const fn exports(mut self, exports: ExportsFn) -> Self {
+        self.exports = Some(exports);
+        self
+    }
+
+    /// What of a departing member's rows the law keeps.
+    #[must_use]
+    pub const fn retention(mut self, rules: &'static [Retention]) -> Self {
+        self.retention = rules;
+        self
+    }
+
     #[must_use]
     pub const fn tasks(mut self, tasks: fn() -> Vec<Box<dyn Task>>) -> Self {
         self.tasks = tasks;
@@ -251,6 +287,16 @@ pub fn check(modules: &[&ModuleDef]) -> Result<(), String> {
                     "policy « {} » on « {obj} » is declared by module « {} »",
                     role.as_str(),
                     m.code
+                ));
+            }
+        }
+    }
+    for m in modules {
+        for r in m.retention {
+            if !r.table.starts_with(&format!("{}_", m.code)) {
+                return Err(format!(
+                    "retention rule on table « {} » is declared by module « {} »",
+                    r.table, m.code
                 ));
             }
         }

@@ -19,6 +19,7 @@ mod m20261207_000004_legal;
 mod m20261207_000005_practices;
 mod m20261207_000006_practices_addresses;
 mod m20261207_000007_practices_social;
+mod m20261207_000008_members_erased;
 
 /// Runs every migration in order.
 #[derive(Debug)]
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000005_practices::Migration),
             Box::new(m20261207_000006_practices_addresses::Migration),
             Box::new(m20261207_000007_practices_social::Migration),
+            Box::new(m20261207_000008_members_erased::Migration),
         ]
     }
 }

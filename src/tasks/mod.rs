@@ -3,3 +3,4 @@ pub mod audit_verify;
 pub mod backup;
 pub mod create_admin;
 pub mod restore;
+pub mod offboarding;

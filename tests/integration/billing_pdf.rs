@@ -213,6 +213,7 @@ fn a_long_invoice_paginates_with_repeated_headers() {
         billing_email: "compta@tilleuls.test".into(),
         created_at: now,
         updated_at: now,
+        erased_at: None,
     };
     let id = uuid::Uuid::now_v7();
     let lines: Vec<billing_invoice_lines::Model> = (1..=60)

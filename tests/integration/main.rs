@@ -35,6 +35,7 @@ mod members;
 mod metering;
 mod modules;
 mod navigation;
+mod offboarding;
 mod openapi;
 mod payroll;
 mod payroll_pages;

@@ -92,6 +92,8 @@ pub const CORE: AuditLabels = AuditLabels {
         ("api_key", "revoke", "Révocation"),
         ("usage_batch", "ingest", "Réception"),
         ("subscription", "update", "Date de fin modifiée"),
+        ("member", "export", "Export de départ"),
+        ("member", "erase", "Effacement de départ"),
     ],
     keys: &[
         ("email", "E-mail"),
@@ -113,11 +115,19 @@ pub const CORE: AuditLabels = AuditLabels {
         ("finess", "FINESS"),
         ("vat_status", "Régime de TVA"),
         ("billing_email", "E-mail de facturation"),
+        ("tables", "Tables"),
+        ("rows", "Lignes"),
+        ("files", "Fichiers"),
+        ("erased", "Lignes effacées"),
+        ("kept", "Lignes conservées"),
+        ("users_disabled", "Comptes désactivés"),
     ],
     value: core_value,
     tasks: &[
         ("démo", "données de démonstration"),
         ("create_admin", "création de l’administrateur"),
+        ("member_export", "export de départ d’un adhérent"),
+        ("member_erase", "effacement de départ d’un adhérent"),
         ("test", "tests"),
     ],
 };

@@ -17,6 +17,8 @@ pub struct Model {
     pub billing_email: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the member was erased on its departure (`core::offboarding`).
+    pub erased_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

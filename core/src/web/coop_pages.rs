@@ -211,6 +211,8 @@ pub async fn member(
                 "modules": modules,
                 "today": today.to_string(),
                 "can_admin": scope.can("coop.members", "write").await?,
+                "can_offboard": scope.can("coop.members", "offboard").await?,
+                "erased_at": m.erased_at.map(crate::time::fr_datetime),
                 // The member's home page authorizes `member.profile` read.
                 "can_open_space": scope.can("member.profile", "read").await?,
             }),

@@ -7,6 +7,7 @@ pub mod forms;
 pub mod guard;
 pub mod member_edit;
 pub mod member_pages;
+pub mod offboarding_pages;
 pub mod page;
 pub mod rejections;
 pub mod views;
@@ -65,6 +66,15 @@ pub fn routes() -> Vec<Routes> {
                 post(coop_pages::add_establishment),
             )
             .add("/members/{slug}/subscriptions", post(coop_pages::subscribe))
+            .add("/members/{slug}/offboarding", get(offboarding_pages::show))
+            .add(
+                "/members/{slug}/offboarding/export.zip",
+                get(offboarding_pages::export),
+            )
+            .add(
+                "/members/{slug}/offboarding/erase",
+                post(offboarding_pages::erase),
+            )
             .add(
                 "/members/{slug}/subscriptions/{id}/end",
                 post(coop_pages::end_subscription),

@@ -5,7 +5,8 @@ use loco_rs::app::AppContext;
 use mutualis_core::{
     entities::members,
     error::{AppError, AppResult},
-    tenant::OwnedRow,
+    module::{BoxFut, ExportFile, Keep, Retention},
+    tenant::{OwnedRow, Tenant},
 };
 
 use crate::{entities::billing_invoices, service};
@@ -29,16 +30,16 @@ impl Format {
     }
 }
 
-/// Renders one document of an invoice as a download.
+/// Renders one document of a finalized invoice: its file name, media type and bytes.
 ///
 /// # Errors
 /// 404 for a draft (documents exist once finalized); rendering or database errors.
-pub async fn download(
+pub async fn render(
     ctx: &AppContext,
     member: &members::Model,
     inv: &billing_invoices::Model,
     format: Format,
-) -> AppResult<Response> {
+) -> AppResult<(String, &'static str, Vec<u8>)> {
     let Some(number) = inv.number.clone() else {
         return Err(AppError::NotFound);
     };
@@ -68,9 +69,78 @@ pub async fn download(
             "xml",
         ),
     };
+    Ok((format!("{what}-{number}.{ext}"), content_type, body))
+}
+
+/// Renders one document of an invoice as a download.
+///
+/// # Errors
+/// 404 for a draft (documents exist once finalized); rendering or database errors.
+pub async fn download(
+    ctx: &AppContext,
+    member: &members::Model,
+    inv: &billing_invoices::Model,
+    format: Format,
+) -> AppResult<Response> {
+    let (name, content_type, body) = render(ctx, member, inv, format).await?;
     Ok(mutualis_core::web::page::download(
         content_type,
-        &format!("{what}-{number}.{ext}"),
+        &name,
         body,
     ))
 }
+
+/// Every finalized invoice and credit note of a member, PDF and CII XML, for its
+/// export on departure (`ModuleDef::exports`).
+pub fn exports(ctx: &AppContext, tenant: Tenant) -> BoxFut<'_, AppResult<Vec<ExportFile>>> {
+    Box::pin(async move {
+        let Some(member) = mutualis_core::member::find_by_id(&ctx.db, tenant.member_id()).await?
+        else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for inv in service::invoices_of(&ctx.db, tenant).await? {
+            if inv.number.is_none() {
+                continue;
+            }
+            for format in [Format::Pdf, Format::Xml] {
+                let (name, _, bytes) = render(ctx, &member, &inv, format).await?;
+                out.push(ExportFile {
+                    path: format!("factures/{name}"),
+                    bytes,
+                });
+            }
+        }
+        Ok(out)
+    })
+}
+
+/// What billing keeps of a departing member: its invoices and credit notes ten years
+/// from their date, with their lines and approvals; drafts go.
+pub const RETENTION: &[Retention] = &[
+    Retention::new(
+        "billing_invoices",
+        Keep::YearsAfter {
+            column: "issued_on",
+            years: 10,
+            when_empty: false,
+        },
+        "Factures et avoirs émis : conservés 10 ans à compter de leur date (art. L123-22 du Code de commerce, art. L102 B du Livre des procédures fiscales).",
+    ),
+    Retention::new(
+        "billing_invoice_lines",
+        Keep::WithParent {
+            column: "invoice_id",
+            parent: "billing_invoices",
+        },
+        "Lignes des factures et avoirs conservés (art. L123-22 C. com.).",
+    ),
+    Retention::new(
+        "billing_approvals",
+        Keep::WithParent {
+            column: "invoice_id",
+            parent: "billing_invoices",
+        },
+        "Validation des factures conservées : pièce justificative (art. L123-22 C. com.).",
+    ),
+];

@@ -60,6 +60,8 @@ pub const MODULE: ModuleDef = ModuleDef::new("billing", "Facturation")
         (CoopAdmin, "billing.payments", "*"),
     ])
     .boot(settings::boot)
+    .exports(files::exports)
+    .retention(files::RETENTION)
     .seed(seed_demo)
     .tasks(|| vec![Box::new(close_task::ClosePeriod)]);
 

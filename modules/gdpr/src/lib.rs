@@ -103,6 +103,7 @@ pub const MODULE: ModuleDef = ModuleDef::new("gdpr", "RGPD")
         (PayrollOfficer, "gdpr.breach_report", "create"),
     ])
     .audit_labels(audit_labels::LABELS)
+    .exports(exports::load::exports)
     .seed(seed_demo)
     .tasks(|| vec![Box::new(reminders::GdprReminders)]);
 

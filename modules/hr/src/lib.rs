@@ -81,6 +81,8 @@ pub const MODULE: ModuleDef = ModuleDef::new("hr", "Ressources humaines")
         // The collective agreements' point values are cooperative configuration.
         (CoopAdmin, "hr.point_values", "*"),
     ])
+    .exports(register::exports)
+    .retention(register::RETENTION)
     .seed(seed_demo)
     .tasks(|| vec![Box::new(monthly::HrMonthly)]);
 

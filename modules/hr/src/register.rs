@@ -3,11 +3,14 @@
 //! years after their exit. The job, the qualification and the mentions come from the
 //! contract in force on that date (or the last one before the exit).
 use chrono::{Months, NaiveDate};
+use loco_rs::app::AppContext;
 use mutualis_core::{
+    entities::members,
     error::{AppError, AppResult},
     member,
+    module::{BoxFut, Clear, ExportFile, Keep, Retention},
     scope::Scope,
-    tenant::MemberOwned,
+    tenant::{MemberOwned, Tenant},
     time::{fr_datetime, paris_today},
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter};
@@ -103,9 +106,22 @@ pub async fn at<C: ConnectionTrait>(
     at: NaiveDate,
     establishment: Option<Uuid>,
 ) -> AppResult<Register> {
-    let m = scope.member();
-    let mut q = hr_employees::Entity::find_in(scope.tenant())
-        .filter(hr_employees::Column::EntryDate.lte(at));
+    at_for(db, scope.member(), scope.tenant(), at, establishment).await
+}
+
+/// The same for a member's tenant outside a request (its export on departure).
+///
+/// # Errors
+/// Database errors.
+pub async fn at_for<C: ConnectionTrait>(
+    db: &C,
+    m: &members::Model,
+    tenant: Tenant,
+    at: NaiveDate,
+    establishment: Option<Uuid>,
+) -> AppResult<Register> {
+    let mut q =
+        hr_employees::Entity::find_in(tenant).filter(hr_employees::Column::EntryDate.lte(at));
     if let Some(site) = establishment {
         q = q.filter(hr_employees::Column::EstablishmentId.eq(site));
     }
@@ -116,7 +132,7 @@ pub async fn at<C: ConnectionTrait>(
         .filter(|e| listed(e.entry_date, e.exit_date, at))
         .collect();
     employees.sort_by(|a, b| (a.entry_date, &a.matricule).cmp(&(b.entry_date, &b.matricule)));
-    let contracts = contracts::all_by_employee(db, scope).await?;
+    let contracts = contracts::by_employee_for(db, tenant).await?;
     let site = match establishment {
         Some(id) => member::establishments(db, m.id)
             .await?
@@ -137,6 +153,58 @@ pub async fn at<C: ConnectionTrait>(
             .collect(),
     })
 }
+
+/// The register of today, PDF and XLSX, for the member's export on departure
+/// (`ModuleDef::exports`); nothing when the member never had an employee.
+pub fn exports(ctx: &AppContext, tenant: Tenant) -> BoxFut<'_, AppResult<Vec<ExportFile>>> {
+    Box::pin(async move {
+        let Some(m) = member::find_by_id(&ctx.db, tenant.member_id()).await? else {
+            return Ok(Vec::new());
+        };
+        let r = at_for(&ctx.db, &m, tenant, today(), None).await?;
+        if r.lines.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for pdf in [true, false] {
+            let (_, name, bytes) = file(&r, &m.slug, pdf)?;
+            out.push(ExportFile { path: name, bytes });
+        }
+        Ok(out)
+    })
+}
+
+/// The register's fields an employee keeps (D1221-23): everything else of the
+/// employee row is emptied on the kept rows.
+const NOT_IN_REGISTER: &[Clear] = &[
+    Clear::Empty("nir"),
+    Clear::Null("email"),
+    Clear::Null("address"),
+    Clear::Null("phone"),
+];
+
+/// What HR keeps of a departing member: the personnel register's entries (the
+/// employee and its contracts) five years after the employee's exit, and nothing else.
+pub const RETENTION: &[Retention] = &[
+    Retention::new(
+        "hr_employees",
+        Keep::YearsAfter {
+            column: "exit_date",
+            years: 5,
+            when_empty: true,
+        },
+        "Registre unique du personnel : les salariés présents ou sortis depuis moins de 5 ans restent inscrits (art. R1221-26 du Code du travail) ; seules les mentions du registre sont gardées (NIR, e-mail, adresse et téléphone effacés).",
+    )
+    .clearing(NOT_IN_REGISTER),
+    Retention::new(
+        "hr_contracts",
+        Keep::WithParent {
+            column: "employee_id",
+            parent: "hr_employees",
+        },
+        "Registre unique du personnel : emploi, qualification, dates et nature des contrats des salariés inscrits (art. L1221-13, D1221-23 du Code du travail).",
+    ),
+];
 
 /// The register's query: a date (today by default) and an establishment (NIC).
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

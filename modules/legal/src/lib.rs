@@ -55,6 +55,7 @@ pub const MODULE: ModuleDef = ModuleDef::new("legal", "Modèles juridiques")
     }])
     .meters(&[DOCUMENTS_GENERATED])
     .audit_labels(audit_labels::LABELS)
+    .exports(library::exports)
     .seed(seed_demo)
     .policies(&[
         // The director and HR officers fill templates and keep the member's documents.

@@ -641,3 +641,27 @@ pub async fn file<C: ConnectionTrait>(
         ))
     }
 }
+
+/// Every document of the member, PDF and DOCX made again from its version and values,
+/// for its export on departure (`ModuleDef::exports`).
+pub fn exports(
+    ctx: &loco_rs::app::AppContext,
+    tenant: Tenant,
+) -> mutualis_core::module::BoxFut<'_, AppResult<Vec<mutualis_core::module::ExportFile>>> {
+    Box::pin(async move {
+        let Some(m) = mutualis_core::member::find_by_id(&ctx.db, tenant.member_id()).await? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for d in documents(&ctx.db, tenant).await? {
+            for pdf in [true, false] {
+                let (_, name, bytes) = file(&ctx.db, tenant, &m, d.id, pdf).await?;
+                out.push(mutualis_core::module::ExportFile {
+                    path: format!("documents/{}-{name}", d.id),
+                    bytes,
+                });
+            }
+        }
+        Ok(out)
+    })
+}

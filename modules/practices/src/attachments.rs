@@ -457,6 +457,27 @@ pub fn response(file: attachments::Model) -> axum::response::Response {
         .into_response()
 }
 
+/// Every file attached to the member's sheets, with its bytes, for its export on
+/// departure (`ModuleDef::exports`): `pieces-jointes/<sheet>/<id>-<name>`.
+pub fn exports(
+    ctx: &loco_rs::app::AppContext,
+    tenant: mutualis_core::tenant::Tenant,
+) -> mutualis_core::module::BoxFut<'_, AppResult<Vec<mutualis_core::module::ExportFile>>> {
+    Box::pin(async move {
+        let rows = attachments::Entity::find_in(tenant)
+            .order_by_asc(attachments::Column::CreatedAt)
+            .all(&ctx.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|a| mutualis_core::module::ExportFile {
+                path: format!("pieces-jointes/{}/{}-{}", a.sheet_id, a.id, a.file_name),
+                bytes: a.bytes,
+            })
+            .collect())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Write as _;

@@ -51,6 +51,7 @@ pub const MODULE: ModuleDef = ModuleDef::new("practices", "Échange de pratiques
     }])
     .audit_labels(audit_labels::LABELS)
     .boot(boot)
+    .exports(attachments::exports)
     .seed(seed_demo)
     .tasks(|| vec![Box::new(index::Reindex), Box::new(digest::PracticesDigest)])
     .meters(&[social::ACTIVE_READERS])

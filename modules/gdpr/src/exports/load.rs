@@ -3,7 +3,8 @@ use std::collections::HashMap;
 
 use mutualis_core::{
     auth,
-    authz::Role,
+    authz::{Authz, Role},
+    entities::members,
     member,
     scope::Scope,
     tenant::{MemberOwned, Tenant},
@@ -23,8 +24,7 @@ fn generated_now() -> String {
     fr_datetime(mutualis_core::time::now()).replacen(' ', " à ", 1)
 }
 
-fn member_facts(scope: &Scope) -> MemberFacts {
-    let m = scope.member();
+fn member_facts(m: &members::Model) -> MemberFacts {
     MemberFacts {
         slug: m.slug.clone(),
         name: m.name.clone(),
@@ -40,9 +40,16 @@ fn member_facts(scope: &Scope) -> MemberFacts {
 /// # Errors
 /// Database errors.
 pub async fn dpos<C: ConnectionTrait>(db: &C, scope: &Scope) -> AppResult<Vec<String>> {
-    let member_id = scope.member_id();
+    dpos_of(db, &scope.services().authz, scope.member_id()).await
+}
+
+async fn dpos_of<C: ConnectionTrait>(
+    db: &C,
+    authz: &Authz,
+    member_id: i64,
+) -> AppResult<Vec<String>> {
     let mut out = Vec::new();
-    for g in scope.services().authz.all_grants().await {
+    for g in authz.all_grants().await {
         if g.role != Role::Dpo || g.member_id != Some(member_id) {
             continue;
         }
@@ -78,7 +85,27 @@ pub async fn register<C: ConnectionTrait>(
     scope: &Scope,
     at: NaiveDate,
 ) -> AppResult<RegisterDoc> {
-    let tenant = scope.tenant();
+    register_for(
+        db,
+        &scope.services().authz,
+        scope.member(),
+        scope.tenant(),
+        at,
+    )
+    .await
+}
+
+/// The same for a member's tenant outside a request (its export on departure).
+///
+/// # Errors
+/// Database errors.
+pub async fn register_for<C: ConnectionTrait>(
+    db: &C,
+    authz: &Authz,
+    m: &members::Model,
+    tenant: Tenant,
+    at: NaiveDate,
+) -> AppResult<RegisterDoc> {
     let end = end_of_day(at);
     let rows: HashMap<Uuid, gdpr_activities::Model> = activities::list(db, tenant)
         .await?
@@ -124,7 +151,7 @@ pub async fn register<C: ConnectionTrait>(
             recorded_on: paris_date(p.created_at),
         })
         .collect();
-    let modules = member::active_modules(db, scope.member_id(), at).await?;
+    let modules = member::active_modules(db, m.id, at).await?;
     let coop_services = processors::coop_services(db, &modules)
         .await?
         .into_iter()
@@ -138,10 +165,10 @@ pub async fn register<C: ConnectionTrait>(
         })
         .collect();
     Ok(RegisterDoc {
-        member: member_facts(scope),
+        member: member_facts(m),
         at,
         generated_at: generated_now(),
-        dpos: dpos(db, scope).await?,
+        dpos: dpos_of(db, authz, m.id).await?,
         activities,
         processors,
         coop_services,
@@ -183,7 +210,7 @@ pub async fn activity<C: ConnectionTrait>(
     let history = history(db, tenant, id).await?;
     let check = check_at(&a, DateTime::<Utc>::MAX_UTC);
     Ok(ActivityDoc {
-        member: member_facts(scope),
+        member: member_facts(scope.member()),
         generated_at: generated_now(),
         dpos: dpos(db, scope).await?,
         activity: ActivitySheet {
@@ -201,5 +228,36 @@ pub async fn activity<C: ConnectionTrait>(
             archived_at: a.archived_at,
             history,
         },
+    })
+}
+
+/// The register of today, PDF and XLSX, for the member's export on departure
+/// (`ModuleDef::exports`); nothing when the member never recorded an activity.
+pub fn exports(
+    ctx: &loco_rs::app::AppContext,
+    tenant: Tenant,
+) -> mutualis_core::module::BoxFut<'_, AppResult<Vec<mutualis_core::module::ExportFile>>> {
+    Box::pin(async move {
+        let Some(m) = member::find_by_id(&ctx.db, tenant.member_id()).await? else {
+            return Ok(Vec::new());
+        };
+        let svc = mutualis_core::scope::services(ctx)?;
+        let at = today();
+        let r = register_for(&ctx.db, &svc.authz, &m, tenant, at).await?;
+        if r.activities.is_empty() && r.processors.is_empty() {
+            return Ok(Vec::new());
+        }
+        let pdf = super::pdf::register_pdf(&r)
+            .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e.to_string())))?;
+        Ok(vec![
+            mutualis_core::module::ExportFile {
+                path: register_file_name(&m.slug, at, "pdf"),
+                bytes: pdf,
+            },
+            mutualis_core::module::ExportFile {
+                path: register_file_name(&m.slug, at, "xlsx"),
+                bytes: super::xlsx::register_xlsx(&r)?,
+            },
+        ])
     })
 }
