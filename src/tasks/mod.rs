@@ -2,5 +2,5 @@
 pub mod audit_verify;
 pub mod backup;
 pub mod create_admin;
-pub mod restore;
 pub mod offboarding;
+pub mod restore;

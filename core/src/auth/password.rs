@@ -6,8 +6,8 @@ use argon2::{
 };
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 use serde::Deserialize;
 
@@ -181,14 +181,19 @@ pub async fn change_password<C: ConnectionTrait + TransactionTrait>(
 ///
 /// # Errors
 /// Database errors.
-pub async fn start_password_reset<C: ConnectionTrait>(
+pub async fn start_password_reset<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     email: &str,
 ) -> AppResult<Option<(users::Model, String)>> {
     let email = email.trim().to_lowercase();
+    // One request at a time per account (the user's row locked on PostgreSQL, the
+    // write lock taken up front on SQLite): concurrent requests cannot all pass the
+    // ceiling below.
+    let txn = crate::db::begin_write(db).await?;
     let Some(user) = users::Entity::find()
         .filter(users::Column::Email.eq(email))
-        .one(db)
+        .lock_exclusive()
+        .one(&txn)
         .await?
         .filter(|u| u.disabled_at.is_none())
     else {
@@ -198,7 +203,7 @@ pub async fn start_password_reset<C: ConnectionTrait>(
     let recent = password_resets::Entity::find()
         .filter(password_resets::Column::UserId.eq(user.id))
         .filter(password_resets::Column::CreatedAt.gt(now - Duration::hours(1)))
-        .count(db)
+        .count(&txn)
         .await?;
     if recent >= MAX_RESETS_PER_HOUR {
         // Nobody fills a mailbox with reset links; the answer stays the same.
@@ -213,8 +218,9 @@ pub async fn start_password_reset<C: ConnectionTrait>(
         used_at: Set(None),
         created_at: Set(now),
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    txn.commit().await?;
     Ok(Some((user, token)))
 }
 
