@@ -238,6 +238,26 @@ async fn wrong_password_and_unknown_account_get_the_same_answer_then_429() {
     .await;
 }
 
+/// A full hour's worth of failed sign-ins from `ip`, all at `at`.
+async fn past_failures(
+    db: &sea_orm::DatabaseConnection,
+    ip: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) {
+    use mutualis_core::entities::login_failures;
+    use sea_orm::{ActiveModelTrait, Set};
+    for _ in 0..mutualis_core::auth::MAX_IP_FAILURES_PER_HOUR {
+        login_failures::ActiveModel {
+            throttle_key: Set(format!("ip:{ip}")),
+            at: Set(at),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+}
+
 /// Credential stuffing: leaked pairs tried over many accounts from one address, one
 /// failure per account. The address is stopped after 100 failures within a minute, and
 /// after 300 within an hour however slowly they come; the accounts themselves and
@@ -245,7 +265,7 @@ async fn wrong_password_and_unknown_account_get_the_same_answer_then_429() {
 #[tokio::test]
 async fn credential_stuffing_from_one_address_is_throttled() {
     use mutualis_core::{AppError, auth::authenticate, entities::login_failures};
-    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     run(|_server, ctx| async move {
         let kit = TestKit::new(&ctx);
         let m = kit.member("alpha", &[]).await;
@@ -272,31 +292,13 @@ async fn credential_stuffing_from_one_address_is_throttled() {
         // A slow attack: 300 failures within the hour, none in the last minute.
         let slow = "203.0.113.77";
         let at = chrono::Utc::now() - chrono::Duration::minutes(30);
-        for _ in 0..mutualis_core::auth::MAX_IP_FAILURES_PER_HOUR {
-            login_failures::ActiveModel {
-                throttle_key: Set(format!("ip:{slow}")),
-                at: Set(at),
-                ..Default::default()
-            }
-            .insert(&ctx.db)
-            .await
-            .unwrap();
-        }
+        past_failures(&ctx.db, slow, at).await;
         let e = authenticate(&ctx.db, "dir@alpha.test", PASSWORD, Some(slow)).await;
         assert!(matches!(e, Err(AppError::TooManyRequests)));
         // Failures older than an hour no longer count, and are purged as new ones come.
         let old = "203.0.113.88";
         let long_ago = chrono::Utc::now() - chrono::Duration::minutes(90);
-        for _ in 0..mutualis_core::auth::MAX_IP_FAILURES_PER_HOUR {
-            login_failures::ActiveModel {
-                throttle_key: Set(format!("ip:{old}")),
-                at: Set(long_ago),
-                ..Default::default()
-            }
-            .insert(&ctx.db)
-            .await
-            .unwrap();
-        }
+        past_failures(&ctx.db, old, long_ago).await;
         let e = authenticate(&ctx.db, "dir@alpha.test", "wrong-password", Some(old)).await;
         assert!(matches!(e, Err(AppError::Unauthorized)));
         let left = login_failures::Entity::find()

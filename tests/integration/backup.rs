@@ -125,16 +125,7 @@ async fn a_restored_backup_serves_the_same_exports_and_a_tampered_file_is_refuse
         !drafts["invoices"].as_array().unwrap().is_empty(),
         "{drafts}"
     );
-    for d in drafts["invoices"].as_array().unwrap() {
-        let r = server_a
-            .post(&format!(
-                "/api/coop/billing/invoices/{}/approve",
-                d["id"].as_str().unwrap()
-            ))
-            .add_header("authorization", board.as_str())
-            .await;
-        assert_eq!(r.status_code(), 200, "{}", r.text());
-    }
+    approve_all(&server_a, &board, &drafts).await;
     let director = bearer(&ctx_a, "directeur@tilleuls.example").await;
     let r = api_get(&server_a, &director, "/api/m/tilleuls/invoices").await;
     assert_eq!(r.status_code(), 200, "{}", r.text());

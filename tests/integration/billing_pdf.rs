@@ -63,18 +63,7 @@ async fn finalized_march(
         .await
         .json();
     let board = kit.bearer(&kit.user("ca@coop.test", Role::Board, None).await);
-    let mut invoices = Vec::new();
-    for d in drafts["invoices"].as_array().unwrap() {
-        let r = server
-            .post(&format!(
-                "/api/coop/billing/invoices/{}/approve",
-                d["id"].as_str().unwrap()
-            ))
-            .add_header("authorization", board.as_str())
-            .await;
-        assert_eq!(r.status_code(), 200, "{}", r.text());
-        invoices.push(r.json::<Value>());
-    }
+    let invoices = approve_all(&server, &board, &drafts).await;
     (admin, board, invoices)
 }
 

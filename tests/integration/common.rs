@@ -276,3 +276,25 @@ pub async fn events(server: &TestServer, key: &str, events: serde_json::Value) {
         .await;
     assert_eq!(r.status_code(), 200);
 }
+
+/// The board approves every draft invoice a period's close made (each 200 expected):
+/// the approved invoices, numbered.
+pub async fn approve_all(
+    server: &TestServer,
+    board: &str,
+    drafts: &serde_json::Value,
+) -> Vec<serde_json::Value> {
+    let mut approved = Vec::new();
+    for d in drafts["invoices"].as_array().into_iter().flatten() {
+        let r = server
+            .post(&format!(
+                "/api/coop/billing/invoices/{}/approve",
+                d["id"].as_str().unwrap_or_default()
+            ))
+            .add_header("authorization", board)
+            .await;
+        assert_eq!(r.status_code(), 200, "{}", r.text());
+        approved.push(r.json::<serde_json::Value>());
+    }
+    approved
+}
