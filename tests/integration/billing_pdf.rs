@@ -63,7 +63,7 @@ async fn finalized_march(
         .await
         .json();
     let board = kit.bearer(&kit.user("ca@coop.test", Role::Board, None).await);
-    let invoices = approve_all(&server, &board, &drafts).await;
+    let invoices = approve_all(server, &board, &drafts).await;
     (admin, board, invoices)
 }
 
