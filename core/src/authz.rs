@@ -1,7 +1,7 @@
 //! Authorization with casbin: RBAC with domains. Role policies are written once per role
 //! with domain `*` and kept in sync from code at boot; grants (`g, user:1, dpo, member:3`)
 //! are data. Both live in the `casbin_rule` table through our own small sea-orm adapter.
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use async_trait::async_trait;
 use casbin::{Adapter, CoreApi, DefaultModel, Enforcer, Filter, MgmtApi, Model};
@@ -397,6 +397,35 @@ impl Adapter for SeaOrmAdapter {
 #[derive(Clone)]
 pub struct Authz {
     enforcer: Arc<RwLock<Enforcer>>,
+    /// casbin's answers and each user's grants, remembered until the next change of a
+    /// grant (casbin evaluates its matcher over every policy line at each `enforce`).
+    memo: Arc<Memo>,
+}
+
+/// What [`Authz`] remembers. Emptied by every grant, revocation and reload, and when
+/// it holds more than `MEMO_MAX` answers.
+#[derive(Default)]
+struct Memo {
+    enabled: std::sync::atomic::AtomicBool,
+    decisions: std::sync::RwLock<HashMap<(i64, String, String, String), bool>>,
+    grants: std::sync::RwLock<HashMap<i64, Vec<Grant>>>,
+}
+
+const MEMO_MAX: usize = 100_000;
+
+impl Memo {
+    fn enabled(&self) -> bool {
+        self.enabled.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn clear(&self) {
+        if let Ok(mut d) = self.decisions.write() {
+            d.clear();
+        }
+        if let Ok(mut g) = self.grants.write() {
+            g.clear();
+        }
+    }
 }
 
 impl std::fmt::Debug for Authz {
@@ -473,9 +502,21 @@ impl Authz {
         }
         let model = DefaultModel::from_str(MODEL).await?;
         let enforcer = Enforcer::new(model, SeaOrmAdapter::new(db.clone())).await?;
+        let memo = Memo::default();
+        memo.enabled
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         Ok(Self {
             enforcer: Arc::new(RwLock::new(enforcer)),
+            memo: Arc::new(memo),
         })
+    }
+
+    /// Turns the memo of answers on or off (`settings.caches.enabled`).
+    pub fn remember_answers(&self, on: bool) {
+        self.memo.clear();
+        self.memo
+            .enabled
+            .store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Whether `user` may `act` on `obj` in `domain`.
@@ -489,8 +530,38 @@ impl Authz {
         obj: &str,
         act: &str,
     ) -> AppResult<bool> {
+        let memo = self.memo.enabled();
+        if memo
+            && let Ok(d) = self.memo.decisions.read()
+            && let Some(answer) = d.get(&(
+                user_id,
+                domain.to_string(),
+                obj.to_string(),
+                act.to_string(),
+            ))
+        {
+            return Ok(*answer);
+        }
         let e = self.enforcer.read().await;
-        Ok(e.enforce((subject(user_id).as_str(), domain, obj, act))?)
+        let answer = e.enforce((subject(user_id).as_str(), domain, obj, act))?;
+        // Stored while the enforcer is still read-locked: a grant waits for the lock,
+        // then empties the memo, so no answer older than a grant survives it.
+        if memo && let Ok(mut d) = self.memo.decisions.write() {
+            if d.len() >= MEMO_MAX {
+                d.clear();
+            }
+            d.insert(
+                (
+                    user_id,
+                    domain.to_string(),
+                    obj.to_string(),
+                    act.to_string(),
+                ),
+                answer,
+            );
+        }
+        drop(e);
+        Ok(answer)
     }
 
     /// Grants `role` to a user, in a member's domain or (None) the cooperative's.
@@ -515,10 +586,11 @@ impl Authz {
             }
         };
         let mut e = self.enforcer.write().await;
-        Ok(
-            e.add_grouping_policy(vec![subject(user_id), role.as_str().to_string(), dom])
-                .await?,
-        )
+        let added = e
+            .add_grouping_policy(vec![subject(user_id), role.as_str().to_string(), dom])
+            .await;
+        self.memo.clear();
+        Ok(added?)
     }
 
     /// Revokes one grant.
@@ -533,19 +605,36 @@ impl Authz {
     ) -> AppResult<bool> {
         let dom = member_id.map_or_else(|| COOP.to_string(), member_domain);
         let mut e = self.enforcer.write().await;
-        Ok(
-            e.remove_grouping_policy(vec![subject(user_id), role.as_str().to_string(), dom])
-                .await?,
-        )
+        let removed = e
+            .remove_grouping_policy(vec![subject(user_id), role.as_str().to_string(), dom])
+            .await;
+        self.memo.clear();
+        Ok(removed?)
     }
 
     /// Every grant of one user.
     pub async fn grants_of(&self, user_id: i64) -> Vec<Grant> {
+        let memo = self.memo.enabled();
+        if memo
+            && let Ok(g) = self.memo.grants.read()
+            && let Some(grants) = g.get(&user_id)
+        {
+            return grants.clone();
+        }
         let e = self.enforcer.read().await;
-        e.get_filtered_grouping_policy(0, vec![subject(user_id)])
+        let grants: Vec<Grant> = e
+            .get_filtered_grouping_policy(0, vec![subject(user_id)])
             .into_iter()
             .filter_map(|r| to_grant(&r))
-            .collect()
+            .collect();
+        if memo && let Ok(mut g) = self.memo.grants.write() {
+            if g.len() >= MEMO_MAX {
+                g.clear();
+            }
+            g.insert(user_id, grants.clone());
+        }
+        drop(e);
+        grants
     }
 
     /// Every grant of every user.
@@ -583,8 +672,9 @@ impl Authz {
     /// casbin errors.
     pub async fn reload(&self) -> AppResult<()> {
         let mut e = self.enforcer.write().await;
-        e.load_policy().await?;
-        Ok(())
+        let loaded = e.load_policy().await;
+        self.memo.clear();
+        Ok(loaded?)
     }
 }
 

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod backup;
+pub mod cache;
 pub mod calendar;
 pub mod db;
 pub mod documents;
@@ -51,6 +52,8 @@ pub async fn init_services(
     served_nav: Vec<scope::NavEntry>,
 ) -> AppResult<()> {
     let authz = authz::Authz::init(&ctx.db).await?;
+    let cache_settings = cache::CacheSettings::from_settings(ctx.config.settings.as_ref());
+    authz.remember_answers(cache_settings.enabled);
     let filled = metering::backfill_periods(&ctx.db).await?;
     if filled > 0 {
         tracing::info!(events = filled, "usage events given their period");
@@ -70,6 +73,7 @@ pub async fn init_services(
         secure_cookies: ctx.environment == loco_rs::environment::Environment::Production,
         coop_nav,
         served_nav,
+        caches: cache::Caches::new(cache_settings),
     };
     ctx.shared_store.insert(Arc::new(services));
     Ok(())

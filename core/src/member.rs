@@ -485,6 +485,7 @@ pub async fn update_member<C: ConnectionTrait + TransactionTrait>(
     )
     .await?;
     txn.commit().await?;
+    crate::cache::changed(crate::cache::Kind::Members);
     Ok(updated)
 }
 
@@ -655,16 +656,21 @@ pub async fn active_modules<C: ConnectionTrait>(
     member_id: i64,
     day: NaiveDate,
 ) -> AppResult<Vec<String>> {
-    let mut out: Vec<String> = subscriptions(db, member_id)
-        .await?
-        .into_iter()
+    Ok(active_on(&subscriptions(db, member_id).await?, day))
+}
+
+/// The modules of `subs` that cover `day`, in the app's order of modules.
+#[must_use]
+pub fn active_on(subs: &[subscriptions::Model], day: NaiveDate) -> Vec<String> {
+    let mut out: Vec<String> = subs
+        .iter()
         .filter(|s| covers(s, day))
-        .map(|s| s.module)
+        .map(|s| s.module.clone())
         .collect();
     let order = crate::module::all();
     out.sort_by_key(|m| order.iter().position(|x| x.code == m));
     out.dedup();
-    Ok(out)
+    out
 }
 
 /// Subscribes a member to a module from `start` (to `end`, inclusive, if given).
@@ -722,6 +728,7 @@ pub async fn subscribe<C: ConnectionTrait + TransactionTrait>(
         serde_json::json!({"module": module, "start_date": start, "end_date": end}),
     )
     .await?;
+    crate::cache::changed(crate::cache::Kind::Members);
     Ok(row)
 }
 
@@ -759,6 +766,7 @@ pub async fn end_subscription<C: ConnectionTrait + TransactionTrait>(
         serde_json::json!({"end_date": end}),
     )
     .await?;
+    crate::cache::changed(crate::cache::Kind::Members);
     Ok(row)
 }
 

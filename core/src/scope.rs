@@ -41,6 +41,8 @@ pub struct Services {
     pub coop_nav: Vec<NavEntry>,
     /// Pages across the members a user serves (`ModuleDef::served_nav`).
     pub served_nav: Vec<NavEntry>,
+    /// Accounts, members and subscriptions read by every request (`core::cache`).
+    pub caches: crate::cache::Caches,
 }
 
 /// A navigation entry a module contributes: shown when the user may `act` on `obj`.
@@ -137,13 +139,15 @@ impl FromRequestParts<AppContext> for Identity {
             let uid = bearer(&parts.headers)
                 .and_then(|t| auth::verify_jwt(&svc.jwt_secret, t))
                 .ok_or_else(|| wrap(AppError::Unauthorized))?;
-            let user = auth::find_user(&ctx.db, uid)
+            let user = svc
+                .caches
+                .user(&ctx.db, uid)
                 .await
                 .map_err(wrap)?
                 .filter(|u| u.disabled_at.is_none())
                 .ok_or_else(|| wrap(AppError::Unauthorized))?;
             Self {
-                user,
+                user: (*user).clone(),
                 session: None,
             }
         } else {
@@ -152,7 +156,8 @@ impl FromRequestParts<AppContext> for Identity {
                 .get(SESSION_COOKIE)
                 .map(|c| c.value().to_string())
                 .ok_or_else(|| wrap(AppError::Unauthorized))?;
-            let (session, user) = auth::load_session(&ctx.db, &token)
+            let svc = services(ctx).map_err(wrap)?;
+            let (session, user) = auth::load_session(&ctx.db, &svc.caches, &token)
                 .await
                 .map_err(wrap)?
                 .ok_or_else(|| wrap(AppError::Unauthorized))?;
@@ -200,19 +205,20 @@ impl FromRequestParts<AppContext> for MemberAccess {
         let slug = params.get("slug").ok_or_else(|| wrap(AppError::NotFound))?;
         let svc = services(ctx).map_err(wrap)?;
         // Unknown member and member the user has nothing to do with look the same.
-        let member = member::find_by_slug(&ctx.db, slug)
+        let entry = svc
+            .caches
+            .member(&ctx.db, slug)
             .await
             .map_err(wrap)?
             .ok_or_else(|| wrap(AppError::NotFound))?;
+        let member = entry.member.clone();
         let roles = svc.authz.roles_in(identity.user.id, member.id).await;
         let coop_roles = svc.authz.coop_roles(identity.user.id).await;
         if roles.is_empty() && coop_roles.is_empty() {
             tracing::warn!(user_id = identity.user.id, member = %member.slug, "access to a member without any role");
             return Err(wrap(AppError::NotFound));
         }
-        let active_modules = member::active_modules(&ctx.db, member.id, paris_today())
-            .await
-            .map_err(wrap)?;
+        let active_modules = member::active_on(&entry.subscriptions, paris_today());
         Ok(Self {
             identity,
             member,

@@ -20,6 +20,7 @@ mod m20261207_000005_practices;
 mod m20261207_000006_practices_addresses;
 mod m20261207_000007_practices_social;
 mod m20261207_000008_members_erased;
+mod m20261207_000009_accrual_runs_key;
 
 /// Runs every migration in order.
 #[derive(Debug)]
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000006_practices_addresses::Migration),
             Box::new(m20261207_000007_practices_social::Migration),
             Box::new(m20261207_000008_members_erased::Migration),
+            Box::new(m20261207_000009_accrual_runs_key::Migration),
         ]
     }
 }

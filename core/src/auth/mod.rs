@@ -327,6 +327,7 @@ pub async fn open_session<C: ConnectionTrait>(
 /// Database errors.
 pub async fn load_session<C: ConnectionTrait>(
     db: &C,
+    caches: &crate::cache::Caches,
     token: &str,
 ) -> AppResult<Option<(sessions::Model, users::Model)>> {
     let Some(s) = sessions::Entity::find_by_id(token_hash(token))
@@ -342,9 +343,10 @@ pub async fn load_session<C: ConnectionTrait>(
             .await?;
         return Ok(None);
     }
-    let Some(user) = users::Entity::find_by_id(s.user_id).one(db).await? else {
+    let Some(user) = caches.user(db, s.user_id).await? else {
         return Ok(None);
     };
+    let user = (*user).clone();
     if user.disabled_at.is_some() {
         return Ok(None);
     }
@@ -440,6 +442,7 @@ pub async fn set_disabled<C: ConnectionTrait + TransactionTrait>(
     am.disabled_at = Set(disabled.then(Utc::now));
     am.updated_at = Set(Utc::now());
     let user = am.update(db).await?;
+    crate::cache::changed(crate::cache::Kind::Users);
     if disabled {
         sessions::Entity::delete_many()
             .filter(sessions::Column::UserId.eq(user.id))

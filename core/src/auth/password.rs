@@ -168,6 +168,7 @@ pub async fn change_password<C: ConnectionTrait + TransactionTrait>(
     )
     .await?;
     txn.commit().await?;
+    crate::cache::changed(crate::cache::Kind::Users);
     tracing::info!(
         user_id = user.id,
         sessions_closed = ended,
@@ -273,5 +274,6 @@ pub async fn finish_password_reset<C: ConnectionTrait + TransactionTrait>(
     )
     .await?;
     txn.commit().await?;
+    crate::cache::changed(crate::cache::Kind::Users);
     Ok(user)
 }

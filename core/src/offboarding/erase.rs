@@ -354,6 +354,8 @@ pub async fn erase(
     )
     .await?;
     txn.commit().await?;
+    crate::cache::changed(crate::cache::Kind::Users);
+    crate::cache::changed(crate::cache::Kind::Members);
     // The enforcer holds the grants in memory: read them again.
     if let Ok(svc) = crate::scope::services(ctx) {
         svc.authz.reload().await?;

@@ -148,7 +148,7 @@ async fn served_nav(ctx: &AppContext, uid: i64, path: &str) -> AppResult<Vec<Nav
     let today = crate::time::paris_today();
     let mut modules = Vec::with_capacity(ids.len());
     for id in &ids {
-        modules.push(crate::member::active_modules(&ctx.db, *id, today).await?);
+        modules.push(svc.caches.active_modules(&ctx.db, *id, today).await?);
     }
     let mut out = Vec::new();
     for n in &svc.served_nav {

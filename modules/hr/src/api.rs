@@ -2,6 +2,9 @@
 //! with a type of [`bodies`], named in its `#[utoipa::path]`.
 mod bodies;
 
+/// The list's item, for the load test's bare handler (`benches/load_bare.rs`).
+pub use bodies::Employee;
+
 use axum::{
     Json,
     extract::{DefaultBodyLimit, Multipart, Path, Query, State},
@@ -21,9 +24,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use self::bodies::{
-    AccrualRun, ContractHistory, ContractVersion, ContractVersionCreated, Employee,
-    EmployeeCreated, EmployeeRecord, Import, ImportConfirmed, LeaveAccount, LeaveBalance,
-    LeaveMovement, LeaveRequest, RegisterBody,
+    AccrualRun, ContractHistory, ContractVersion, ContractVersionCreated, EmployeeCreated,
+    EmployeeRecord, Import, ImportConfirmed, LeaveAccount, LeaveBalance, LeaveMovement,
+    LeaveRequest, RegisterBody,
 };
 use crate::{
     contracts::{self, ContractInput},

@@ -44,7 +44,8 @@ pub struct Employee {
 
 impl Employee {
     /// The employee, its NIR in full (`full_nir`, an audited view) or masked.
-    pub(crate) fn of(e: &hr_employees::Model, full_nir: bool) -> Self {
+    #[must_use]
+    pub fn of(e: &hr_employees::Model, full_nir: bool) -> Self {
         Self {
             id: e.id,
             matricule: e.matricule.clone(),
