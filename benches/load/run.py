@@ -287,7 +287,9 @@ def wrk(s, seconds, cpu):
     cmd.append(s.url)
     out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
+    if "50" not in lat or "99" not in lat:
+        sys.exit(f"{s.key}: wrk gave no latency distribution:\n{out}")
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = (int(non2xx.group(1)) if non2xx else 0) + (
@@ -323,8 +325,10 @@ def start_server(cli, work, caches, cpu):
         "PORT": str(SERVER_PORT),
         "CACHES": "true" if caches else "false",
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "info"),
+        "PRACTICES_INDEX_DIR": str(work / "index"),
     }
-    srv = Server([cli, "start"], env, cpu, work / f"server-caches-{caches}.log")
+    stamp = time.strftime("%H%M%S")
+    srv = Server([cli, "start"], env, cpu, work / f"server-caches-{caches}-{stamp}.log")
     wait_http(f"http://127.0.0.1:{SERVER_PORT}/login")
     return srv
 
@@ -354,7 +358,7 @@ def soak(cli, work, args):
             row = {"minute": i + 1}
             for s, p in procs:
                 out = p.communicate()[0]
-                lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+                lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
                 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
                 sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
                 row[s.key] = {
@@ -391,8 +395,10 @@ def main():
             sys.exit(f"{tool} is missing: sudo apt-get install -y wrk util-linux")
 
     log("building (bench profile)…")
-    cli = cargo_executable(["build", "--profile", "bench", "--bin", "mutualis-cli"], "mutualis-cli")
-    bare_exe = cargo_executable(["bench", "--bench", "load_bare", "--no-run"], "load_bare")
+    build = ["build", "--profile", "bench", "--features", "load-bench",
+             "--bin", "mutualis-cli", "--bin", "load_bare"]
+    cli = cargo_executable(build, "mutualis-cli")
+    bare_exe = cargo_executable(build, "load_bare")
     work = Path(tempfile.mkdtemp(prefix="mutualis-load-"))
     results = {"config": vars(args), "runs": {}}
     modes = {"both": [False, True], "on": [True], "off": [False]}[args.caches]
@@ -462,10 +468,11 @@ def report(results):
         for run in runs.values():
             if k in run:
                 r = run[k]
-                row += f" {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']} |"
+                rps = f"{r['rps']:,.0f}".replace(",", "\u202f")
+                row += f" {rps} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']} |"
             else:
                 row += " – | – | – | – |"
-        lines.append(row.replace(",", " "))
+        lines.append(row)
     for mode, run in runs.items():
         lines.append(f"\nserver memory after the {mode} run: {run['rss_mib']:.0f} MiB")
     on = runs.get("on", {})

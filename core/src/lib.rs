@@ -13,6 +13,7 @@ pub mod documents;
 pub mod entities;
 pub mod error;
 pub mod ids;
+pub mod keyset;
 pub mod kit;
 pub mod limits;
 pub mod mail;

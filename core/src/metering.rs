@@ -501,7 +501,8 @@ pub fn validate_event(
     source: &str,
     now: DateTime<Utc>,
 ) -> Result<NewEvent, String> {
-    let ev: IncomingEvent = serde_json::from_value(raw.clone()).map_err(|_| {
+    // Read from the parsed body by reference: no copy of the event.
+    let ev = IncomingEvent::deserialize(raw).map_err(|_| {
         "l’événement doit être un objet JSON avec les champs id, member, meter, quantity."
             .to_string()
     })?;
@@ -617,6 +618,30 @@ pub async fn ingest_batch<C: ConnectionTrait + TransactionTrait>(
     source: &str,
     batch: &IncomingBatch,
 ) -> AppResult<BatchOutcome> {
+    ingest_batch_from(db, meters, actor, source, batch, None).await
+}
+
+/// The API key a batch came with.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyUse {
+    pub id: i64,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// [`ingest_batch`] for a batch sent with an API key: the key's `last_used_at` is
+/// brought up to date (to the minute) in the batch's own transaction — one commit, one
+/// fsync, per batch.
+///
+/// # Errors
+/// As [`ingest_batch`].
+pub async fn ingest_batch_from<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    meters: &Meters,
+    actor: &Actor,
+    source: &str,
+    batch: &IncomingBatch,
+    key: Option<KeyUse>,
+) -> AppResult<BatchOutcome> {
     if batch.events.is_empty() {
         return Err(AppError::BadRequest(
             "Le lot ne contient aucun événement.".to_string(),
@@ -660,6 +685,17 @@ pub async fn ingest_batch<C: ConnectionTrait + TransactionTrait>(
         serde_json::json!({"accepted": accepted, "duplicates": duplicates, "rejected": rejected.len()}),
     )
     .await?;
+    if let Some(k) = key
+        && k.last_used_at
+            .is_none_or(|t| now - t > Duration::minutes(1))
+    {
+        txn.execute_raw(stmt(
+            &txn,
+            "UPDATE api_keys SET last_used_at = ? WHERE id = ?",
+            vec![now.into(), k.id.into()],
+        ))
+        .await?;
+    }
     txn.commit().await?;
     Ok(BatchOutcome {
         accepted,

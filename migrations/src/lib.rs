@@ -21,6 +21,7 @@ mod m20261207_000006_practices_addresses;
 mod m20261207_000007_practices_social;
 mod m20261207_000008_members_erased;
 mod m20261207_000009_accrual_runs_key;
+mod m20261207_000010_list_indexes;
 
 /// Runs every migration in order.
 #[derive(Debug)]
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000007_practices_social::Migration),
             Box::new(m20261207_000008_members_erased::Migration),
             Box::new(m20261207_000009_accrual_runs_key::Migration),
+            Box::new(m20261207_000010_list_indexes::Migration),
         ]
     }
 }

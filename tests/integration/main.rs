@@ -38,6 +38,7 @@ mod modules;
 mod navigation;
 mod offboarding;
 mod openapi;
+mod pagination;
 mod payroll;
 mod payroll_pages;
 mod practices;

@@ -14,7 +14,6 @@ use axum::{
 };
 use chrono::NaiveDate;
 use loco_rs::{app::AppContext, controller::Routes};
-use sea_orm::{ActiveModelTrait, Set};
 use serde::Deserialize;
 
 use self::bodies::{
@@ -148,24 +147,19 @@ async fn ingest(
     })?;
     let svc = services(&ctx)?;
     let source = format!("api:{}", api_key.name);
-    let outcome = metering::ingest_batch(
+    // "Last used" to the minute, in the batch's transaction.
+    let outcome = metering::ingest_batch_from(
         &ctx.db,
         &svc.meters,
         &Actor::api_key(&api_key.name),
         &source,
         &batch,
+        Some(metering::KeyUse {
+            id: api_key.id,
+            last_used_at: api_key.last_used_at,
+        }),
     )
     .await?;
-    // "Last used" to the minute: not a second committed write (and fsync) per batch.
-    let now = chrono::Utc::now();
-    if api_key
-        .last_used_at
-        .is_none_or(|t| now - t > chrono::Duration::minutes(1))
-    {
-        let mut am: crate::entities::api_keys::ActiveModel = api_key.into();
-        am.last_used_at = Set(Some(now));
-        am.update(&ctx.db).await?;
-    }
     Ok(Json(outcome))
 }
 

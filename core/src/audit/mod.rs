@@ -94,16 +94,20 @@ pub async fn record<C: ConnectionTrait + TransactionTrait>(
     let txn = crate::db::begin_write(db).await?;
     // Taking the head row first serializes appends (row lock on PostgreSQL, write
     // lock on SQLite), so two writers never chain to the same previous row.
-    txn.execute_raw(stmt(
-        &txn,
-        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1",
-        vec![],
-    ))
-    .await?;
-    let head = audit_head::Entity::find_by_id(1)
-        .one(&txn)
+    // One statement takes the lock, moves the head and reads it.
+    let head = txn
+        .query_one_raw(stmt(
+            &txn,
+            "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash",
+            vec![],
+        ))
         .await?
         .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("audit_head row missing")))?;
+    let head = audit_head::Model {
+        id: 1,
+        seq: head.try_get("", "seq")?,
+        last_hash: head.try_get("", "last_hash")?,
+    };
     let mut row = audit_log::Model {
         seq: head.seq,
         at: Utc::now().trunc_subsecs(6),

@@ -8,6 +8,7 @@ pub use bodies::Employee;
 use axum::{
     Json,
     extract::{DefaultBodyLimit, Multipart, Path, Query, State},
+    http::HeaderMap,
     routing::{get, post},
 };
 use loco_rs::{app::AppContext, controller::Routes};
@@ -15,6 +16,7 @@ use mutualis_core::{
     api::{Created, created},
     error::AppError,
     error::ErrorBody,
+    keyset::{self, PageQuery},
     scope::MemberAccess,
     time::Month,
     web::error::ApiResult,
@@ -95,15 +97,22 @@ async fn create(
     Ok(created(EmployeeCreated { id: e.id }))
 }
 
-/// `GET /api/m/{slug}/hr/employees` (NIR masked).
-#[utoipa::path(get, operation_id = "hr_list", path = "/api/m/{slug}/hr/employees", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), responses((status = 200, description = "Les salariés (NIR masqué)", body = Vec<Employee>), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
+/// `GET /api/m/{slug}/hr/employees` (NIR masked), by name; `?limit=&after=` pages it
+/// (keyset: `core::keyset`).
+#[utoipa::path(get, operation_id = "hr_list", path = "/api/m/{slug}/hr/employees", tag = "hr", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), PageQuery), responses((status = 200, description = "Les salariés par nom (NIR masqué) ; avec `limit`, une page, et la suivante dans `Link` et `X-Next-Cursor`", body = Vec<Employee>, headers(("link" = String, description = "`<…?limit=…&after=…>; rel=\"next\"` quand une page suit"), ("x-next-cursor" = String, description = "Le curseur de la page suivante (paramètre `after`)"))), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "`limit` ou `after` invalide, nommé", body = ErrorBody)))]
 async fn list(
     State(ctx): State<AppContext>,
+    Query(q): Query<PageQuery>,
     access: MemberAccess,
-) -> ApiResult<Json<Vec<Employee>>> {
+) -> ApiResult<(HeaderMap, Json<Vec<Employee>>)> {
     let scope = access.authorize("hr.employees", "read").await?;
-    let all = employees::list(&ctx.db, &scope).await?;
-    Ok(Json(all.iter().map(|e| Employee::of(e, false)).collect()))
+    let page = q.page(3)?;
+    let (rows, next) = employees::list_page(&ctx.db, &scope, &page).await?;
+    let path = format!("/api/m/{}/hr/employees", scope.member().slug);
+    Ok((
+        keyset::next_headers(&path, &page, next.as_deref()),
+        Json(rows.iter().map(|e| Employee::of(e, false)).collect()),
+    ))
 }
 
 /// `GET /api/m/{slug}/hr/employees/{id}` (full NIR; the view is audited).

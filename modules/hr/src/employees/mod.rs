@@ -6,12 +6,16 @@ use mutualis_core::{
     entities::establishments,
     error::{AppError, AppResult, FieldError, is_unique_violation},
     ids::new_id,
+    keyset::{self, Page},
     limits::{Check, Dates, Text},
     scope::Scope,
     tenant::{MemberOwned, Tenant},
     time::fr_date,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -430,11 +434,86 @@ pub async fn list<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
 ) -> AppResult<Vec<hr_employees::Model>> {
-    Ok(hr_employees::Entity::find_in(scope.tenant())
+    list_in(db, scope.tenant()).await
+}
+
+/// The member's employees by name, for a tenant handle (a task's, or the load test's
+/// bare handler: `src/bin/load_bare.rs`).
+///
+/// # Errors
+/// Database errors.
+pub async fn list_in<C: ConnectionTrait>(
+    db: &C,
+    tenant: Tenant,
+) -> AppResult<Vec<hr_employees::Model>> {
+    Ok(hr_employees::Entity::find_in(tenant)
         .order_by_asc(hr_employees::Column::LastName)
         .order_by_asc(hr_employees::Column::FirstName)
+        .order_by_asc(hr_employees::Column::Id)
         .all(db)
         .await?)
+}
+
+/// One page of the member's employees by name: keyset on (last name, first name, id),
+/// read as one range of `idx_hr_employees_name` (`(last_name, first_name, id) > (…)`, a
+/// row comparison both engines seek to). Gives the rows and the next page's cursor.
+///
+/// # Errors
+/// 422 for a cursor that is not this list's; database errors.
+pub async fn list_page<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    page: &Page,
+) -> AppResult<(Vec<hr_employees::Model>, Option<String>)> {
+    let rows = page_select(scope.tenant(), page)?.all(db).await?;
+    Ok(keyset::finish(rows, page, |e| {
+        vec![e.last_name.clone(), e.first_name.clone(), e.id.to_string()]
+    }))
+}
+
+/// The statement of [`list_page`] (for the query plans checked by the tests).
+///
+/// # Errors
+/// 422 for a cursor that is not this list's.
+pub fn page_statement(
+    backend: sea_orm::DbBackend,
+    tenant: Tenant,
+    page: &Page,
+) -> AppResult<sea_orm::Statement> {
+    Ok(page_select(tenant, page)?.build(backend))
+}
+
+fn page_select(tenant: Tenant, page: &Page) -> AppResult<sea_orm::Select<hr_employees::Entity>> {
+    use hr_employees::Column as Col;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let mut q = hr_employees::Entity::find_in(tenant)
+        .order_by_asc(Col::LastName)
+        .order_by_asc(Col::FirstName)
+        .order_by_asc(Col::Id);
+    if let Some([last, first, id]) = page.after.as_deref() {
+        let id = Uuid::parse_str(id).map_err(|_| {
+            AppError::field(
+                "after",
+                "Curseur illisible : reprenez celui de X-Next-Cursor.",
+            )
+        })?;
+        q = q.filter(
+            Expr::tuple([
+                Expr::col(Col::LastName),
+                Expr::col(Col::FirstName),
+                Expr::col(Col::Id),
+            ])
+            .gt(Expr::tuple([
+                Expr::val(last.as_str()),
+                Expr::val(first.as_str()),
+                Expr::val(id),
+            ])),
+        );
+    }
+    if let Some(n) = page.limit {
+        q = q.limit(n + 1);
+    }
+    Ok(q)
 }
 
 /// One employee's record with the full NIR: the view is written to the audit log.
