@@ -125,18 +125,10 @@ impl Run {
         std::fs::create_dir_all(&config_dir).unwrap();
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let dev = std::fs::read_to_string(root.join("config/development.yaml")).unwrap();
+        // The practices index goes to this run's directory (PRACTICES_INDEX_DIR, below).
         assert!(
-            dev.contains("\nsettings:\n"),
-            "development.yaml has no settings"
-        );
-        let index = dir.join("index");
-        let dev = dev.replacen(
-            "\nsettings:\n",
-            &format!(
-                "\nsettings:\n  practices_index_dir: \"{}\"\n",
-                index.display()
-            ),
-            1,
+            dev.contains("PRACTICES_INDEX_DIR"),
+            "development.yaml no longer reads PRACTICES_INDEX_DIR"
         );
         std::fs::write(config_dir.join("development.yaml"), dev).unwrap();
         Self {
@@ -192,6 +184,7 @@ impl Server {
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .env("LOCO_ENV", "development")
             .env("LOCO_CONFIG_FOLDER", &run.config_dir)
+            .env("PRACTICES_INDEX_DIR", run.dir.join("index"))
             .env("DATABASE_URL", &run.db_uri)
             .env("LOG_LEVEL", "warn")
             .env_remove("PORT")
