@@ -120,32 +120,30 @@ pub fn practices_markdown(data: &[u8]) {
 
 /// Panics on a script, an event handler or a dangerous link in `html`'s tags.
 fn check_html(html: &str) {
-    {
-        for (name, attrs) in tags(html) {
-            assert!(
-                !matches!(
-                    name.as_str(),
-                    "script" | "iframe" | "style" | "object" | "embed" | "form" | "base"
-                ),
-                "<{name}> in {html}"
-            );
-            for (attr, value) in attrs {
-                assert!(!attr.starts_with("on"), "event handler {attr} in {html}");
-                if matches!(attr.as_str(), "href" | "src" | "action" | "formaction") {
-                    let url: String = value
-                        .replace("&amp;", "&")
-                        .replace("&quot;", "\"")
-                        .chars()
-                        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
-                        .collect::<String>()
-                        .to_ascii_lowercase();
-                    assert!(
-                        !["javascript:", "vbscript:", "data:"]
-                            .iter()
-                            .any(|s| url.starts_with(s)),
-                        "dangerous {attr}={value:?} in {html}"
-                    );
-                }
+    for (name, attrs) in tags(html) {
+        assert!(
+            !matches!(
+                name.as_str(),
+                "script" | "iframe" | "style" | "object" | "embed" | "form" | "base"
+            ),
+            "<{name}> in {html}"
+        );
+        for (attr, value) in attrs {
+            assert!(!attr.starts_with("on"), "event handler {attr} in {html}");
+            if matches!(attr.as_str(), "href" | "src" | "action" | "formaction") {
+                let url: String = value
+                    .replace("&amp;", "&")
+                    .replace("&quot;", "\"")
+                    .chars()
+                    .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                assert!(
+                    !["javascript:", "vbscript:", "data:"]
+                        .iter()
+                        .any(|s| url.starts_with(s)),
+                    "dangerous {attr}={value:?} in {html}"
+                );
             }
         }
     }

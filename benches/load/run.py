@@ -277,7 +277,7 @@ def to_ms(text):
     return float(m.group(1)) * UNITS[m.group(2)]
 
 
-def wrk(s, seconds, cpu):
+def wrk_cmd(s, seconds, cpu):
     cmd = ["taskset", "-c", str(cpu), "wrk", "-t1", f"-c{s.connections}", f"-d{seconds}s",
            "--latency", "--timeout", "10s"]
     for h in s.headers:
@@ -285,7 +285,11 @@ def wrk(s, seconds, cpu):
     if s.script:
         cmd += ["-s", str(s.script)]
     cmd.append(s.url)
-    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return cmd
+
+
+def parse_wrk(s, out):
+    """wrk's summary: requests/s, p50 and p99 (ms), errors (non-2xx/3xx, socket errors)."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
     if "50" not in lat or "99" not in lat:
@@ -298,6 +302,12 @@ def wrk(s, seconds, cpu):
     total = int(re.search(r"(\d+) requests in", out).group(1))
     return {"rps": rps, "p50": to_ms(lat["50"]), "p99": to_ms(lat["99"]),
             "errors": errors, "requests": total}
+
+
+def wrk(s, seconds, cpu):
+    out = subprocess.run(wrk_cmd(s, seconds, cpu), check=True, stdout=subprocess.PIPE,
+                         text=True).stdout
+    return parse_wrk(s, out)
 
 
 def measure(s, args):
@@ -345,28 +355,11 @@ def soak(cli, work, args):
     try:
         rss0 = rss_kib(srv.proc.pid)
         for i in range(max(1, args.soak // 60)):
-            procs = []
-            for s in mix:
-                cmd = ["taskset", "-c", str(args.client_cpu), "wrk", "-t1",
-                       f"-c{s.connections}", "-d60s", "--latency", "--timeout", "10s"]
-                for h in s.headers:
-                    cmd += ["-H", h]
-                if s.script:
-                    cmd += ["-s", str(s.script)]
-                cmd.append(s.url)
-                procs.append((s, subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)))
+            procs = [(s, subprocess.Popen(wrk_cmd(s, 60, args.client_cpu),
+                                          stdout=subprocess.PIPE, text=True)) for s in mix]
             row = {"minute": i + 1}
             for s, p in procs:
-                out = p.communicate()[0]
-                lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
-                non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-                sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-                row[s.key] = {
-                    "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-                    "p99": to_ms(lat["99"]),
-                    "errors": (int(non2xx.group(1)) if non2xx else 0)
-                    + (sum(int(x) for x in sock.groups()) if sock else 0),
-                }
+                row[s.key] = parse_wrk(s, p.communicate()[0])
             row["rss_mib"] = rss_kib(srv.proc.pid) / 1024
             minutes.append(row)
             log(f"  minute {i + 1}: rss {row['rss_mib']:.0f} MiB, "

@@ -511,6 +511,14 @@ pub async fn find_by_slug<C: ConnectionTrait>(
         .await?)
 }
 
+/// The member named by `slug`, or 404.
+///
+/// # Errors
+/// 404 for an unknown slug; database errors.
+pub async fn get_by_slug<C: ConnectionTrait>(db: &C, slug: &str) -> AppResult<members::Model> {
+    find_by_slug(db, slug).await?.ok_or(AppError::NotFound)
+}
+
 /// All members, by name.
 ///
 /// # Errors

@@ -274,9 +274,7 @@ async fn one_member(
     access: CoopAccess,
 ) -> ApiResult<Json<MemberDetails>> {
     access.authorize("coop.members", "read").await?;
-    let m = member::find_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let m = member::get_by_slug(&ctx.db, &slug).await?;
     Ok(Json(MemberDetails::from(m)))
 }
 
@@ -290,9 +288,7 @@ async fn update_member(
     Json(body): Json<MemberInput>,
 ) -> ApiResult<Json<MemberDetails>> {
     let scope = access.authorize("coop.members", "write").await?;
-    let m = member::find_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let m = member::get_by_slug(&ctx.db, &slug).await?;
     let m = member::update_member(&ctx.db, &scope.actor(), &m, &body).await?;
     Ok(Json(MemberDetails::from(m)))
 }
@@ -314,9 +310,7 @@ async fn subscribe(
     Json(body): Json<SubscribeBody>,
 ) -> ApiResult<Created<SubscriptionCreated>> {
     let scope = access.authorize("coop.members", "write").await?;
-    let m = member::find_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let m = member::get_by_slug(&ctx.db, &slug).await?;
     let s = member::subscribe(
         &ctx.db,
         &scope.actor(),

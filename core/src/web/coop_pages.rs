@@ -162,9 +162,7 @@ pub async fn member(
     access: CoopAccess,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("coop.members", "read").await?;
-    let m = member::find_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let m = member::get_by_slug(&ctx.db, &slug).await?;
     let today = paris_today();
     let establishments: Vec<_> = member::establishments(&ctx.db, m.id)
         .await?
@@ -235,9 +233,7 @@ pub async fn add_establishment(
     form: WebForm<EstablishmentForm>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("coop.members", "write").await?;
-    let m = member::find_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let m = member::get_by_slug(&ctx.db, &slug).await?;
     let back = format!("/coop/members/{slug}");
     match member::add_establishment(
         &ctx.db,
@@ -292,9 +288,7 @@ pub async fn subscribe(
     form: WebForm<SubscriptionForm>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("coop.members", "write").await?;
-    let m = member::find_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let m = member::get_by_slug(&ctx.db, &slug).await?;
     let back = format!("/coop/members/{slug}");
     let f = form.value;
     let result = async {
@@ -332,9 +326,7 @@ pub async fn end_subscription(
     form: WebForm<EndForm>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("coop.members", "write").await?;
-    let m = member::find_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let m = member::get_by_slug(&ctx.db, &slug).await?;
     let back = format!("/coop/members/{slug}");
     let end = match parse_date("end_date", &form.value.end_date) {
         Ok(Some(d)) => d,

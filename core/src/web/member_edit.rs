@@ -14,7 +14,6 @@ use serde_json::{Value, json};
 
 use crate::{
     entities::members,
-    error::AppError,
     member::{self, MemberInput},
     scope::{CoopAccess, CoopScope},
     web::{
@@ -64,12 +63,6 @@ async fn edit_page(
     )
 }
 
-async fn find(ctx: &AppContext, slug: &str) -> Result<members::Model, AppError> {
-    member::find_by_slug(&ctx.db, slug)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 /// `GET /coop/members/{slug}/edit`
 pub async fn edit_form(
     State(ctx): State<AppContext>,
@@ -79,7 +72,7 @@ pub async fn edit_form(
     access: CoopAccess,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("coop.members", "write").await?;
-    let m = find(&ctx, &slug).await?;
+    let m = member::get_by_slug(&ctx.db, &slug).await?;
     let form = MemberInput {
         name: m.name.clone(),
         slug: m.slug.clone(),
@@ -102,7 +95,7 @@ pub async fn update(
     form: WebForm<MemberInput>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("coop.members", "write").await?;
-    let m = find(&ctx, &slug).await?;
+    let m = member::get_by_slug(&ctx.db, &slug).await?;
     form_reply(
         member::update_member(&ctx.db, &scope.actor(), &m, &form.value).await,
         |u| {

@@ -16,7 +16,6 @@ use serde_json::{Value, json};
 
 use crate::{
     entities::members,
-    error::AppError,
     member, offboarding,
     scope::{CoopAccess, CoopScope},
     time::fr_datetime,
@@ -29,12 +28,6 @@ use crate::{
 
 const OBJ: &str = "coop.members";
 const ACT: &str = "offboard";
-
-async fn find(ctx: &AppContext, slug: &str) -> Result<members::Model, AppError> {
-    member::find_by_slug(&ctx.db, slug)
-        .await?
-        .ok_or(AppError::NotFound)
-}
 
 async fn page(
     ctx: &AppContext,
@@ -100,7 +93,7 @@ pub async fn show(
     access: CoopAccess,
 ) -> Result<Response, PageError> {
     let scope = access.authorize(OBJ, ACT).await?;
-    let m = find(&ctx, &slug).await?;
+    let m = member::get_by_slug(&ctx.db, &slug).await?;
     page(&ctx, &v, &jar, &scope, &m, json!({}), StatusCode::OK).await
 }
 
@@ -111,7 +104,7 @@ pub async fn export(
     access: CoopAccess,
 ) -> Result<Response, PageError> {
     let scope = access.authorize(OBJ, ACT).await?;
-    let m = find(&ctx, &slug).await?;
+    let m = member::get_by_slug(&ctx.db, &slug).await?;
     let out = offboarding::export(&ctx, &scope.actor(), &m).await?;
     Ok(download("application/zip", &out.file_name, out.bytes))
 }
@@ -132,7 +125,7 @@ pub async fn erase(
     form: WebForm<EraseForm>,
 ) -> Result<Response, PageError> {
     let scope = access.authorize(OBJ, ACT).await?;
-    let m = find(&ctx, &slug).await?;
+    let m = member::get_by_slug(&ctx.db, &slug).await?;
     form_reply(
         offboarding::erase(&ctx, &scope.actor(), &m, &form.value.confirm).await,
         |plan| {

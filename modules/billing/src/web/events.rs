@@ -55,9 +55,7 @@ pub async fn coop_events(
     access: CoopAccess,
 ) -> Result<Response, PageError> {
     let scope = access.authorize("billing.preview", "read").await?;
-    let member = mutualis_core::member::find_by_slug(&ctx.db, &q.member)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let member = mutualis_core::member::get_by_slug(&ctx.db, &q.member).await?;
     let page = Page::for_coop(&ctx, &scope, "Événements de consommation", "/coop/billing")
         .await?
         .crumb("Facturation", &format!("/coop/billing?period={}", q.period))
