@@ -114,7 +114,7 @@ async fn main() {
     // Events in bulk, indexes built afterwards (as a restore would).
     for idx in [
         "idx_usage_events_idempotency",
-        "idx_usage_events_member_meter_time",
+        "idx_usage_events_member_meter_period",
         "idx_usage_events_period_totals",
     ] {
         exec(&db, &format!("DROP INDEX {idx}")).await;
@@ -134,12 +134,14 @@ async fn main() {
         done += n;
     }
     exec(&db, "CREATE UNIQUE INDEX idx_usage_events_idempotency ON usage_events (member_id, idempotency_key)").await;
-    exec(&db, "CREATE INDEX idx_usage_events_member_meter_time ON usage_events (member_id, meter, occurred_at)").await;
+    exec(&db, "CREATE INDEX idx_usage_events_member_meter_period ON usage_events (member_id, meter, period, occurred_at, id)").await;
     exec(
         &db,
         "CREATE INDEX idx_usage_events_period_totals ON usage_events (period, member_id, meter, quantity_micros)",
     )
     .await;
+    // The running totals of events loaded in bulk, as the boot fills them.
+    mutualis_core::metering::fill_totals(&db).await.unwrap();
     exec(&db, "ANALYZE").await;
     let setup = t.elapsed();
 

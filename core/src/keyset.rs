@@ -54,12 +54,7 @@ impl PageQuery {
         };
         let after = match self.after.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(s) => Some(decode(s, key_len).ok_or_else(|| {
-                AppError::field(
-                    "after",
-                    "Curseur illisible : reprenez celui de X-Next-Cursor ou du lien « next ».",
-                )
-            })?),
+            Some(s) => Some(decode(s, key_len).ok_or_else(bad_cursor)?),
         };
         if after.is_some() && limit.is_none() {
             return Err(AppError::field(
@@ -103,14 +98,15 @@ pub fn finish<T>(
     }
 }
 
-/// The headers of a page that has a next one: `Link` to it (`path` with `limit` and
-/// `after`) and `X-Next-Cursor`.
+/// The headers of a page that has a next one: `Link` to it (`path`, which may carry the
+/// list's own parameters, with `limit` and `after`) and `X-Next-Cursor`.
 #[must_use]
 pub fn next_headers(path: &str, page: &Page, next: Option<&str>) -> HeaderMap {
     let mut h = HeaderMap::new();
     if let (Some(next), Some(limit)) = (next, page.limit) {
+        let sep = if path.contains('?') { '&' } else { '?' };
         if let Ok(v) = HeaderValue::from_str(&format!(
-            "<{path}?limit={limit}&after={next}>; rel=\"next\""
+            "<{path}{sep}limit={limit}&after={next}>; rel=\"next\""
         )) {
             h.insert(header::LINK, v);
         }
@@ -119,6 +115,82 @@ pub fn next_headers(path: &str, page: &Page, next: Option<&str>) -> HeaderMap {
         }
     }
     h
+}
+
+/// The error of a cursor whose values are not this list's.
+#[must_use]
+pub fn bad_cursor() -> AppError {
+    AppError::field(
+        "after",
+        "Curseur illisible : reprenez celui de X-Next-Cursor ou du lien « next ».",
+    )
+}
+
+/// A cursor value that is a UUID.
+///
+/// # Errors
+/// 422 naming `after`.
+pub fn uuid_of(s: &str) -> AppResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(s).map_err(|_| bad_cursor())
+}
+
+/// A cursor value that is an instant (RFC 3339, as [`instant`] writes it).
+///
+/// # Errors
+/// 422 naming `after`.
+pub fn instant_of(s: &str) -> AppResult<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| bad_cursor())
+}
+
+/// An instant as a cursor value (to the microsecond, as stored).
+#[must_use]
+pub fn instant(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// A cursor value that is an integer.
+///
+/// # Errors
+/// 422 naming `after`.
+pub fn int_of(s: &str) -> AppResult<i64> {
+    s.parse().map_err(|_| bad_cursor())
+}
+
+/// Orders a select by `cols` (all in one direction), starts it after the cursor's key
+/// (a row comparison `(a, b, c) > (…)`, or `<` newest first, which both engines seek to
+/// in an index ending with these columns) and reads one row more than the page (so
+/// [`finish`] knows whether a page follows).
+#[must_use]
+pub fn seek<E: sea_orm::EntityTrait>(
+    mut q: sea_orm::Select<E>,
+    cols: &[E::Column],
+    descending: bool,
+    after: Option<Vec<sea_orm::Value>>,
+    limit: Option<u64>,
+) -> sea_orm::Select<E> {
+    use sea_orm::{
+        QueryFilter, QueryOrder, QuerySelect,
+        sea_query::{Expr, ExprTrait},
+    };
+    let order = if descending {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    for c in cols {
+        q = q.order_by(*c, order.clone());
+    }
+    if let Some(values) = after {
+        let lhs = Expr::tuple(cols.iter().map(|c| Expr::col(*c)));
+        let rhs = Expr::tuple(values.into_iter().map(Expr::val));
+        q = q.filter(if descending { lhs.lt(rhs) } else { lhs.gt(rhs) });
+    }
+    if let Some(n) = limit {
+        q = q.limit(n + 1);
+    }
+    q
 }
 
 #[cfg(test)]

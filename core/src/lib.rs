@@ -59,6 +59,9 @@ pub async fn init_services(
     if filled > 0 {
         tracing::info!(events = filled, "usage events given their period");
     }
+    if let Some(rows) = metering::fill_totals_if_missing(&ctx.db).await? {
+        tracing::info!(rows, "usage totals filled from the events");
+    }
     let meters = metering::Meters::new(meters)?;
     let jwt = ctx
         .config

@@ -184,10 +184,15 @@ pub struct NewEvent {
     pub properties: serde_json::Value,
 }
 
-fn to_active(e: &NewEvent, received_at: DateTime<Utc>, period: Month) -> usage_events::ActiveModel {
+fn to_active(
+    e: &NewEvent,
+    id: uuid::Uuid,
+    received_at: DateTime<Utc>,
+    period: Month,
+) -> usage_events::ActiveModel {
     usage_events::ActiveModel {
         member_id: Set(e.member_id),
-        id: Set(new_id()),
+        id: Set(id),
         meter: Set(e.meter.clone()),
         quantity_micros: Set(e.quantity_micros),
         occurred_at: Set(e.occurred_at),
@@ -317,27 +322,256 @@ pub async fn backfill_periods<C: ConnectionTrait>(db: &C) -> AppResult<u64> {
     Ok(n)
 }
 
-/// Stores events; returns how many were new (the rest were duplicates).
+/// Stores events; returns how many were new (the rest were duplicates). The running
+/// totals of the periods they count in are brought up to date in the same statements'
+/// transaction (the caller's), from the rows actually stored (`RETURNING id`), so a
+/// replay adds nothing.
 ///
 /// # Errors
 /// Database errors.
 pub async fn insert_events<C: ConnectionTrait>(db: &C, events: &[NewEvent]) -> AppResult<u64> {
+    let (inserted, totals) = insert_rows(db, events).await?;
+    totals.write(db).await?;
+    Ok(inserted)
+}
+
+/// Stores events and gives what they add to the running totals, for the caller to write
+/// last in its transaction ([`TotalsDelta::write`]): a total row is a lock every writer
+/// of that meter waits for, so it is taken after the audit head, in every transaction
+/// (one order: no deadlock on PostgreSQL between an ingested batch and a module's
+/// audited action on the same meter).
+async fn insert_rows<C: ConnectionTrait>(
+    db: &C,
+    events: &[NewEvent],
+) -> AppResult<(u64, TotalsDelta)> {
+    use sea_orm::QueryTrait;
     let now = Utc::now().trunc_subsecs(6);
     lock_periods(db, false).await?;
     let closed = closed_periods(db).await?;
+    let mut totals = TotalsDelta::default();
     let mut inserted = 0;
     for chunk in events.chunks(500) {
+        let ids: Vec<uuid::Uuid> = chunk.iter().map(|_| new_id()).collect();
+        let keys: HashMap<uuid::Uuid, usize> =
+            ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         let rows: Vec<_> = chunk
             .iter()
-            .map(|e| to_active(e, now, period_of(e.occurred_at, &closed)))
+            .zip(&ids)
+            .map(|(e, id)| to_active(e, *id, now, period_of(e.occurred_at, &closed)))
             .collect();
-        let res = usage_events::Entity::insert_many(rows)
+        let mut q = usage_events::Entity::insert_many(rows)
             .on_conflict(on_conflict())
-            .exec_without_returning(db)
+            .into_query();
+        q.returning_col(usage_events::Column::Id);
+        let stored = db
+            .query_all_raw(db.get_database_backend().build(&q))
             .await?;
-        inserted += res;
+        for r in &stored {
+            let id: uuid::Uuid = r.try_get("", "id")?;
+            if let Some(&i) = keys.get(&id) {
+                let e = &chunk[i];
+                totals.add(e, id, period_of(e.occurred_at, &closed));
+                inserted += 1;
+            }
+        }
     }
-    Ok(inserted)
+    Ok((inserted, totals))
+}
+
+/// What a set of newly stored events adds to the running totals.
+#[derive(Debug, Default)]
+pub struct TotalsDelta {
+    /// Ordered so that concurrent writers lock the total rows in the same order.
+    rows: std::collections::BTreeMap<(i64, String, String), Totals>,
+    uniques: std::collections::BTreeSet<(i64, String, String, String)>,
+}
+
+impl TotalsDelta {
+    fn add(&mut self, e: &NewEvent, id: uuid::Uuid, period: Month) {
+        let key = (e.member_id, period.to_string(), e.meter.clone());
+        if let Some(v) = &e.unique_value {
+            self.uniques
+                .insert((key.0, key.1.clone(), key.2.clone(), v.clone()));
+        }
+        let q = e.quantity_micros;
+        let t = self.rows.entry(key).or_insert(Totals {
+            units: 0,
+            micros: 0,
+            count: 0,
+            max: q,
+            events: 0,
+            latest: None,
+        });
+        t.units += q / MICROS;
+        t.micros += q % MICROS;
+        t.count += if q < 0 { -1 } else { 1 };
+        t.max = t.max.max(q);
+        t.events += 1;
+        if t.latest
+            .is_none_or(|(at, lid, _)| (e.occurred_at, id) > (at, lid))
+        {
+            t.latest = Some((e.occurred_at, id, q));
+        }
+    }
+
+    /// Adds another delta to this one.
+    pub fn merge(&mut self, other: Self) {
+        for (key, t) in other.rows {
+            match self.rows.entry(key) {
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(t);
+                }
+                std::collections::btree_map::Entry::Occupied(mut o) => {
+                    let mine = o.get_mut();
+                    mine.units += t.units;
+                    mine.micros += t.micros;
+                    mine.count += t.count;
+                    mine.max = mine.max.max(t.max);
+                    mine.events += t.events;
+                    if t.latest > mine.latest {
+                        mine.latest = t.latest;
+                    }
+                }
+            }
+        }
+        self.uniques.extend(other.uniques);
+    }
+
+    /// Writes the delta into the running totals (upserts in key order).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn write<C: ConnectionTrait>(&self, db: &C) -> AppResult<()> {
+        let greatest = if crate::db::is_sqlite(db) {
+            "MAX"
+        } else {
+            "GREATEST"
+        };
+        let newer = "usage_totals.latest_at IS NULL OR excluded.latest_at > usage_totals.latest_at \
+                     OR (excluded.latest_at = usage_totals.latest_at AND excluded.latest_id > usage_totals.latest_id)";
+        let rows: Vec<_> = self.rows.iter().collect();
+        for chunk in rows.chunks(500) {
+            let marks = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+            let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 11);
+            for ((member, period, meter), t) in chunk {
+                let (at, id, q) = t.latest.ok_or_else(|| {
+                    AppError::Unexpected(anyhow::anyhow!("usage total without an event"))
+                })?;
+                values.extend([
+                    (*member).into(),
+                    period.clone().into(),
+                    meter.clone().into(),
+                    t.units.into(),
+                    t.micros.into(),
+                    t.count.into(),
+                    t.max.into(),
+                    t.events.into(),
+                    at.into(),
+                    id.into(),
+                    q.into(),
+                ]);
+            }
+            let sql = format!(
+                "INSERT INTO usage_totals (member_id, period, meter, units, micros, signed_count, \
+                 max_micros, events, latest_at, latest_id, latest_micros) VALUES {marks} \
+                 ON CONFLICT (member_id, period, meter) DO UPDATE SET \
+                 units = usage_totals.units + excluded.units, \
+                 micros = usage_totals.micros + excluded.micros, \
+                 signed_count = usage_totals.signed_count + excluded.signed_count, \
+                 max_micros = {greatest}(usage_totals.max_micros, excluded.max_micros), \
+                 events = usage_totals.events + excluded.events, \
+                 latest_at = CASE WHEN {newer} THEN excluded.latest_at ELSE usage_totals.latest_at END, \
+                 latest_id = CASE WHEN {newer} THEN excluded.latest_id ELSE usage_totals.latest_id END, \
+                 latest_micros = CASE WHEN {newer} THEN excluded.latest_micros ELSE usage_totals.latest_micros END"
+            );
+            db.execute_raw(stmt(db, &sql, values)).await?;
+        }
+        let uniques: Vec<_> = self.uniques.iter().collect();
+        for chunk in uniques.chunks(1000) {
+            let marks = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
+            let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 4);
+            for (member, period, meter, value) in chunk {
+                values.extend([
+                    (*member).into(),
+                    period.clone().into(),
+                    meter.clone().into(),
+                    value.clone().into(),
+                ]);
+            }
+            let sql = format!(
+                "INSERT INTO usage_unique_values (member_id, period, meter, value) VALUES {marks} \
+                 ON CONFLICT (member_id, period, meter, value) DO NOTHING"
+            );
+            db.execute_raw(stmt(db, &sql, values)).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Rebuilds the running totals from the events themselves: at boot when events exist
+/// without totals (a database of before the totals), and after a repair made by hand
+/// in `usage_events`. Returns the number of total rows.
+///
+/// # Errors
+/// Database errors (nothing is changed then).
+pub async fn fill_totals<C: ConnectionTrait + TransactionTrait>(db: &C) -> AppResult<u64> {
+    let txn = crate::db::begin_write(db).await?;
+    lock_periods(&txn, true).await?;
+    for sql in [
+        "DELETE FROM usage_unique_values",
+        "DELETE FROM usage_totals",
+        "INSERT INTO usage_totals (member_id, period, meter, units, micros, signed_count, max_micros, events) \
+         SELECT member_id, period, meter, \
+                CAST(SUM(quantity_micros / 1000000) AS BIGINT), \
+                CAST(SUM(quantity_micros % 1000000) AS BIGINT), \
+                CAST(SUM(CASE WHEN quantity_micros < 0 THEN -1 ELSE 1 END) AS BIGINT), \
+                MAX(quantity_micros), COUNT(*) \
+         FROM usage_events GROUP BY member_id, period, meter",
+        "UPDATE usage_totals SET latest_id = (SELECT e.id FROM usage_events e \
+           WHERE e.member_id = usage_totals.member_id AND e.period = usage_totals.period \
+             AND e.meter = usage_totals.meter ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1)",
+        "UPDATE usage_totals SET \
+           latest_at = (SELECT e.occurred_at FROM usage_events e \
+             WHERE e.member_id = usage_totals.member_id AND e.id = usage_totals.latest_id), \
+           latest_micros = (SELECT e.quantity_micros FROM usage_events e \
+             WHERE e.member_id = usage_totals.member_id AND e.id = usage_totals.latest_id)",
+        "INSERT INTO usage_unique_values (member_id, period, meter, value) \
+         SELECT DISTINCT member_id, period, meter, unique_value FROM usage_events \
+         WHERE unique_value IS NOT NULL",
+    ] {
+        txn.execute_raw(stmt(&txn, sql, vec![])).await?;
+    }
+    let n = txn
+        .query_one_raw(stmt(&txn, "SELECT COUNT(*) AS n FROM usage_totals", vec![]))
+        .await?
+        .map(|r| get_i64(&r, "n"))
+        .transpose()?
+        .unwrap_or_default();
+    txn.commit().await?;
+    Ok(u64::try_from(n).unwrap_or_default())
+}
+
+/// Fills the running totals when events exist without them (the first boot after the
+/// migration that added them); a no-op otherwise.
+///
+/// # Errors
+/// Database errors.
+pub async fn fill_totals_if_missing<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+) -> AppResult<Option<u64>> {
+    let any = |table: &'static str| async move {
+        db.query_one_raw(stmt(
+            db,
+            &format!("SELECT 1 AS x FROM {table} LIMIT 1"),
+            vec![],
+        ))
+        .await
+        .map(|r| r.is_some())
+    };
+    if any("usage_totals").await? || !any("usage_events").await? {
+        return Ok(None);
+    }
+    fill_totals(db).await.map(Some)
 }
 
 /// One usage record made by a module's action.
@@ -404,6 +638,22 @@ pub async fn record_usage_for<C: ConnectionTrait>(
     tenant: Tenant,
     usage: Usage<'_>,
 ) -> AppResult<Recorded> {
+    let (recorded, totals) = record_usage_pending(txn, meters, tenant, usage).await?;
+    totals.write(txn).await?;
+    Ok(recorded)
+}
+
+/// [`record_usage_for`] that leaves the running totals to the caller, to write last in
+/// its transaction (`Write::commit`, after the audit row).
+///
+/// # Errors
+/// As [`record_usage_for`].
+pub async fn record_usage_pending<C: ConnectionTrait>(
+    txn: &C,
+    meters: &Meters,
+    tenant: Tenant,
+    usage: Usage<'_>,
+) -> AppResult<(Recorded, TotalsDelta)> {
     let member_id = tenant.member_id();
     let m = meters
         .get(usage.meter)
@@ -435,12 +685,15 @@ pub async fn record_usage_for<C: ConnectionTrait>(
         reason: None,
         properties: usage.properties,
     };
-    let n = insert_events(txn, std::slice::from_ref(&e)).await?;
-    Ok(if n == 1 {
-        Recorded::Inserted
-    } else {
-        Recorded::Duplicate
-    })
+    let (n, totals) = insert_rows(txn, std::slice::from_ref(&e)).await?;
+    Ok((
+        if n == 1 {
+            Recorded::Inserted
+        } else {
+            Recorded::Duplicate
+        },
+        totals,
+    ))
 }
 
 fn json_scalar(v: &serde_json::Value) -> String {
@@ -669,10 +922,10 @@ pub async fn ingest_batch_from<C: ConnectionTrait + TransactionTrait>(
         }
     }
     let txn = crate::db::begin_write(db).await?;
-    let accepted = if valid.is_empty() {
-        0
+    let (accepted, totals) = if valid.is_empty() {
+        (0, TotalsDelta::default())
     } else {
-        insert_events(&txn, &valid).await?
+        insert_rows(&txn, &valid).await?
     };
     let duplicates = valid.len() as u64 - accepted;
     audit::record(
@@ -696,6 +949,7 @@ pub async fn ingest_batch_from<C: ConnectionTrait + TransactionTrait>(
         ))
         .await?;
     }
+    totals.write(&txn).await?;
     txn.commit().await?;
     Ok(BatchOutcome {
         accepted,
@@ -722,68 +976,61 @@ fn get_i64(r: &QueryResult, col: &str) -> AppResult<i64> {
     Ok(r.try_get::<Option<i64>>("", col)?.unwrap_or_default())
 }
 
-/// Raw aggregates of one (member, meter) over a window.
-#[derive(Debug, Clone, Copy, Default)]
+/// The running totals of one (member, period, meter).
+#[derive(Debug, Clone, Copy)]
 struct Totals {
     /// The sum of the whole units, and of the millionths, summed apart: each event is
     /// at most `max_per_event` (≤ 10^12 millionths), so neither sum overflows a BIGINT
     /// before 9 × 10^12 events; they are combined in a Decimal.
-    sum: Decimal,
+    units: i64,
+    micros: i64,
+    /// Events counted +1, corrections (negative quantities) −1.
     count: i64,
     max: i64,
-    unique: i64,
     events: i64,
+    /// The newest event by (occurred_at, id), and its quantity.
+    latest: Option<(DateTime<Utc>, uuid::Uuid, i64)>,
 }
 
-/// Aggregates a period's events per (member, meter), for one member or all of them, with
-/// one `GROUP BY` (plus one lookup per `latest` meter that has events).
+/// A period's quantities per (member, meter), for one member or all of them, read from
+/// the running totals (a few rows, whatever the number of events).
 async fn aggregate<C: ConnectionTrait>(
     db: &C,
     meters: &Meters,
     member_id: Option<i64>,
     month: Month,
 ) -> AppResult<HashMap<(i64, String), MeterUsage>> {
-    let period = month.to_string();
     let (filter, mut values): (&str, Vec<sea_orm::Value>) = match member_id {
         Some(id) => ("member_id = ? AND ", vec![id.into()]),
         None => ("", vec![]),
     };
-    values.push(period.clone().into());
-    // Read from the covering index (period, member_id, meter, quantity_micros) alone.
-    let sql = format!(
-        "SELECT member_id, meter, \
-                CAST(SUM(quantity_micros / 1000000) AS BIGINT) AS s, \
-                CAST(SUM(quantity_micros % 1000000) AS BIGINT) AS sf, \
-                CAST(SUM(CASE WHEN quantity_micros < 0 THEN -1 ELSE 1 END) AS BIGINT) AS c, \
-                MAX(quantity_micros) AS mx, \
-                COUNT(*) AS n \
-         FROM usage_events \
-         WHERE {filter}period = ? \
-         GROUP BY member_id, meter"
-    );
-    let rows = db.query_all_raw(stmt(db, &sql, values.clone())).await?;
-    // Distinct values only for the meters that need them (a per-group set is costly).
-    let unique_meters: Vec<&str> = meters
-        .all()
-        .iter()
-        .filter(|m| matches!(m.aggregation, Aggregation::UniqueCount { .. }))
-        .map(|m| m.code)
-        .collect();
+    values.push(month.to_string().into());
+    let rows = db
+        .query_all_raw(stmt(
+            db,
+            &format!(
+                "SELECT member_id, meter, units, micros, signed_count, max_micros, events, \
+                        latest_micros FROM usage_totals WHERE {filter}period = ?"
+            ),
+            values.clone(),
+        ))
+        .await?;
     let mut uniques: HashMap<(i64, String), i64> = HashMap::new();
-    if !unique_meters.is_empty() {
-        let marks = vec!["?"; unique_meters.len()].join(", ");
-        let mut v = values;
-        v.extend(unique_meters.iter().map(|m| sea_orm::Value::from(*m)));
-        let sql = format!(
-            "SELECT member_id, meter, COUNT(DISTINCT unique_value) AS u FROM usage_events \
-             WHERE {filter}period = ? AND meter IN ({marks}) GROUP BY member_id, meter"
+    for r in db
+        .query_all_raw(stmt(
+            db,
+            &format!(
+                "SELECT member_id, meter, COUNT(*) AS u FROM usage_unique_values \
+                 WHERE {filter}period = ? GROUP BY member_id, meter"
+            ),
+            values,
+        ))
+        .await?
+    {
+        uniques.insert(
+            (r.try_get("", "member_id")?, r.try_get("", "meter")?),
+            get_i64(&r, "u")?,
         );
-        for r in db.query_all_raw(stmt(db, &sql, v)).await? {
-            uniques.insert(
-                (r.try_get("", "member_id")?, r.try_get("", "meter")?),
-                get_i64(&r, "u")?,
-            );
-        }
     }
     let mut out = HashMap::with_capacity(rows.len());
     for r in &rows {
@@ -792,38 +1039,19 @@ async fn aggregate<C: ConnectionTrait>(
         let Some(m) = meters.get(&code) else {
             continue;
         };
-        let t = Totals {
-            sum: Decimal::from(get_i64(r, "s")?) + from_micros(get_i64(r, "sf")?),
-            count: get_i64(r, "c")?,
-            max: get_i64(r, "mx")?,
-            unique: uniques
-                .get(&(member, code.clone()))
-                .copied()
-                .unwrap_or_default(),
-            events: get_i64(r, "n")?,
-        };
+        let events = get_i64(r, "events")?;
         let quantity = match m.aggregation {
-            Aggregation::Sum => t.sum.normalize(),
-            Aggregation::Count => Decimal::from(t.count),
-            Aggregation::Max => from_micros(t.max),
-            Aggregation::UniqueCount { .. } => Decimal::from(t.unique),
-            Aggregation::Latest => {
-                let r = db
-                    .query_one_raw(stmt(
-                        db,
-                        "SELECT quantity_micros FROM usage_events \
-                         WHERE member_id = ? AND meter = ? AND period = ? \
-                         ORDER BY occurred_at DESC, id DESC LIMIT 1",
-                        vec![member.into(), m.code.into(), period.clone().into()],
-                    ))
-                    .await?;
-                match r {
-                    Some(r) => from_micros(get_i64(&r, "quantity_micros")?),
-                    None => Decimal::ZERO,
-                }
+            Aggregation::Sum => (Decimal::from(get_i64(r, "units")?)
+                + from_micros(get_i64(r, "micros")?))
+            .normalize(),
+            Aggregation::Count => Decimal::from(get_i64(r, "signed_count")?),
+            Aggregation::Max => from_micros(get_i64(r, "max_micros")?),
+            Aggregation::UniqueCount { .. } => {
+                Decimal::from(uniques.get(&(member, code.clone())).copied().unwrap_or(0))
             }
+            Aggregation::Latest => from_micros(get_i64(r, "latest_micros")?),
         };
-        out.insert((member, code), usage_row(m, quantity, t.events));
+        out.insert((member, code), usage_row(m, quantity, events));
     }
     Ok(out)
 }
@@ -900,6 +1128,67 @@ pub async fn events_for<C: ConnectionTrait>(
         .all(db)
         .await?;
     Ok((rows, total))
+}
+
+/// One page of a member's events of one meter in one period, newest first: keyset on
+/// (occurred_at, id), one range of `idx_usage_events_member_meter_period`. Gives the rows
+/// and the next page's cursor.
+///
+/// # Errors
+/// 422 for a cursor that is not this list's; database errors.
+pub async fn events_page<C: ConnectionTrait>(
+    db: &C,
+    tenant: Tenant,
+    meter: &str,
+    month: Month,
+    page: &crate::keyset::Page,
+) -> AppResult<(Vec<usage_events::Model>, Option<String>)> {
+    let rows = events_select(tenant, meter, month, page)?.all(db).await?;
+    Ok(crate::keyset::finish(rows, page, |e| {
+        vec![crate::keyset::instant(e.occurred_at), e.id.to_string()]
+    }))
+}
+
+/// The statement of [`events_page`] (for the query plans checked by the tests).
+///
+/// # Errors
+/// 422 for a cursor that is not this list's.
+pub fn events_page_statement(
+    backend: sea_orm::DbBackend,
+    tenant: Tenant,
+    meter: &str,
+    month: Month,
+    page: &crate::keyset::Page,
+) -> AppResult<sea_orm::Statement> {
+    use sea_orm::QueryTrait;
+    Ok(events_select(tenant, meter, month, page)?.build(backend))
+}
+
+fn events_select(
+    tenant: Tenant,
+    meter: &str,
+    month: Month,
+    page: &crate::keyset::Page,
+) -> AppResult<sea_orm::Select<usage_events::Entity>> {
+    use crate::{keyset, tenant::MemberOwned};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    use usage_events::Column as Col;
+    let after = match page.after.as_deref() {
+        Some([at, id]) => Some(vec![
+            keyset::instant_of(at)?.into(),
+            keyset::uuid_of(id)?.into(),
+        ]),
+        _ => None,
+    };
+    Ok(keyset::seek(
+        usage_events::Entity::find_in(tenant)
+            .filter(Col::Meter.eq(meter))
+            .filter(Col::Period.eq(month.to_string())),
+        &[Col::OccurredAt, Col::Id],
+        true,
+        after,
+        page.limit,
+    ))
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ pub struct Write<'s> {
     tenant: Tenant,
     actor: Actor,
     meters: &'s Meters,
+    /// What the recorded usage adds to the running totals, written at commit.
+    totals: std::sync::Mutex<metering::TotalsDelta>,
 }
 
 impl<'s> Write<'s> {
@@ -44,6 +46,7 @@ impl<'s> Write<'s> {
             tenant,
             actor,
             meters,
+            totals: std::sync::Mutex::default(),
         })
     }
 
@@ -88,14 +91,28 @@ impl<'s> Write<'s> {
     /// # Errors
     /// 422 for an unknown meter or an invalid quantity; database errors.
     pub async fn usage(&self, usage: Usage<'_>) -> AppResult<Recorded> {
-        metering::record_usage_for(&self.txn, self.meters, self.tenant, usage).await
+        let (recorded, totals) =
+            metering::record_usage_pending(&self.txn, self.meters, self.tenant, usage).await?;
+        self.totals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .merge(totals);
+        Ok(recorded)
     }
 
-    /// Commits rows, audit and usage together.
+    /// Commits rows, audit and usage together. The usage's running totals are written
+    /// last, after the audit head (the order every transaction takes them in).
     ///
     /// # Errors
     /// Database errors (nothing is kept then).
     pub async fn commit(self) -> AppResult<()> {
+        let totals = std::mem::take(
+            &mut *self
+                .totals
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        totals.write(&self.txn).await?;
         self.txn.commit().await?;
         Ok(())
     }

@@ -22,6 +22,8 @@ mod m20261207_000007_practices_social;
 mod m20261207_000008_members_erased;
 mod m20261207_000009_accrual_runs_key;
 mod m20261207_000010_list_indexes;
+mod m20261207_000011_usage_totals;
+mod m20261207_000012_more_list_indexes;
 
 /// Runs every migration in order.
 #[derive(Debug)]
@@ -49,6 +51,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000008_members_erased::Migration),
             Box::new(m20261207_000009_accrual_runs_key::Migration),
             Box::new(m20261207_000010_list_indexes::Migration),
+            Box::new(m20261207_000011_usage_totals::Migration),
+            Box::new(m20261207_000012_more_list_indexes::Migration),
         ]
     }
 }

@@ -421,22 +421,50 @@ async fn every_aggregation_is_exact() {
             ev("t.sum", 9_000_000, "2026-06-05T10:00:00Z", "s4", None, None),
         ];
         assert_eq!(insert_events(&ctx.db, &events).await.unwrap(), 17);
-        let usage = usage_for_month(&ctx.db, &meters, a.id, Month::parse("2026-05").unwrap())
-            .await
-            .unwrap();
-        let q = |code: &str| {
-            usage
-                .iter()
-                .find(|u| u.meter == code)
-                .unwrap()
-                .quantity
-                .to_string()
+        // The same events for a second member, one statement each, in reverse order and
+        // each sent twice: the running totals are added to row by row, a replay adds
+        // nothing, and the latest event stays the latest whatever the arrival order.
+        let b = kit.member("beta", &[]).await;
+        for e in events.iter().rev() {
+            let e = NewEvent {
+                member_id: b.id,
+                ..e.clone()
+            };
+            assert_eq!(insert_events(&ctx.db, std::slice::from_ref(&e)).await.unwrap(), 1);
+            assert_eq!(insert_events(&ctx.db, &[e]).await.unwrap(), 0);
+        }
+        let may = Month::parse("2026-05").unwrap();
+        let quantities = |member: i64| {
+            let (db, meters) = (ctx.db.clone(), meters.clone());
+            async move {
+                usage_for_month(&db, &meters, member, may)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|u| (u.meter, u.quantity.to_string(), u.events))
+                    .collect::<Vec<_>>()
+            }
         };
-        assert_eq!(q("t.max"), "7.25");
-        assert_eq!(q("t.latest"), "38.5");
-        assert_eq!(q("t.unique"), "2");
-        assert_eq!(q("t.count"), "2");
-        assert_eq!(q("t.sum"), "0.25");
+        let expected: Vec<(String, String, i64)> = [
+            ("t.max", "7.25", 3),
+            ("t.latest", "38.5", 3),
+            ("t.unique", "2", 3),
+            ("t.count", "2", 4),
+            ("t.sum", "0.25", 3),
+        ]
+        .iter()
+        .map(|(m, q, n)| (m.to_string(), q.to_string(), *n))
+        .collect();
+        assert_eq!(quantities(a.id).await, expected);
+        assert_eq!(quantities(b.id).await, expected);
+        // A recount from the events themselves agrees with the running totals.
+        assert_eq!(
+            mutualis_core::metering::fill_totals(&ctx.db).await.unwrap(),
+            12,
+            "5 meters in May and 1 in June, for each member"
+        );
+        assert_eq!(quantities(a.id).await, expected);
+        assert_eq!(quantities(b.id).await, expected);
     })
     .await;
 }
@@ -586,6 +614,61 @@ async fn every_pooled_sqlite_connection_has_the_pragmas() {
                 .unwrap();
             assert_eq!((mode.as_str(), sync, fk, busy), ("wal", 2, 1, 5000));
         }
+    })
+    .await;
+}
+
+/// A module's audited action (audit row, then usage) and ingested batches of the same
+/// meter run at once: both wait for the same running total and the audit head, taken in
+/// one order by every transaction, so none deadlocks (PostgreSQL) and the total counts
+/// every event once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn actions_and_batches_on_one_meter_never_deadlock() {
+    use mutualis_core::{
+        audit::Actor,
+        metering::{IncomingBatch, Usage, ingest_batch},
+        tenant::Coop,
+        write::Write,
+    };
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &[]).await;
+        let dir = kit.user("dir@alpha.test", Role::Director, Some(&a)).await;
+        let meters = mutualis_core::scope::services(&ctx).unwrap().meters.clone();
+        let tenant = Coop::for_task("test: concurrent usage").tenant(a.id);
+        let mut tasks = Vec::new();
+        for s in 0..3 {
+            let (db, meters) = (ctx.db.clone(), meters.clone());
+            tasks.push(tokio::spawn(async move {
+                let actor = Actor::api_key(&format!("source {s}"));
+                for b in 0..8 {
+                    let events: Vec<Value> = (0..20)
+                        .map(|i| json!({"id": format!("s{s}-{b}-{i}"), "member": "alpha", "meter": "it.support_hours", "quantity": "0.5", "occurred_at": "2026-03-10T10:00:00Z"}))
+                        .collect();
+                    let out = ingest_batch(&db, &meters, &actor, "test", &IncomingBatch { events }).await.unwrap();
+                    assert_eq!(out.accepted, 20);
+                }
+            }));
+        }
+        for t in 0..3 {
+            let (db, meters) = (ctx.db.clone(), meters.clone());
+            tasks.push(tokio::spawn(async move {
+                for i in 0..8 {
+                    let w = Write::begin(&db, tenant, Actor::system("test"), &meters).await.unwrap();
+                    w.audit("it_intervention", &format!("{t}-{i}"), "create", json!({})).await.unwrap();
+                    let key = format!("it.support_hours:{t}-{i}");
+                    let at = chrono::DateTime::parse_from_rfc3339("2026-03-11T10:00:00Z").unwrap().to_utc();
+                    w.usage(Usage::new("it.support_hours", rust_decimal::Decimal::ONE, &key).at(at)).await.unwrap();
+                    w.commit().await.unwrap();
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let usage: Value = api_get(&server, &kit.bearer(&dir), "/api/m/alpha/usage?period=2026-03").await.json();
+        // 3 × 8 × 20 × 0.5 from the batches, 3 × 8 × 1 from the actions.
+        assert_eq!(quantity(&usage, "it.support_hours"), "264");
     })
     .await;
 }

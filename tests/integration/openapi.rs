@@ -297,6 +297,13 @@ async fn real_answers_match_the_schemas_the_document_declares() {
         assert_eq!((v["accepted"].as_u64(), v["rejected"][0]["index"].as_u64()), (Some(1), Some(1)), "{v}");
         let (_, v) = c.call(&server, "GET", &format!("/api/m/tilleuls/usage?period={period}"), bearer(&dir), None).await;
         assert!(!v["meters"].as_array().unwrap().is_empty(), "{v}");
+        let month = mutualis_core::time::Month::of(chrono::Utc::now() - chrono::Duration::hours(2));
+        let (_, v) = c.call(&server, "GET", &format!("/api/m/tilleuls/usage/events?meter=it.support_hours&period={month}&limit=5"), bearer(&dir), None).await;
+        assert_eq!(v[0]["id"], "contrat-1", "{v}");
+        let (_, v) = c.call(&server, "GET", "/api/coop/audit?limit=5", bearer(&admin), None).await;
+        assert_eq!(v[0]["object_type"], "usage_batch", "{v}");
+        let (_, v) = c.call(&server, "GET", "/api/m/tilleuls/audit?limit=5", bearer(&dir), None).await;
+        assert!(v.is_array(), "{v}");
         let (_, v) = c.call(&server, "GET", "/api/m/tilleuls/modules/hr", bearer(&dir), None).await;
         assert!(v["start_date"].is_string(), "{v}");
         let (s, _) = c.call(&server, "POST", "/api/coop/api-keys", bearer(&admin), Some(json!({"name": "export-paie"}))).await;

@@ -89,6 +89,46 @@ async fn hr_absences_flow_in_by_themselves_and_a_cancelled_leave_leaves() {
     .await;
 }
 
+/// `?limit=` pages the period's lines, HR's computed ones merged with the stored ones in
+/// one order (matricule, code, id), each line once.
+#[tokio::test]
+async fn the_lines_page_through_hr_and_stored_lines_alike() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = alpha(&server, &kit).await;
+        let first = a.month.first_day();
+        let d = |n: i64| (first + chrono::Duration::days(n)).to_string();
+        let (s, v) = post_json(&server, &a.rh, "/api/m/alpha/hr/leave/requests",
+            json!({"employee_id": a.employee, "leave_type": "MAL", "start_date": d(1), "end_date": d(3)})).await;
+        assert_eq!(s, 201, "{v}");
+        for body in [
+            json!({"matricule": "P001", "code": "TR", "quantity": "18"}),
+            json!({"matricule": "P001", "code": "HS25", "quantity": "2"}),
+            json!({"matricule": "P001", "code": "PRIME_EXCEP", "amount": "100"}),
+            json!({"matricule": "P001", "code": "HS25", "quantity": "3"}),
+        ] {
+            let (s, v) = post_json(&server, &a.rh, &p(&a, "/lines"), body).await;
+            assert_eq!(s, 201, "{v}");
+        }
+        let all = lines(&server, &a.paie, &a).await;
+        assert_eq!(all.len(), 5, "{all:?}");
+        let (paged, sizes) = crate::pagination::walk(&server, &a.paie, &p(&a, "/lines"), 2).await;
+        assert_eq!(sizes, [2, 2, 1]);
+        let codes: Vec<&str> = paged.iter().map(|l| l["code"].as_str().unwrap()).collect();
+        assert_eq!(codes, ["HS25", "HS25", "MAL", "PRIME_EXCEP", "TR"]);
+        assert_eq!(paged[2]["source"], "hr");
+        let mut ids: Vec<&str> = paged.iter().map(|l| l["id"].as_str().unwrap()).collect();
+        let mut all_ids: Vec<&str> = all.iter().map(|l| l["id"].as_str().unwrap()).collect();
+        ids.sort_unstable();
+        all_ids.sort_unstable();
+        assert_eq!(ids, all_ids, "the pages hold every line once");
+        let r = api_get(&server, &a.paie, &p(&a, "/lines?limit=2&after=xyz")).await;
+        assert_eq!(r.status_code(), 422);
+        assert!(r.text().contains("after"), "{}", r.text());
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn every_transition_and_the_lock() {
     run(|server, ctx| async move {

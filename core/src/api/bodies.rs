@@ -184,3 +184,97 @@ impl From<subscriptions::Model> for SubscriptionCreated {
         }
     }
 }
+
+/// `GET /api/m/{slug}/usage/events`: one event as stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UsageEvent {
+    /// The source's identifier of the event (its idempotency key).
+    pub id: String,
+    pub meter: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[schema(schema_with = crate::api::schema::decimal)]
+    pub quantity: rust_decimal::Decimal,
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    /// The period it counts in (`YYYY-MM`): its month, or the next open one when late.
+    pub period: String,
+    pub source: String,
+    /// Why a correction was made.
+    pub reason: Option<String>,
+    /// The event's properties, each value as text.
+    pub properties: BTreeMap<String, String>,
+}
+
+/// A stored JSON object's members, each value as text (a string as itself, anything
+/// else as its JSON).
+fn as_text_map(raw: &str) -> BTreeMap<String, String> {
+    match serde_json::from_str::<serde_json::Value>(raw) {
+        Ok(serde_json::Value::Object(m)) => m
+            .into_iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                (k, v)
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+impl From<&crate::entities::usage_events::Model> for UsageEvent {
+    fn from(e: &crate::entities::usage_events::Model) -> Self {
+        Self {
+            id: e.idempotency_key.clone(),
+            meter: e.meter.clone(),
+            quantity: crate::metering::from_micros(e.quantity_micros),
+            occurred_at: e.occurred_at,
+            received_at: e.received_at,
+            period: e.period.clone(),
+            source: e.source.clone(),
+            reason: e.reason.clone(),
+            properties: as_text_map(&e.properties),
+        }
+    }
+}
+
+/// `GET /api/m/{slug}/audit` and `GET /api/coop/audit`: one row of the log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntry {
+    /// The row's place in the chain (newest first in the lists).
+    pub seq: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Who acted: an e-mail, `système:…` or `clé-api:…`.
+    pub actor: String,
+    /// The member's slug; none for the cooperative's own rows.
+    pub member: Option<String>,
+    pub object_type: String,
+    pub object_id: String,
+    pub action: String,
+    /// What the action is, in French.
+    pub label: String,
+    /// The details as stored, each value as text.
+    pub details: BTreeMap<String, String>,
+    pub hash: String,
+}
+
+impl AuditEntry {
+    /// A row of the log, with its member's slug.
+    #[must_use]
+    pub fn of(r: &crate::entities::audit_log::Model, member: Option<String>) -> Self {
+        let d = crate::audit::labels::describe(r);
+        Self {
+            seq: r.seq,
+            at: r.at,
+            actor: r.actor.clone(),
+            member,
+            object_type: r.object_type.clone(),
+            object_id: r.object_id.clone(),
+            action: r.action.clone(),
+            label: format!("{} — {}", d.object, d.action),
+            details: as_text_map(&r.details),
+            hash: r.hash.clone(),
+        }
+    }
+}

@@ -40,6 +40,9 @@ use crate::{
         super::meters,
         super::ingest,
         super::member_usage,
+        super::member_usage_events,
+        super::member_audit,
+        super::coop_audit,
         super::module_status,
         super::create_api_key,
         super::list_members,
@@ -53,6 +56,7 @@ use crate::{
     tags(
         (name = "auth", description = "Connexion et compte"),
         (name = "usage", description = "Compteurs d’usage"),
+        (name = "audit", description = "Journal d’audit"),
         (name = "members", description = "Adhérents"),
         (name = "coop", description = "Administration de la coopérative"),
     )

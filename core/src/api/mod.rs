@@ -17,8 +17,8 @@ use loco_rs::{app::AppContext, controller::Routes};
 use serde::Deserialize;
 
 use self::bodies::{
-    ApiKeyCreated, Me, MeUser, MemberCreated, MemberDetails, MemberRoles, MemberSummary,
-    MemberUsage, MeterInfo, ModuleStatus, SubscriptionCreated, Token,
+    ApiKeyCreated, AuditEntry, Me, MeUser, MemberCreated, MemberDetails, MemberRoles,
+    MemberSummary, MemberUsage, MeterInfo, ModuleStatus, SubscriptionCreated, Token, UsageEvent,
 };
 pub use self::schema::{Created, created};
 use crate::{
@@ -26,6 +26,7 @@ use crate::{
     auth,
     error::ErrorBody,
     error::{AppError, AppResult},
+    keyset::{self, PageQuery},
     member::{self, MemberInput, module_label},
     metering::{self, BatchOutcome, IncomingBatch},
     scope::{ClientIp, CoopAccess, Identity, MemberAccess, services},
@@ -43,6 +44,9 @@ pub fn routes() -> Routes {
         .add("/meters", get(meters))
         .add("/usage/events", post(ingest))
         .add("/m/{slug}/usage", get(member_usage))
+        .add("/m/{slug}/usage/events", get(member_usage_events))
+        .add("/m/{slug}/audit", get(member_audit))
+        .add("/coop/audit", get(coop_audit))
         .add("/m/{slug}/modules/{module}", get(module_status))
         .add("/coop/api-keys", post(create_api_key))
         .add("/coop/members", get(list_members).post(create_member))
@@ -192,6 +196,110 @@ async fn member_usage(
         period: month.to_string(),
         meters: usage,
     }))
+}
+
+/// The query of `GET /api/m/{slug}/usage/events`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventsQuery {
+    /// Le compteur (`it.tickets`…), obligatoire.
+    #[serde(default)]
+    pub meter: String,
+    /// Le mois, `AAAA-MM` (le mois en cours sans lui).
+    #[serde(default)]
+    pub period: String,
+}
+
+/// Rows a page of a list that is never given whole (events, the audit log) when the
+/// request names no `limit`.
+const DEFAULT_LIMIT: u64 = 100;
+
+/// `GET /api/m/{slug}/usage/events?meter=…&period=YYYY-MM&limit=&after=` → the events
+/// behind a quantity, newest first, by pages (keyset).
+#[utoipa::path(get, path = "/api/m/{slug}/usage/events", tag = "usage", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), EventsQuery, PageQuery), responses((status = 200, description = "Les événements du compteur pour le mois, du plus récent au plus ancien (100 sans `limit`) ; la page suivante dans `Link` et `X-Next-Cursor`", body = Vec<UsageEvent>, headers(("link" = String, description = "`<…?limit=…&after=…>; rel=\"next\"` quand une page suit"), ("x-next-cursor" = String, description = "Le curseur de la page suivante (paramètre `after`)"))), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "`meter`, `period`, `limit` ou `after` invalide, nommé", body = ErrorBody)))]
+async fn member_usage_events(
+    State(ctx): State<AppContext>,
+    Query(q): Query<EventsQuery>,
+    Query(p): Query<PageQuery>,
+    access: MemberAccess,
+) -> ApiResult<(HeaderMap, Json<Vec<UsageEvent>>)> {
+    let scope = access.authorize("usage", "read").await?;
+    let meter = scope
+        .services()
+        .meters
+        .get(q.meter.trim())
+        .ok_or_else(|| AppError::field("meter", "Compteur inconnu : voir GET /api/meters."))?;
+    let month = if q.period.trim().is_empty() {
+        Month::of(chrono::Utc::now())
+    } else {
+        Month::parse(q.period.trim()).map_err(|_| {
+            AppError::field(
+                "period",
+                "Un mois AAAA-MM est attendu (par exemple 2026-03).",
+            )
+        })?
+    };
+    let mut page = p.page(2)?;
+    page.limit.get_or_insert(DEFAULT_LIMIT);
+    let (rows, next) =
+        metering::events_page(&ctx.db, scope.tenant(), meter.code, month, &page).await?;
+    let path = format!(
+        "/api/m/{}/usage/events?meter={}&period={month}",
+        scope.member().slug,
+        meter.code
+    );
+    Ok((
+        keyset::next_headers(&path, &page, next.as_deref()),
+        Json(rows.iter().map(UsageEvent::from).collect()),
+    ))
+}
+
+/// `GET /api/m/{slug}/audit?limit=&after=` → the member's audit log, newest first, by
+/// pages (keyset on the chain's `seq`; the member's director).
+#[utoipa::path(get, path = "/api/m/{slug}/audit", tag = "audit", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), PageQuery), responses((status = 200, description = "Le journal de l’adhérent, du plus récent au plus ancien (100 lignes sans `limit`) ; la page suivante dans `Link` et `X-Next-Cursor`", body = Vec<AuditEntry>, headers(("link" = String, description = "`<…?limit=…&after=…>; rel=\"next\"` quand une page suit"), ("x-next-cursor" = String, description = "Le curseur de la page suivante (paramètre `after`)"))), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "`limit` ou `after` invalide, nommé", body = ErrorBody)))]
+async fn member_audit(
+    State(ctx): State<AppContext>,
+    Query(p): Query<PageQuery>,
+    access: MemberAccess,
+) -> ApiResult<(HeaderMap, Json<Vec<AuditEntry>>)> {
+    let scope = access.authorize("audit", "read").await?;
+    let path = format!("/api/m/{}/audit", scope.member().slug);
+    audit_page(&ctx, Some(scope.member_id()), &p, &path).await
+}
+
+/// `GET /api/coop/audit?limit=&after=` → the whole audit log, newest first, by pages.
+#[utoipa::path(get, path = "/api/coop/audit", tag = "audit", security(("bearer" = [])), params(PageQuery), responses((status = 200, description = "Le journal de la coopérative, du plus récent au plus ancien (100 lignes sans `limit`) ; la page suivante dans `Link` et `X-Next-Cursor`", body = Vec<AuditEntry>, headers(("link" = String, description = "`<…?limit=…&after=…>; rel=\"next\"` quand une page suit"), ("x-next-cursor" = String, description = "Le curseur de la page suivante (paramètre `after`)"))), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé", body = ErrorBody), (status = 422, description = "`limit` ou `after` invalide, nommé", body = ErrorBody)))]
+async fn coop_audit(
+    State(ctx): State<AppContext>,
+    Query(p): Query<PageQuery>,
+    access: CoopAccess,
+) -> ApiResult<(HeaderMap, Json<Vec<AuditEntry>>)> {
+    access.authorize("coop.audit", "read").await?;
+    audit_page(&ctx, None, &p, "/api/coop/audit").await
+}
+
+async fn audit_page(
+    ctx: &AppContext,
+    member_id: Option<i64>,
+    p: &PageQuery,
+    path: &str,
+) -> ApiResult<(HeaderMap, Json<Vec<AuditEntry>>)> {
+    let mut page = p.page(1)?;
+    page.limit.get_or_insert(DEFAULT_LIMIT);
+    let (rows, next) = crate::audit::query::page_after(&ctx.db, member_id, &page).await?;
+    let slugs: std::collections::HashMap<i64, String> = member::list(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.slug))
+        .collect();
+    let entries = rows
+        .iter()
+        .map(|r| AuditEntry::of(r, r.member_id.and_then(|id| slugs.get(&id).cloned())))
+        .collect();
+    Ok((
+        keyset::next_headers(path, &page, next.as_deref()),
+        Json(entries),
+    ))
 }
 
 /// `GET /api/m/{slug}/modules/{module}` → the subscription (403 when not subscribed).

@@ -95,6 +95,52 @@ pub async fn search<C: ConnectionTrait>(
     Ok((rows, total))
 }
 
+/// One page of the log (one member's, or every row), newest first: keyset on the chain's
+/// `seq` (one range of `idx_audit_log_member`, or of the primary key).
+///
+/// # Errors
+/// 422 for a cursor that is not this list's; database errors.
+pub async fn page_after<C: ConnectionTrait>(
+    db: &C,
+    member_id: Option<i64>,
+    page: &crate::keyset::Page,
+) -> AppResult<(Vec<audit_log::Model>, Option<String>)> {
+    let rows = page_select(member_id, page)?.all(db).await?;
+    Ok(crate::keyset::finish(rows, page, |r| {
+        vec![r.seq.to_string()]
+    }))
+}
+
+/// The statement of [`page_after`] (for the query plans checked by the tests).
+///
+/// # Errors
+/// 422 for a cursor that is not this list's.
+pub fn page_statement(
+    backend: sea_orm::DbBackend,
+    member_id: Option<i64>,
+    page: &crate::keyset::Page,
+) -> AppResult<sea_orm::Statement> {
+    use sea_orm::QueryTrait;
+    Ok(page_select(member_id, page)?.build(backend))
+}
+
+fn page_select(
+    member_id: Option<i64>,
+    page: &crate::keyset::Page,
+) -> AppResult<Select<audit_log::Entity>> {
+    let after = match page.after.as_deref() {
+        Some([seq]) => Some(vec![crate::keyset::int_of(seq)?.into()]),
+        _ => None,
+    };
+    Ok(crate::keyset::seek(
+        Filter::member(member_id).select(),
+        &[audit_log::Column::Seq],
+        true,
+        after,
+        page.limit,
+    ))
+}
+
 /// Every row of the filtered log, newest first, up to `max` (an export), read in
 /// batches. The second value is true when rows were left out.
 ///

@@ -5,6 +5,7 @@ mod bodies;
 use axum::{
     Json,
     extract::{Path, Query, State},
+    http::HeaderMap,
     routing::{get, post},
 };
 use loco_rs::{app::AppContext, controller::Routes};
@@ -12,6 +13,7 @@ use mutualis_core::{
     api::{Created, created},
     error::AppError,
     error::ErrorBody,
+    keyset::{self, PageQuery},
     scope::{CoopAccess, MemberAccess},
     time::Month,
     web::error::ApiResult,
@@ -175,19 +177,20 @@ async fn approve(
 }
 
 /// `GET /api/m/{slug}/invoices` (director of that member, board, coop_admin): finalized
-/// invoices and credit notes.
-#[utoipa::path(get, operation_id = "billing_member_invoices", path = "/api/m/{slug}/invoices", tag = "billing", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent")), responses((status = 200, description = "Les factures émises", body = Vec<InvoiceSummary>), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody)))]
+/// invoices and credit notes, newest period first; `?limit=&after=` pages it (keyset).
+#[utoipa::path(get, operation_id = "billing_member_invoices", path = "/api/m/{slug}/invoices", tag = "billing", security(("bearer" = [])), params(("slug" = String, Path, description = "Identifiant de l’adhérent"), PageQuery), responses((status = 200, description = "Les factures émises, de la plus récente à la plus ancienne ; avec `limit`, une page, et la suivante dans `Link` et `X-Next-Cursor`", body = Vec<InvoiceSummary>, headers(("link" = String, description = "`<…?limit=…&after=…>; rel=\"next\"` quand une page suit"), ("x-next-cursor" = String, description = "Le curseur de la page suivante (paramètre `after`)"))), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable (ou invisible pour cet utilisateur)", body = ErrorBody), (status = 422, description = "`limit` ou `after` invalide, nommé", body = ErrorBody)))]
 async fn member_invoices(
     State(ctx): State<AppContext>,
+    Query(q): Query<PageQuery>,
     access: MemberAccess,
-) -> ApiResult<Json<Vec<InvoiceSummary>>> {
+) -> ApiResult<(HeaderMap, Json<Vec<InvoiceSummary>>)> {
     let scope = access.authorize("billing.invoices", "read").await?;
-    let all = service::invoices_of(&ctx.db, scope.tenant()).await?;
-    Ok(Json(
-        all.iter()
-            .filter(|i| i.status != service::status::DRAFT)
-            .map(InvoiceSummary::from)
-            .collect(),
+    let page = q.page(3)?;
+    let (rows, next) = service::issued_page(&ctx.db, scope.tenant(), &page).await?;
+    let path = format!("/api/m/{}/invoices", scope.member().slug);
+    Ok((
+        keyset::next_headers(&path, &page, next.as_deref()),
+        Json(rows.iter().map(InvoiceSummary::from).collect()),
     ))
 }
 

@@ -2,8 +2,8 @@
 //! thin handlers over the services, each in its `#[utoipa::path]`.
 use axum::{
     Json,
-    extract::{DefaultBodyLimit, Multipart, Path, State},
-    http::StatusCode,
+    extract::{DefaultBodyLimit, Multipart, Path, Query, State},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{delete, get, post},
 };
@@ -15,6 +15,7 @@ use mutualis_core::{
         schema::{decimal, decimal_or_null},
     },
     error::{AppError, ErrorBody},
+    keyset::{self, PageQuery},
     scope::{MemberAccess, Scope},
     served::ServedAccess,
     time::{Month, paris_today},
@@ -217,17 +218,34 @@ impl From<&Line> for LineBody {
     }
 }
 
-/// `GET …/periods/{YYYY-MM}/lines`
-#[utoipa::path(get, operation_id = "payroll_list_lines", path = "/api/m/{slug}/payroll/periods/{period}/lines", tag = "payroll", security(("bearer" = [])), params(("slug" = String, Path, description = SLUG), ("period" = String, Path, description = PERIOD)), responses((status = 200, description = "Les éléments de la période (absences des RH comprises)", body = Vec<LineBody>), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable", body = ErrorBody), (status = 422, description = "Période invalide", body = ErrorBody)))]
+/// `GET …/periods/{YYYY-MM}/lines`; `?limit=&after=` pages it (keyset on matricule, code
+/// and id).
+#[utoipa::path(get, operation_id = "payroll_list_lines", path = "/api/m/{slug}/payroll/periods/{period}/lines", tag = "payroll", security(("bearer" = [])), params(("slug" = String, Path, description = SLUG), ("period" = String, Path, description = PERIOD), PageQuery), responses((status = 200, description = "Les éléments de la période (absences des RH comprises), par matricule et code ; avec `limit`, une page, et la suivante dans `Link` et `X-Next-Cursor`", body = Vec<LineBody>, headers(("link" = String, description = "`<…?limit=…&after=…>; rel=\"next\"` quand une page suit"), ("x-next-cursor" = String, description = "Le curseur de la page suivante (paramètre `after`)"))), (status = 401, description = "Authentification requise", body = ErrorBody), (status = 403, description = "Accès refusé ou module non souscrit", body = ErrorBody), (status = 404, description = "Introuvable", body = ErrorBody), (status = 422, description = "Période, `limit` ou `after` invalide", body = ErrorBody)))]
 async fn list_lines(
     State(ctx): State<AppContext>,
     Path((_slug, p)): Path<(String, String)>,
+    Query(q): Query<PageQuery>,
     access: MemberAccess,
-) -> ApiResult<Json<Vec<LineBody>>> {
+) -> ApiResult<(HeaderMap, Json<Vec<LineBody>>)> {
     let scope = access.authorize("payroll.periods", "read").await?;
     let month = month_of(&p)?;
-    let all = lines::all(&ctx.db, scope.tenant(), month).await?;
-    Ok(Json(all.iter().map(LineBody::from).collect()))
+    let page = q.page(3)?;
+    if page.limit.is_none() {
+        let all = lines::all(&ctx.db, scope.tenant(), month).await?;
+        return Ok((
+            HeaderMap::new(),
+            Json(all.iter().map(LineBody::from).collect()),
+        ));
+    }
+    let (rows, next) = lines::page(&ctx.db, scope.tenant(), month, &page).await?;
+    let path = format!(
+        "/api/m/{}/payroll/periods/{month}/lines",
+        scope.member().slug
+    );
+    Ok((
+        keyset::next_headers(&path, &page, next.as_deref()),
+        Json(rows.iter().map(LineBody::from).collect()),
+    ))
 }
 
 /// `201`: the id.

@@ -10,6 +10,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use mutualis_core::{
     error::{AppError, AppResult, FieldError},
     ids::new_id,
+    keyset,
     limits::{Check, Dates, Text},
     money::{MAX_EUROS, parse_decimal},
     tenant::{MemberOwned, Tenant},
@@ -596,6 +597,108 @@ pub async fn all<C: ConnectionTrait>(db: &C, tenant: Tenant, month: Month) -> Ap
             .then(a.start.cmp(&b.start))
     });
     Ok(out)
+}
+
+/// One page of a period's lines by (matricule, code, id) in byte order: the stored lines
+/// read as one range of `idx_payroll_lines_page` (`COLLATE "C"` on PostgreSQL, so the
+/// database and Rust order alike), merged with HR's computed lines while the period is
+/// open. Gives the rows and the next page's cursor.
+///
+/// # Errors
+/// 422 for a cursor that is not this list's; database errors.
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    tenant: Tenant,
+    month: Month,
+    page: &keyset::Page,
+) -> AppResult<(Vec<Line>, Option<String>)> {
+    let after = cursor(page)?;
+    let st = periods::status_of(db, tenant, month).await?;
+    let mut out: Vec<Line> = page_select(db.get_database_backend(), tenant, month, page)?
+        .all(db)
+        .await?
+        .iter()
+        .map(line_of)
+        .collect();
+    if is_open(&st) {
+        out.extend(
+            hr_lines(db, tenant, month)
+                .await?
+                .into_iter()
+                .filter(|l| after.as_ref().is_none_or(|a| page_key(l) > *a)),
+        );
+    }
+    out.sort_by_key(page_key);
+    if let Some(n) = page.limit {
+        out.truncate(usize::try_from(n + 1).unwrap_or(usize::MAX));
+    }
+    Ok(keyset::finish(out, page, |l| {
+        vec![l.matricule.clone(), l.code.clone(), l.id.to_string()]
+    }))
+}
+
+fn page_key(l: &Line) -> (String, String, Uuid) {
+    (l.matricule.clone(), l.code.clone(), l.id)
+}
+
+fn cursor(page: &keyset::Page) -> AppResult<Option<(String, String, Uuid)>> {
+    Ok(match page.after.as_deref() {
+        Some([matricule, code, id]) => {
+            Some((matricule.clone(), code.clone(), keyset::uuid_of(id)?))
+        }
+        _ => None,
+    })
+}
+
+/// The statement of the stored lines of [`page`] (for the query plans checked by the
+/// tests).
+///
+/// # Errors
+/// 422 for a cursor that is not this list's.
+pub fn page_statement(
+    backend: sea_orm::DbBackend,
+    tenant: Tenant,
+    month: Month,
+    page: &keyset::Page,
+) -> AppResult<sea_orm::Statement> {
+    use sea_orm::QueryTrait;
+    Ok(page_select(backend, tenant, month, page)?.build(backend))
+}
+
+fn page_select(
+    backend: sea_orm::DbBackend,
+    tenant: Tenant,
+    month: Month,
+    page: &keyset::Page,
+) -> AppResult<sea_orm::Select<payroll_lines::Entity>> {
+    use sea_orm::{
+        QuerySelect,
+        sea_query::{Expr, ExprTrait},
+    };
+    // Byte order on both engines: SQLite's default collation is already BINARY.
+    let collate = if backend == sea_orm::DbBackend::Postgres {
+        " COLLATE \"C\""
+    } else {
+        ""
+    };
+    let matricule = Expr::cust(format!("\"matricule\"{collate}"));
+    let code = Expr::cust(format!("\"code\"{collate}"));
+    let mut q = payroll_lines::Entity::find_in(tenant)
+        .filter(payroll_lines::Column::Period.eq(month.to_string()))
+        .order_by(matricule.clone(), sea_orm::Order::Asc)
+        .order_by(code.clone(), sea_orm::Order::Asc)
+        .order_by_asc(payroll_lines::Column::Id);
+    if let Some((m, c, id)) = cursor(page)? {
+        q =
+            q.filter(
+                Expr::tuple([matricule, code, Expr::col(payroll_lines::Column::Id)])
+                    .gt(Expr::tuple([Expr::val(m), Expr::val(c), Expr::val(id)])),
+            );
+    }
+    if let Some(n) = page.limit {
+        q = q.limit(n + 1);
+    }
+    Ok(q)
 }
 
 /// Writes HR's lines down with the period when it is submitted (the period then keeps

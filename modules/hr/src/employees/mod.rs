@@ -13,8 +13,7 @@ use mutualis_core::{
     time::fr_date,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QueryTrait, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -485,35 +484,21 @@ pub fn page_statement(
 
 fn page_select(tenant: Tenant, page: &Page) -> AppResult<sea_orm::Select<hr_employees::Entity>> {
     use hr_employees::Column as Col;
-    use sea_orm::sea_query::{Expr, ExprTrait};
-    let mut q = hr_employees::Entity::find_in(tenant)
-        .order_by_asc(Col::LastName)
-        .order_by_asc(Col::FirstName)
-        .order_by_asc(Col::Id);
-    if let Some([last, first, id]) = page.after.as_deref() {
-        let id = Uuid::parse_str(id).map_err(|_| {
-            AppError::field(
-                "after",
-                "Curseur illisible : reprenez celui de X-Next-Cursor.",
-            )
-        })?;
-        q = q.filter(
-            Expr::tuple([
-                Expr::col(Col::LastName),
-                Expr::col(Col::FirstName),
-                Expr::col(Col::Id),
-            ])
-            .gt(Expr::tuple([
-                Expr::val(last.as_str()),
-                Expr::val(first.as_str()),
-                Expr::val(id),
-            ])),
-        );
-    }
-    if let Some(n) = page.limit {
-        q = q.limit(n + 1);
-    }
-    Ok(q)
+    let after = match page.after.as_deref() {
+        Some([last, first, id]) => Some(vec![
+            last.as_str().into(),
+            first.as_str().into(),
+            keyset::uuid_of(id)?.into(),
+        ]),
+        _ => None,
+    };
+    Ok(keyset::seek(
+        hr_employees::Entity::find_in(tenant),
+        &[Col::LastName, Col::FirstName, Col::Id],
+        false,
+        after,
+        page.limit,
+    ))
 }
 
 /// One employee's record with the full NIR: the view is written to the audit log.
