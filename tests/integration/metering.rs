@@ -430,7 +430,12 @@ async fn every_aggregation_is_exact() {
                 member_id: b.id,
                 ..e.clone()
             };
-            assert_eq!(insert_events(&ctx.db, std::slice::from_ref(&e)).await.unwrap(), 1);
+            assert_eq!(
+                insert_events(&ctx.db, std::slice::from_ref(&e))
+                    .await
+                    .unwrap(),
+                1
+            );
             assert_eq!(insert_events(&ctx.db, &[e]).await.unwrap(), 0);
         }
         let may = Month::parse("2026-05").unwrap();

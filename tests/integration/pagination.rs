@@ -481,3 +481,50 @@ async fn usage_events_invoices_and_audit_pages_are_index_ranges_at_100000_rows()
     })
     .await;
 }
+
+/// The employee page sorts and pages on the server (UI.md: sortable columns, pages past
+/// 50 rows), « à la française », through links that work without JavaScript.
+#[tokio::test]
+async fn the_employee_page_sorts_and_pages_on_the_server() {
+    run(|server, ctx| async move {
+        let kit = TestKit::new(&ctx);
+        let a = kit.member("alpha", &["hr"]).await;
+        let rh = kit.web(&kit.user("rh@alpha.test", Role::HrOfficer, Some(&a)).await).await;
+        let day = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        for (i, name) in ["Zola", "émile", "Durand", "Élie", "eymard"].iter().enumerate() {
+            hire(&ctx.db, a.id, &format!("M{i}"), name, day, None).await;
+        }
+        for i in 0..55 {
+            hire(&ctx.db, a.id, &format!("N{i}"), &format!("Nom{i:02}"), day + chrono::Days::new(i), None).await;
+        }
+        let names = |html: &str| -> Vec<String> {
+            html.split("<th scope=\"row\" data-label=\"Nom\"><a href=\"")
+                .skip(1)
+                .map(|s| s.split('>').nth(1).unwrap().split(' ').next().unwrap().to_string())
+                .collect()
+        };
+        let r = web_get(&server, &rh, "/m/alpha/hr").await;
+        assert_eq!(r.status_code(), 200);
+        let html = r.text();
+        let first = names(&html);
+        assert_eq!(first.len(), 50, "50 rows a page");
+        assert_eq!(first[..5], ["Durand", "Élie", "émile", "eymard", "Nom00"], "accents and case ignored");
+        assert!(html.contains("60 salariés (page 1 sur 2)"), "{html}");
+        assert!(html.contains("aria-sort=\"ascending\"><a class=\"th-sort\" href=\"/m/alpha/hr?tri=nom&amp;ordre=desc\""), "{html}");
+        assert!(html.contains("href=\"/m/alpha/hr?tri=nom&amp;page=2\" rel=\"next\""), "{html}");
+        let second = names(&web_get(&server, &rh, "/m/alpha/hr?tri=nom&page=2").await.text());
+        assert_eq!(second.len(), 10);
+        assert_eq!(second.last().unwrap(), "Zola");
+        // Newest entry first; matricules by their number (N2 before N10).
+        let by_entry = names(&web_get(&server, &rh, "/m/alpha/hr?tri=entree&ordre=desc").await.text());
+        assert_eq!(by_entry[..2], ["Nom54", "Nom53"]);
+        let by_matricule = web_get(&server, &rh, "/m/alpha/hr?tri=matricule").await.text();
+        let at = |m: &str| by_matricule.find(&format!("data-label=\"Matricule\">{m}<")).unwrap();
+        assert!(at("N2") < at("N10"), "N2 before N10");
+        // Anything else: the default order, never an error.
+        let r = web_get(&server, &rh, "/m/alpha/hr?tri=%3Cx%3E&page=-4").await;
+        assert_eq!(r.status_code(), 200);
+        assert_eq!(names(&r.text())[..2], ["Durand", "Élie"]);
+    })
+    .await;
+}

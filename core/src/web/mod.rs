@@ -10,6 +10,7 @@ pub mod member_pages;
 pub mod offboarding_pages;
 pub mod page;
 pub mod rejections;
+pub mod table;
 pub mod views;
 
 use axum::routing::{get, post};

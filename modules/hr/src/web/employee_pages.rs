@@ -3,11 +3,37 @@
 #[allow(clippy::wildcard_imports)]
 use super::*;
 
+/// The sortable columns of the employee list (`?tri=`), in the table's order.
+const EMPLOYEE_COLUMNS: &[Column] = &[
+    Column {
+        key: "matricule",
+        label: "Matricule",
+    },
+    Column {
+        key: "nom",
+        label: "Nom",
+    },
+    Column {
+        key: "contrat",
+        label: "Contrat en cours",
+    },
+    Column {
+        key: "etablissement",
+        label: "Établissement",
+    },
+    Column {
+        key: "entree",
+        label: "Entrée",
+    },
+];
+
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn home_page(
     ctx: &AppContext,
     v: &View,
     jar: &CookieJar,
     scope: &Scope,
+    table: &TableQuery,
     form: &EmployeeInput,
     errors: Value,
     status: StatusCode,
@@ -16,9 +42,9 @@ pub(super) async fn home_page(
     let establishments = member::establishments(&ctx.db, m.id).await?;
     let contracts = contracts::all_by_employee(&ctx.db, scope).await?;
     let today = paris_today();
-    let rows: Vec<Value> = employees::list(&ctx.db, scope)
+    let rows: Vec<(Value, hr_employees::Model)> = employees::list(&ctx.db, scope)
         .await?
-        .iter()
+        .into_iter()
         .map(|e| {
             let site = e
                 .establishment_id
@@ -28,20 +54,36 @@ pub(super) async fn home_page(
                 .get(&e.id)
                 .and_then(|cs| cs.iter().rev().find(|c| c.active_on(today)))
                 .and_then(|c| c.at(today));
-            json!({
+            let row = json!({
                 "id": e.id.to_string(), "matricule": e.matricule, "name": format!("{} {}", e.last_name, e.first_name),
-                "nir": nir::masked(&e.nir), "entry": fr_date(e.entry_date), "entry_sort": e.entry_date.to_string(), "site": site,
+                "nir": nir::masked(&e.nir), "entry": fr_date(e.entry_date), "site": site,
                 "contract": current.map(|v| format!("{} — {}", contracts::kind_label(&v.kind), v.position)),
                 "left": e.exit_date.is_some_and(|x| x < today),
-            })
+            });
+            (row, e)
         })
         .collect();
+    let base = format!("/m/{}/hr", m.slug);
+    let t = table.table(EMPLOYEE_COLUMNS, "nom");
+    let text = |r: &Value, k: &str| SortValue::Text(r[k].as_str().unwrap_or_default().to_string());
+    let (rows, pager) = t.apply(
+        rows,
+        |(r, e), key| match key {
+            "matricule" => SortValue::Text(e.matricule.clone()),
+            "contrat" => text(r, "contract"),
+            "etablissement" => text(r, "site"),
+            "entree" => SortValue::Date(Some(e.entry_date)),
+            _ => SortValue::Text(format!("{} {}", e.last_name, e.first_name)),
+        },
+        &base,
+        "",
+    );
+    let rows: Vec<Value> = rows.into_iter().map(|(r, _)| r).collect();
     let sites: Vec<Value> = establishments
         .iter()
         .map(|s| json!({"value": s.nic, "label": format!("{} (NIC {})", s.name, s.nic)}))
         .collect();
-    let path = format!("/m/{}/hr", m.slug);
-    Page::for_scope(ctx, scope, &format!("Salariés — {}", m.name), &path)
+    Page::for_scope(ctx, scope, &format!("Salariés — {}", m.name), &base)
         .await?
         .crumb(&m.name, &format!("/m/{}", m.slug))
         .crumb("Ressources humaines", "")
@@ -50,16 +92,19 @@ pub(super) async fn home_page(
             jar,
             "hr/employees.html",
             json!({
-                "member": views::member(m), "rows": rows, "form": form, "errors": errors, "sites": sites,
+                "member": views::member(m), "rows": rows, "headers": t.headers(&base, ""), "pager": pager,
+                "form": form, "errors": errors, "sites": sites,
                 "can_edit": scope.can("hr.employees", "write").await?, "tabs": tabs(scope, "employees").await?,
             }),
             status,
         )
 }
 
-/// `GET /m/{slug}/hr`: the member's employees (NIR masked).
+/// `GET /m/{slug}/hr?tri=&ordre=&page=`: the member's employees (NIR masked), sorted and
+/// paged by the server.
 pub async fn home(
     State(ctx): State<AppContext>,
+    Query(table): Query<TableQuery>,
     v: View,
     jar: CookieJar,
     access: MemberAccess,
@@ -70,6 +115,7 @@ pub async fn home(
         &v,
         &jar,
         &scope,
+        &table,
         &EmployeeInput::default(),
         json!({}),
         StatusCode::OK,
@@ -87,6 +133,7 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     let scope = access.authorize("hr.employees", "write").await?;
     let slug = &scope.member().slug;
+    let table = TableQuery::default();
     form_reply(
         employees::create(&ctx.db, &scope, &form.value).await,
         |e| {
@@ -104,6 +151,7 @@ pub async fn create(
                 &v,
                 &jar,
                 &scope,
+                &table,
                 &form.value,
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -27,6 +27,7 @@ use mutualis_core::{
         error::PageError,
         forms::{Done, WebForm, check_csrf, form_reply},
         page::{Page, XLSX, download, redirect_with_flash},
+        table::{Column, SortValue, TableQuery},
         views::{self, month_label},
     },
 };
