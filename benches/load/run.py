@@ -350,6 +350,11 @@ def soak(cli, work, args):
     mix = [s for s in scenarios(base, None) if s.key != "login"]
     for s in mix:
         s.connections = 4
+        if s.key == "usage_api" and args.soak_pace:
+            # A cooperative's ingestion, not a storm: each connection pauses between
+            # batches (usage_paced.lua reads USAGE_DELAY_MS).
+            s.script = HERE / "usage_paced.lua"
+            os.environ["USAGE_DELAY_MS"] = str(args.soak_pace)
         check(s)
     minutes = []
     try:
@@ -378,6 +383,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=int(os.environ.get("LOAD_WARMUP", 5)))
     ap.add_argument("--rounds", type=int, default=int(os.environ.get("LOAD_ROUNDS", 3)))
     ap.add_argument("--soak", type=int, default=0, help="seconds of the mix (600 = 10 min)")
+    ap.add_argument("--soak-pace", type=int, default=0,
+                    help="ms each usage connection waits between batches in the soak (0: none)")
     ap.add_argument("--server-cpu", type=int, default=0)
     ap.add_argument("--client-cpu", type=int, default=1)
     ap.add_argument("--out", help="write the raw results as JSON there")

@@ -103,7 +103,6 @@ pub async fn boot(ctx: &AppContext, modules: &'static [&'static ModuleDef]) -> A
     module::check_catalogue(modules, &codes)
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e)))?;
     crate::init_services(ctx, meters(modules), coop_nav(modules), served_nav(modules)).await?;
-    crate::db::spawn_checkpointer(ctx.db.clone());
     for m in modules {
         if let Some(boot) = m.boot {
             boot(ctx).await.map_err(|e| {

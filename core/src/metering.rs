@@ -874,6 +874,10 @@ pub async fn ingest_batch<C: ConnectionTrait + TransactionTrait>(
     ingest_batch_from(db, meters, actor, source, batch, None).await
 }
 
+/// The queue of usage batches waiting for SQLite's write lock (tokio's mutex is fair).
+static INGEST_QUEUE: std::sync::LazyLock<tokio::sync::Mutex<()>> =
+    std::sync::LazyLock::new(|| tokio::sync::Mutex::new(()));
+
 /// The API key a batch came with.
 #[derive(Debug, Clone, Copy)]
 pub struct KeyUse {
@@ -921,6 +925,14 @@ pub async fn ingest_batch_from<C: ConnectionTrait + TransactionTrait>(
             Err(error) => rejected.push(Rejected { index, error }),
         }
     }
+    // On SQLite, batches take the write lock in turn, first come first served: left to
+    // SQLite's busy handler (sleeps of up to 100 ms between tries), a waiting batch can
+    // lose to newcomers again and again — seconds of wait under a stream of batches.
+    let _turn = if crate::db::is_sqlite(db) {
+        Some(INGEST_QUEUE.lock().await)
+    } else {
+        None
+    };
     let txn = crate::db::begin_write(db).await?;
     let (accepted, totals) = if valid.is_empty() {
         (0, TotalsDelta::default())

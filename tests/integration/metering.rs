@@ -610,17 +610,6 @@ async fn every_pooled_sqlite_connection_has_the_pragmas() {
                 .unwrap()
                 .try_get_by_index(0)
                 .unwrap();
-            let autocheckpoint: i64 = t
-                .query_one_raw(get("PRAGMA wal_autocheckpoint"))
-                .await
-                .unwrap()
-                .unwrap()
-                .try_get_by_index(0)
-                .unwrap();
-            assert_eq!(
-                autocheckpoint,
-                i64::from(mutualis_core::db::AUTOCHECKPOINT_PAGES)
-            );
             let busy: i64 = t
                 .query_one_raw(get("PRAGMA busy_timeout"))
                 .await
