@@ -119,7 +119,7 @@ fn generate(path: &Path, rows: usize) -> usize {
         ws.write_string(r, 9, if cdd { "CDD" } else { "CDI" })
             .unwrap();
         if cdd {
-            ws.write_string(r, 10, "31/12/2040").unwrap();
+            ws.write_string(r, 10, "31/12/2030").unwrap();
             ws.write_string(r, 11, "Remplacement d’un salarié absent")
                 .unwrap();
         }
@@ -185,6 +185,9 @@ async fn mutualis_import(path: &Path, dir: &Path, round: usize) -> (Duration, i6
     assert_eq!(r.status_code(), 201, "{}", r.text());
     let staged: Value = r.json();
     let upload = t.elapsed();
+    if let Some(first) = staged["errors"].as_array().and_then(|e| e.first()) {
+        println!("  first refused row: {first}");
+    }
     let id = staged["id"].as_str().unwrap().to_string();
     let r = server
         .post(&format!("/api/m/bench/hr/imports/{id}/confirm"))
