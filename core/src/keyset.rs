@@ -35,6 +35,19 @@ pub struct Page {
 }
 
 impl PageQuery {
+    /// Reads the parameters of a list that is never given whole: without `limit`, pages
+    /// of `default` rows (so `after` alone is a next page of that size).
+    ///
+    /// # Errors
+    /// As [`PageQuery::page`].
+    pub fn page_or(&self, key_len: usize, default: u64) -> AppResult<Page> {
+        let mut q = self.clone();
+        if q.limit.as_deref().is_none_or(|l| l.trim().is_empty()) {
+            q.limit = Some(default.to_string());
+        }
+        q.page(key_len)
+    }
+
     /// Reads the parameters; `key_len` is the number of values of the list's sort key.
     ///
     /// # Errors

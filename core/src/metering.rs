@@ -352,12 +352,16 @@ async fn insert_rows<C: ConnectionTrait>(
     let mut inserted = 0;
     for chunk in events.chunks(500) {
         let ids: Vec<uuid::Uuid> = chunk.iter().map(|_| new_id()).collect();
+        let periods: Vec<Month> = chunk
+            .iter()
+            .map(|e| period_of(e.occurred_at, &closed))
+            .collect();
         let keys: HashMap<uuid::Uuid, usize> =
             ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         let rows: Vec<_> = chunk
             .iter()
-            .zip(&ids)
-            .map(|(e, id)| to_active(e, *id, now, period_of(e.occurred_at, &closed)))
+            .zip(ids.iter().zip(&periods))
+            .map(|(e, (id, period))| to_active(e, *id, now, *period))
             .collect();
         let mut q = usage_events::Entity::insert_many(rows)
             .on_conflict(on_conflict())
@@ -369,8 +373,7 @@ async fn insert_rows<C: ConnectionTrait>(
         for r in &stored {
             let id: uuid::Uuid = r.try_get("", "id")?;
             if let Some(&i) = keys.get(&id) {
-                let e = &chunk[i];
-                totals.add(e, id, period_of(e.occurred_at, &closed));
+                totals.add(&chunk[i], id, periods[i]);
                 inserted += 1;
             }
         }
@@ -393,46 +396,20 @@ impl TotalsDelta {
             self.uniques
                 .insert((key.0, key.1.clone(), key.2.clone(), v.clone()));
         }
-        let q = e.quantity_micros;
-        let t = self.rows.entry(key).or_insert(Totals {
-            units: 0,
-            micros: 0,
-            count: 0,
-            max: q,
-            events: 0,
-            latest: None,
-        });
-        t.units += q / MICROS;
-        t.micros += q % MICROS;
-        t.count += if q < 0 { -1 } else { 1 };
-        t.max = t.max.max(q);
-        t.events += 1;
-        if t.latest
-            .is_none_or(|(at, lid, _)| (e.occurred_at, id) > (at, lid))
-        {
-            t.latest = Some((e.occurred_at, id, q));
-        }
+        self.absorb(key, Totals::of_event(e.quantity_micros, e.occurred_at, id));
+    }
+
+    fn absorb(&mut self, key: (i64, String, String), t: Totals) {
+        self.rows
+            .entry(key)
+            .and_modify(|mine| mine.absorb(&t))
+            .or_insert(t);
     }
 
     /// Adds another delta to this one.
     pub fn merge(&mut self, other: Self) {
         for (key, t) in other.rows {
-            match self.rows.entry(key) {
-                std::collections::btree_map::Entry::Vacant(v) => {
-                    v.insert(t);
-                }
-                std::collections::btree_map::Entry::Occupied(mut o) => {
-                    let mine = o.get_mut();
-                    mine.units += t.units;
-                    mine.micros += t.micros;
-                    mine.count += t.count;
-                    mine.max = mine.max.max(t.max);
-                    mine.events += t.events;
-                    if t.latest > mine.latest {
-                        mine.latest = t.latest;
-                    }
-                }
-            }
+            self.absorb(key, t);
         }
         self.uniques.extend(other.uniques);
     }
@@ -1002,6 +979,32 @@ struct Totals {
     events: i64,
     /// The newest event by (occurred_at, id), and its quantity.
     latest: Option<(DateTime<Utc>, uuid::Uuid, i64)>,
+}
+
+impl Totals {
+    /// The totals of one event.
+    fn of_event(q: i64, at: DateTime<Utc>, id: uuid::Uuid) -> Self {
+        Self {
+            units: q / MICROS,
+            micros: q % MICROS,
+            count: if q < 0 { -1 } else { 1 },
+            max: q,
+            events: 1,
+            latest: Some((at, id, q)),
+        }
+    }
+
+    /// Adds other totals of the same (member, period, meter).
+    fn absorb(&mut self, other: &Self) {
+        self.units += other.units;
+        self.micros += other.micros;
+        self.count += other.count;
+        self.max = self.max.max(other.max);
+        self.events += other.events;
+        if other.latest > self.latest {
+            self.latest = other.latest;
+        }
+    }
 }
 
 /// A period's quantities per (member, meter), for one member or all of them, read from

@@ -262,9 +262,15 @@ async fn usage_events_are_listed_newest_first_by_pages() {
         assert_eq!(rows[2]["quantity"], "1");
         assert_eq!(rows[2]["period"], "2026-03");
         assert_eq!(rows[2]["occurred_at"], "2026-03-05T10:00:00Z");
-        // Without `limit`: a first page of at most 100, here the seven.
+        // Without `limit`: a first page of at most 100, here the seven; `after` alone
+        // reads on from a cursor in pages of 100.
         let r = api_get(&server, &dir, base).await;
         assert_eq!(field(&r.json::<Vec<serde_json::Value>>(), "id"), ids);
+        let r = api_get(&server, &dir, &format!("{base}&limit=3")).await;
+        let cursor = r.header("x-next-cursor").to_str().unwrap().to_string();
+        let r = api_get(&server, &dir, &format!("{base}&after={cursor}")).await;
+        assert_eq!(r.status_code(), 200, "{}", r.text());
+        assert_eq!(field(&r.json::<Vec<serde_json::Value>>(), "id"), ids[3..]);
 
         for (query, field) in [
             ("?period=2026-03", "meter"),

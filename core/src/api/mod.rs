@@ -22,7 +22,7 @@ use self::bodies::{
 };
 pub use self::schema::{Created, created};
 use crate::{
-    audit::Actor,
+    audit::{self, Actor},
     auth,
     error::ErrorBody,
     error::{AppError, AppResult},
@@ -239,8 +239,7 @@ async fn member_usage_events(
             )
         })?
     };
-    let mut page = p.page(2)?;
-    page.limit.get_or_insert(DEFAULT_LIMIT);
+    let page = p.page_or(2, DEFAULT_LIMIT)?;
     let (rows, next) =
         metering::events_page(&ctx.db, scope.tenant(), meter.code, month, &page).await?;
     let path = format!(
@@ -263,8 +262,17 @@ async fn member_audit(
     access: MemberAccess,
 ) -> ApiResult<(HeaderMap, Json<Vec<AuditEntry>>)> {
     let scope = access.authorize("audit", "read").await?;
-    let path = format!("/api/m/{}/audit", scope.member().slug);
-    audit_page(&ctx, Some(scope.member_id()), &p, &path).await
+    let slug = &scope.member().slug;
+    let page = p.page_or(1, DEFAULT_LIMIT)?;
+    let (rows, next) = audit::query::page_after(&ctx.db, Some(scope.member_id()), &page).await?;
+    Ok((
+        keyset::next_headers(&format!("/api/m/{slug}/audit"), &page, next.as_deref()),
+        Json(
+            rows.iter()
+                .map(|r| AuditEntry::of(r, Some(slug.clone())))
+                .collect(),
+        ),
+    ))
 }
 
 /// `GET /api/coop/audit?limit=&after=` → the whole audit log, newest first, by pages.
@@ -275,18 +283,8 @@ async fn coop_audit(
     access: CoopAccess,
 ) -> ApiResult<(HeaderMap, Json<Vec<AuditEntry>>)> {
     access.authorize("coop.audit", "read").await?;
-    audit_page(&ctx, None, &p, "/api/coop/audit").await
-}
-
-async fn audit_page(
-    ctx: &AppContext,
-    member_id: Option<i64>,
-    p: &PageQuery,
-    path: &str,
-) -> ApiResult<(HeaderMap, Json<Vec<AuditEntry>>)> {
-    let mut page = p.page(1)?;
-    page.limit.get_or_insert(DEFAULT_LIMIT);
-    let (rows, next) = crate::audit::query::page_after(&ctx.db, member_id, &page).await?;
+    let page = p.page_or(1, DEFAULT_LIMIT)?;
+    let (rows, next) = audit::query::page_after(&ctx.db, None, &page).await?;
     let slugs: std::collections::HashMap<i64, String> = member::list(&ctx.db)
         .await?
         .into_iter()
@@ -297,7 +295,7 @@ async fn audit_page(
         .map(|r| AuditEntry::of(r, r.member_id.and_then(|id| slugs.get(&id).cloned())))
         .collect();
     Ok((
-        keyset::next_headers(path, &page, next.as_deref()),
+        keyset::next_headers("/api/coop/audit", &page, next.as_deref()),
         Json(entries),
     ))
 }
